@@ -1,0 +1,111 @@
+import type { Subscriber } from '../spec/Subscriber';
+import type { Subscription } from '../spec/Subscription';
+import { addDemand, isValidRequest } from './demand';
+import { invalidRequestError } from './errors';
+import { reportError } from './report';
+
+/**
+ * The base of every source and of every operator that owns a queue. `request` validates and adds demand, `cancel`
+ * marks; both then run `drain()`, a serialising work-in-progress loop (Reactor's "missed" loop, WHATWG's
+ * `_pulling`/`_pullAgain`). Only the caller that takes `wip` from 0 runs `emitSome`; a reentrant `request` from
+ * inside `onNext` only adds demand and bumps `wip`, so the running loop picks it up: recursion depth 1 (§3.3) and
+ * no stack growth however many items a synchronous source delivers.
+ *
+ * A subclass implements `emitSome(downstream)`: emit while `requested > 0` (decrement per item; `Infinity - 1`
+ * stays `Infinity`), return when out of demand or data, and call `complete()`/`fail()` to terminate. It may
+ * override `dispose()` to release resources (iterators, timers, upstream subscriptions); it runs exactly once, on
+ * cancel or on termination.
+ */
+export abstract class DrainSubscription<T> implements Subscription {
+  protected downstream: Subscriber<T> | null;
+  /** Outstanding downstream demand; `Infinity` when unbounded. */
+  requested = 0;
+  protected wip = 0;
+  /** True once cancelled or terminated: the subscription is over (§1.6). */
+  cancelled = false;
+  private invalidRequest: RangeError | null = null;
+
+  constructor(downstream: Subscriber<T>) {
+    this.downstream = downstream;
+  }
+
+  request(n: number): void {
+    if (this.cancelled) return; // §3.6 requests after cancel are no-ops
+    if (isValidRequest(n)) {
+      this.requested = addDemand(this.requested, n); // §3.17 saturates at unbounded
+    } else if (this.invalidRequest === null) {
+      this.invalidRequest = invalidRequestError(n); // §3.9 signalled from the drain loop, never thrown (§3.16)
+    }
+    this.drain();
+  }
+
+  cancel(): void {
+    if (this.cancelled) return; // §3.7 idempotent
+    this.cancelled = true;
+    this.drain();
+  }
+
+  /** Runs the emit loop unless it is already running further up the stack (§3.3). */
+  protected drain(): void {
+    if (this.wip++ !== 0) return;
+    let missed = 1;
+    for (;;) {
+      const downstream = this.downstream;
+      if (downstream !== null) {
+        try {
+          if (this.cancelled) {
+            this.release(); // §3.13 drop the subscriber and resources
+          } else if (this.invalidRequest !== null) {
+            const error = this.invalidRequest;
+            this.cancelled = true; // §3.9 the subscription is cancelled, then onError
+            this.release();
+            downstream.onError(error);
+          } else {
+            this.emitSome(downstream);
+          }
+        } catch (error) {
+          // §2.13 the downstream threw from a signal method: treat the subscription as cancelled and report.
+          this.cancelled = true;
+          this.release();
+          reportError(error);
+        }
+      }
+      missed = this.wip -= missed;
+      if (missed === 0) return;
+    }
+  }
+
+  /** Emits what demand and data allow. Called only from `drain`, never reentrantly. */
+  protected abstract emitSome(downstream: Subscriber<T>): void;
+
+  /** Releases resources held for this subscription. Runs once, on cancel or termination. */
+  protected dispose(): void {}
+
+  /** Terminates with onComplete (§1.6: the subscription counts as cancelled first). */
+  protected complete(): void {
+    const downstream = this.downstream;
+    if (downstream === null) return;
+    this.cancelled = true;
+    this.release();
+    downstream.onComplete();
+  }
+
+  /** Terminates with onError (§1.6, §1.7). */
+  protected fail(error: Error): void {
+    const downstream = this.downstream;
+    if (downstream === null) return;
+    this.cancelled = true;
+    this.release();
+    downstream.onError(error);
+  }
+
+  private release(): void {
+    if (this.downstream === null) return;
+    this.downstream = null; // §3.13
+    try {
+      this.dispose();
+    } catch (error) {
+      reportError(error);
+    }
+  }
+}

@@ -1,0 +1,29 @@
+/**
+ * A snapshot of one stage, for metrics and the demo (Reactor's Scannable, trimmed). Stages that buffer implement
+ * `Inspectable`; the numbers describe the buffer at the moment of the call.
+ */
+export interface StageSnapshot {
+  /** The stage's name (operator name, or the name given by the user). */
+  readonly stage: string;
+  /** The buffer's bound, or 0 for stages without a buffer. */
+  readonly capacity: number;
+  /** Items currently buffered. */
+  readonly buffered: number;
+  /** Outstanding demand from downstream (`Infinity` when unbounded). */
+  readonly requested: number;
+  /** Outstanding demand this stage has signalled upstream. */
+  readonly upstreamRequested: number;
+  readonly received: number;
+  readonly emitted: number;
+  readonly dropped: number;
+  readonly terminated: boolean;
+  readonly cancelled: boolean;
+}
+
+export interface Inspectable {
+  inspect(): StageSnapshot;
+}
+
+export function isInspectable(value: unknown): value is Inspectable {
+  return typeof value === 'object' && value !== null && typeof (value as Inspectable).inspect === 'function';
+}

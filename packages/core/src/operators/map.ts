@@ -1,0 +1,49 @@
+import type { Flow, Operator } from '../Flow';
+import { nullArgumentError, nullResultError } from '../internal/errors';
+import { ForwardingSubscriber } from '../internal/ForwardingSubscriber';
+import { lift } from '../internal/lift';
+import type { Publisher } from '../spec/Publisher';
+import type { Subscriber } from '../spec/Subscriber';
+
+/**
+ * Applies `mapper` to each item.
+ *
+ * ```
+ * source:       1 2 3 |
+ * map(x => 2x): 2 4 6 |
+ * ```
+ *
+ * **Demand**: passes downstream requests upstream unchanged, one item out per item in. **Errors**: if `mapper`
+ * throws or returns `null`/`undefined`, upstream is cancelled and the error (a `TypeError` for nullish results) is
+ * signalled downstream. **Cancellation**: cancels upstream.
+ *
+ * @example
+ * range(1, 3).pipe(map((x) => x * 2)); // 2, 4, 6
+ */
+export function map<T, R>(mapper: (value: T, index: number) => R): Operator<T, R> {
+  if (typeof mapper !== 'function') throw new TypeError(`map: mapper must be a function, got ${typeof mapper}`);
+  return (source: Publisher<T>): Flow<R> => lift(source, (downstream: Subscriber<R>) => new MapSubscriber(downstream, mapper));
+}
+
+class MapSubscriber<T, R> extends ForwardingSubscriber<T, R> {
+  private readonly mapper: (value: T, index: number) => R;
+  private index = 0;
+
+  constructor(downstream: Subscriber<R>, mapper: (value: T, index: number) => R) {
+    super(downstream);
+    this.mapper = mapper;
+  }
+
+  onNext(value: T): void {
+    if (value == null) throw nullArgumentError('onNext', value); // §2.13
+    if (this.done) return;
+    let result: R;
+    try {
+      result = this.mapper(value, this.index++);
+    } catch (error) {
+      return this.failWith(error);
+    }
+    if (result == null) return this.failWith(nullResultError('map', 'mapper', result)); // §2.13
+    this.downstream.onNext(result);
+  }
+}

@@ -1,0 +1,107 @@
+import type { CancelTask, Scheduler } from './Scheduler';
+
+interface VirtualTask {
+  readonly due: number;
+  readonly seq: number;
+  task: (() => void) | null;
+}
+
+/**
+ * A scheduler on a virtual clock: nothing runs until the test advances time. Tasks due at the same instant run
+ * in the order they were scheduled. Use it for every time-based test; never assert wall-clock timing.
+ *
+ * @example
+ * const clock = new VirtualTimeScheduler();
+ * interval(100, { scheduler: clock }).subscribe(subscriber);
+ * clock.advanceBy(350); // three ticks delivered
+ */
+export class VirtualTimeScheduler implements Scheduler {
+  private time = 0;
+  private seq = 0;
+  // A binary min-heap ordered by (due, seq): O(log n) schedule and run, no array shifting.
+  private heap: VirtualTask[] = [];
+
+  now(): number {
+    return this.time;
+  }
+
+  schedule(task: () => void, delayMs = 0): CancelTask {
+    const entry: VirtualTask = { due: this.time + Math.max(0, delayMs), seq: this.seq++, task };
+    this.push(entry);
+    return () => {
+      entry.task = null;
+    };
+  }
+
+  /** Number of tasks still waiting (cancelled ones excluded). */
+  get pending(): number {
+    let count = 0;
+    for (const entry of this.heap) if (entry.task !== null) count++;
+    return count;
+  }
+
+  /** Moves the clock forward by `ms`, running every task that falls due, in order. */
+  advanceBy(ms: number): void {
+    if (!(ms >= 0)) throw new RangeError(`advanceBy needs a non-negative number of milliseconds, got ${ms}`);
+    this.advanceTo(this.time + ms);
+  }
+
+  /** Moves the clock to `time`, running every task due at or before it. */
+  advanceTo(time: number): void {
+    for (;;) {
+      const next = this.heap[0];
+      if (next === undefined || next.due > time) break;
+      this.pop();
+      this.time = Math.max(this.time, next.due);
+      const task = next.task;
+      next.task = null;
+      if (task !== null) task();
+    }
+    this.time = Math.max(this.time, time);
+  }
+
+  /** Runs every task, jumping the clock from one due time to the next, until none are left. */
+  runUntilIdle(maxTasks = 1_000_000): void {
+    let ran = 0;
+    for (;;) {
+      const next = this.heap[0];
+      if (next === undefined) return;
+      if (++ran > maxTasks) throw new Error(`runUntilIdle: more than ${maxTasks} tasks; is a periodic task still running?`);
+      this.advanceTo(next.due);
+    }
+  }
+
+  private push(entry: VirtualTask): void {
+    const heap = this.heap;
+    heap.push(entry);
+    let i = heap.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!before(heap[i]!, heap[parent]!)) break;
+      [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
+      i = parent;
+    }
+  }
+
+  private pop(): void {
+    const heap = this.heap;
+    const last = heap.pop()!;
+    if (heap.length === 0) return;
+    heap[0] = last;
+    let i = 0;
+    for (;;) {
+      const left = 2 * i + 1;
+      const right = left + 1;
+      let smallest = i;
+      if (left < heap.length && before(heap[left]!, heap[smallest]!)) smallest = left;
+      if (right < heap.length && before(heap[right]!, heap[smallest]!)) smallest = right;
+      if (smallest === i) return;
+      [heap[i], heap[smallest]] = [heap[smallest]!, heap[i]!];
+      i = smallest;
+    }
+  }
+}
+
+function before(a: VirtualTask, b: VirtualTask): boolean {
+  return a.due < b.due || (a.due === b.due && a.seq < b.seq);
+}

@@ -1,0 +1,5 @@
+// @sluice/core/testing: helpers for testing flows and for writing custom operators' tests.
+export { TestSubscriber, type TestSubscriberOptions } from './TestSubscriber';
+export { TestPublisher, type TestPublisherOptions } from './TestPublisher';
+export { captureReportedErrors } from './reportedErrors';
+export { VirtualTimeScheduler } from '../schedulers/VirtualTimeScheduler';

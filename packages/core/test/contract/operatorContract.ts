@@ -1,0 +1,151 @@
+import { describe, expect, it } from 'vitest';
+import { range } from '../../src/sources/range';
+import type { Publisher } from '../../src/spec/Publisher';
+import { captureReportedErrors } from '../../src/testing/reportedErrors';
+import { TestPublisher } from '../../src/testing/TestPublisher';
+import { TestSubscriber } from '../../src/testing/TestSubscriber';
+
+export interface OperatorContractOptions {
+  /** Applies the operator under test to a source of numbers 0, 1, 2, … */
+  apply: (source: Publisher<number>) => Publisher<unknown>;
+  /** Applies a variant whose user function throws on the first item (omit for operators without user code). */
+  applyThrowing?: (source: Publisher<number>) => Publisher<unknown>;
+  /** The most the operator may have requested upstream after downstream requested `n` (default: n). */
+  upstreamBound?: (n: number) => number;
+  /** The operator emits one item for an empty source (reduce with a seed, defaultIfEmpty…). */
+  emitsOnEmpty?: boolean;
+  /** The operator needs at least this many source items before it emits once (buffer(3) needs 3). Default 1. */
+  itemsPerOutput?: number;
+}
+
+/**
+ * The cross-cutting battery every operator passes (Reactor's BaseOperatorTest scenario matrix), so no operator
+ * test copies these by hand. Call it once per operator, inside its describe block.
+ */
+export function operatorContract(name: string, options: OperatorContractOptions): void {
+  const { apply } = options;
+  const perOutput = options.itemsPerOutput ?? 1;
+  describe(`${name}: operator contract`, () => {
+    it('cancels upstream when cancelled before the first request', () => {
+      const upstream = new TestPublisher<number>();
+      const s = new TestSubscriber();
+      apply(upstream).subscribe(s);
+      s.cancel();
+      expect(upstream.cancelled).toBe(true);
+      expect(s.terminated).toBe(false);
+    });
+
+    it('cancels upstream when cancelled from inside onNext and signals nothing more', () => {
+      const s = new TestSubscriber({ initialRequest: 'unbounded', onNext: (_, sub) => sub.cancel() });
+      const upstream = new TestPublisher<number>();
+      apply(upstream).subscribe(s);
+      upstream.next(...Array.from({ length: Math.min(Number(upstream.outstanding), perOutput * 3) }, (_, i) => i));
+      expect(s.count).toBe(1);
+      expect(upstream.cancelled).toBe(true);
+      expect(s.violations).toEqual([]);
+    });
+
+    it('never emits more than requested', () => {
+      const s = new TestSubscriber(2);
+      apply(range(0, 100 * perOutput)).subscribe(s);
+      expect(s.count).toBeLessThanOrEqual(2);
+      s.request(3);
+      expect(s.count).toBeLessThanOrEqual(5);
+      expect(s.violations).toEqual([]);
+    });
+
+    it('requests upstream no more than its bound', () => {
+      const upstream = new TestPublisher<number>();
+      const s = new TestSubscriber(3);
+      apply(upstream).subscribe(s);
+      const bound = options.upstreamBound ? options.upstreamBound(3) : 3;
+      expect(upstream.totalRequested).toBeLessThanOrEqual(bound);
+    });
+
+    it('keeps onNext depth at 1 when request(1) is called from inside onNext', () => {
+      const s = new TestSubscriber({ initialRequest: 1, onNext: (_, sub) => sub.request(1) });
+      apply(range(0, 50 * perOutput)).subscribe(s);
+      expect(s.maxOnNextDepth).toBe(1);
+      expect(s.terminated).toBe(true);
+      expect(s.violations).toEqual([]);
+    });
+
+    it('passes an upstream error through', () => {
+      const upstream = new TestPublisher<number>();
+      const s = new TestSubscriber(1);
+      apply(upstream).subscribe(s);
+      const boom = new Error('boom');
+      upstream.error(boom);
+      expect(s.error).toBe(boom);
+      expect(s.violations).toEqual([]);
+    });
+
+    if (options.applyThrowing) {
+      const applyThrowing = options.applyThrowing;
+      it('cancels upstream and signals onError when the user function throws', () => {
+        const upstream = new TestPublisher<number>();
+        const s = new TestSubscriber('unbounded');
+        applyThrowing(upstream).subscribe(s);
+        for (let i = 0; i < perOutput && !upstream.cancelled; i++) upstream.next(i);
+        expect(upstream.cancelled).toBe(true);
+        expect(s.error).toBeInstanceOf(Error);
+        expect(s.violations).toEqual([]);
+      });
+    }
+
+    for (const bad of [0, -1, NaN, 1.5, -Infinity]) {
+      it(`signals onError(RangeError) for request(${bad}), cancels upstream and does not throw`, () => {
+        const upstream = new TestPublisher<number>();
+        const s = new TestSubscriber();
+        const reported = captureReportedErrors();
+        try {
+          apply(upstream).subscribe(s);
+          expect(() => s.request(bad)).not.toThrow();
+          expect(s.error).toBeInstanceOf(RangeError);
+          expect(s.error?.message).toMatch(/^§3\.9:/);
+          expect(upstream.cancelled).toBe(true);
+          expect(s.violations).toEqual([]);
+        } finally {
+          reported.restore();
+        }
+      });
+    }
+
+    it(options.emitsOnEmpty ? 'emits once and completes for an empty source' : 'completes without items for an empty source', () => {
+      const s = new TestSubscriber('unbounded');
+      apply(range(0, 0)).subscribe(s);
+      expect(s.completed).toBe(true);
+      expect(s.count).toBe(options.emitsOnEmpty ? 1 : 0);
+    });
+
+    it('releases the subscriber after cancel (§3.13)', async () => {
+      const upstream = new TestPublisher<number>();
+      const ref = subscribeAndCancel(apply, upstream);
+      await collectGarbage();
+      expect(isCollected(ref)).toBe(true);
+    });
+  });
+}
+
+function subscribeAndCancel(apply: OperatorContractOptions['apply'], upstream: TestPublisher<number>): WeakRef<object> {
+  const s = new TestSubscriber(1);
+  apply(upstream).subscribe(s);
+  s.cancel();
+  // The TestPublisher keeps its last subscriber (the operator's) on purpose; drop it as a real publisher would on cancel.
+  upstream.subscriber = null;
+  return new WeakRef(s);
+}
+
+const gc = (globalThis as { gc?: () => void }).gc;
+
+async function collectGarbage(): Promise<void> {
+  for (let i = 0; i < 3; i++) {
+    await new Promise((resolve) => setImmediate(resolve)); // WeakRef targets survive until the job ends
+    gc?.();
+  }
+}
+
+function isCollected(ref: WeakRef<object>): boolean {
+  if (gc === undefined) throw new Error('reference-release tests need node --expose-gc (set in vitest.config.ts)');
+  return ref.deref() === undefined;
+}
