@@ -1,0 +1,54 @@
+import type { Flow, Operator } from '../Flow';
+import { DroppingSubscriber } from '../internal/DroppingSubscriber';
+import { nullArgumentError } from '../internal/errors';
+import { lift } from '../internal/lift';
+import type { Publisher } from '../spec/Publisher';
+import type { Subscriber } from '../spec/Subscriber';
+
+/**
+ * Emits only the items for which `predicate` returns a truthy value.
+ *
+ * ```
+ * source:                1 2 3 4 |
+ * filter(x => x % 2):    1   3   |
+ * upstream requests:     request(2), then request(1) for 2 and for 4
+ * ```
+ *
+ * **Demand**: passes downstream requests upstream unchanged; each filtered-out item is replaced by one `request(1)`
+ * upstream, so the downstream's demand is still met. Once downstream has requested unbounded demand (a request
+ * ≥ `Number.MAX_SAFE_INTEGER`) no replacement requests are sent. A synchronous upstream that is already emitting only
+ * adds the replacement to its demand (no recursion). **Errors**: if `predicate` throws, upstream is cancelled and
+ * the error is signalled downstream. **Cancellation**: cancels upstream.
+ *
+ * @example
+ * range(1, 6).pipe(filter((x) => x % 2 === 0)); // 2, 4, 6
+ */
+export function filter<T, S extends T>(predicate: (value: T, index: number) => value is S): Operator<T, S>;
+export function filter<T>(predicate: (value: T, index: number) => boolean): Operator<T, T>;
+export function filter<T>(predicate: (value: T, index: number) => boolean): Operator<T, T> {
+  if (typeof predicate !== 'function') throw new TypeError(`filter: predicate must be a function, got ${typeof predicate}`);
+  return (source: Publisher<T>): Flow<T> => lift(source, (downstream: Subscriber<T>) => new FilterSubscriber(downstream, predicate));
+}
+
+class FilterSubscriber<T> extends DroppingSubscriber<T> {
+  private readonly predicate: (value: T, index: number) => boolean;
+  private index = 0;
+
+  constructor(downstream: Subscriber<T>, predicate: (value: T, index: number) => boolean) {
+    super(downstream);
+    this.predicate = predicate;
+  }
+
+  onNext(value: T): void {
+    if (value == null) throw nullArgumentError('onNext', value); // §2.13
+    if (this.done) return;
+    let pass: boolean;
+    try {
+      pass = this.predicate(value, this.index++);
+    } catch (error) {
+      return this.failWith(error);
+    }
+    if (pass) this.downstream.onNext(value);
+    else this.dropped();
+  }
+}

@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+import { filter } from '../../src/operators/filter';
+import { map } from '../../src/operators/map';
+import { range } from '../../src/sources/range';
+import { TestPublisher } from '../../src/testing/TestPublisher';
+import { TestSubscriber } from '../../src/testing/TestSubscriber';
+import { operatorContract } from '../contract/operatorContract';
+import { spyUpstream } from '../support/spyUpstream';
+
+describe('filter', () => {
+  operatorContract('filter', {
+    apply: (source) => filter((x: number) => x % 2 === 0)(source),
+    applyThrowing: (source) =>
+      filter(() => {
+        throw new Error('predicate failed');
+      })(source),
+  });
+
+  describe('behaviour', () => {
+    it('emits only the items that pass the predicate, with their source index', () => {
+      const s = new TestSubscriber<number>('unbounded');
+      const indexes: number[] = [];
+      range(1, 6)
+        .pipe(
+          filter((x, i) => {
+            indexes.push(i);
+            return x % 3 === 0;
+          }),
+        )
+        .subscribe(s);
+      expect(s.values).toEqual([3, 6]);
+      expect(indexes).toEqual([0, 1, 2, 3, 4, 5]);
+      expect(s.completed).toBe(true);
+    });
+
+    it('narrows the element type with a type-guard predicate', () => {
+      const s = new TestSubscriber<string>('unbounded');
+      range(0, 4)
+        .pipe(
+          map((x): number | string => (x % 2 === 0 ? `s${x}` : x)),
+          filter((x): x is string => typeof x === 'string'),
+        )
+        .subscribe(s);
+      const values: string[] = s.values;
+      expect(values).toEqual(['s0', 's2']);
+    });
+  });
+
+  describe('demand', () => {
+    it('replaces each filtered-out item with request(1) upstream, added to the running emit loop', () => {
+      const s = new TestSubscriber<number>();
+      range(1, 6).pipe((source) => spyUpstream(source, s.log), filter((x: number) => x % 2 === 0)).subscribe(s);
+      s.request(2);
+      expect(s.log).toEqual([
+        'subscribe',
+        'request(2)',
+        'up.request(2)',
+        'up.request(1)', // 1 dropped
+        'next(2)',
+        'up.request(1)', // 3 dropped
+        'next(4)',
+      ]);
+      s.request(1);
+      expect(s.log.slice(7)).toEqual(['request(1)', 'up.request(1)', 'up.request(1)', 'next(6)', 'complete']);
+      expect(s.maxOnNextDepth).toBe(1);
+      expect(s.violations).toEqual([]);
+    });
+
+    it('sends no replacement requests once demand is unbounded', () => {
+      const s = new TestSubscriber<number>('unbounded');
+      range(1, 6).pipe((source) => spyUpstream(source, s.log), filter((x: number) => x > 4)).subscribe(s);
+      expect(s.log).toEqual(['subscribe', 'request(Infinity)', 'up.request(Infinity)', 'next(5)', 'next(6)', 'complete']);
+    });
+
+    it('keeps downstream demand met across a long run of dropped items without stack growth', () => {
+      const s = new TestSubscriber<number>(1);
+      s.recordLog = false;
+      range(0, 1_000_001).pipe(filter((x) => x === 1_000_000)).subscribe(s);
+      expect(s.values).toEqual([1_000_000]);
+      s.request(1);
+      expect(s.completed).toBe(true);
+      expect(s.violations).toEqual([]);
+    });
+
+    it('passes an invalid request upstream, where the source signals the §3.9 error', () => {
+      const s = new TestSubscriber<number>();
+      range(0, 5).pipe(filter(() => true)).subscribe(s);
+      s.request(0);
+      expect(s.error).toBeInstanceOf(RangeError);
+      expect(s.violations).toEqual([]);
+    });
+  });
+
+  describe('errors', () => {
+    it('cancels upstream and signals the error when the predicate throws', () => {
+      const upstream = new TestPublisher<number>();
+      const s = new TestSubscriber<number>(2);
+      const boom = new Error('boom');
+      filter((x: number) => {
+        if (x === 2) throw boom;
+        return true;
+      })(upstream).subscribe(s);
+      upstream.next(1, 2);
+      expect(s.log).toEqual(['subscribe', 'request(2)', 'next(1)', 'error(Error: boom)']);
+      expect(upstream.cancelled).toBe(true);
+    });
+
+    it('rejects a non-function predicate at assembly time', () => {
+      expect(() => filter('yes' as never)).toThrow(TypeError);
+    });
+  });
+
+  describe('cancellation', () => {
+    it('sends no replacement request after downstream cancelled', () => {
+      const upstream = new TestPublisher<number>();
+      const s = new TestSubscriber<number>(2);
+      filter((x: number) => x > 1)(upstream).subscribe(s);
+      upstream.next(5);
+      s.cancel();
+      expect(upstream.cancelled).toBe(true);
+      expect(upstream.requests).toEqual([2]);
+    });
+  });
+
+  describe('empty and edge cases', () => {
+    it('completes without items when every item is filtered out', () => {
+      const s = new TestSubscriber<number>(1);
+      range(0, 10).pipe(filter(() => false)).subscribe(s);
+      expect(s.log).toEqual(['subscribe', 'request(1)', 'complete']);
+    });
+  });
+});
