@@ -2,6 +2,8 @@ import type { Publisher } from './spec/Publisher';
 import type { Subscriber } from './spec/Subscriber';
 import { nullSubscriberError } from './internal/errors';
 import { reportError } from './internal/report';
+// Cycle-safe: sources/from.ts imports this module, so `from` is referenced only inside `Flow.from`'s body.
+import { from, type FromInput } from './sources/from';
 
 /** Runs one subscription of a source: must call `subscriber.onSubscribe` first (§1.9). */
 export type SubscribeFunction<T> = (subscriber: Subscriber<T>) => void;
@@ -30,6 +32,17 @@ export class Flow<T> implements Publisher<T> {
     this.run = run;
     this.source = source;
     this.lifter = lifter;
+  }
+
+  /**
+   * Converts an array, iterable, async iterable, Promise or Publisher into a Flow: the same as the `from` source
+   * (see its documentation for demand, errors and cancellation). A Flow is returned as is.
+   *
+   * @example
+   * Flow.from([1, 2, 3]).pipe(map((x) => x * 2));
+   */
+  static from<T>(input: FromInput<T>): Flow<T> {
+    return from(input);
   }
 
   subscribe(subscriber: Subscriber<T>): void {

@@ -20,6 +20,12 @@ export { VirtualTimeScheduler } from './schedulers/VirtualTimeScheduler';
 
 // ---- Sources ------------------------------------------------------------------------------------------------------
 export { range } from './sources/range';
+export { of } from './sources/of';
+export { from, type FromInput } from './sources/from';
+export { fromAsyncIterable, type FromAsyncIterableOptions } from './sources/fromAsyncIterable';
+export { empty } from './sources/empty';
+export { never } from './sources/never';
+export { fail } from './sources/fail';
 
 // ---- Operators ----------------------------------------------------------------------------------------------------
 export { map } from './operators/map';

@@ -1,0 +1,122 @@
+import { Flow } from '../Flow';
+import { ArraySubscription } from '../internal/ArraySubscription';
+import { describeValue } from '../internal/demand';
+import { DrainSubscription } from '../internal/DrainSubscription';
+import { toError } from '../internal/errors';
+import { IterableSubscription } from '../internal/IterableSubscription';
+import { toFlow } from '../internal/lift';
+import type { Publisher } from '../spec/Publisher';
+import type { Subscriber } from '../spec/Subscriber';
+import { fromAsyncIterable } from './fromAsyncIterable';
+
+/** Everything `from` accepts. */
+export type FromInput<T> = Publisher<T> | PromiseLike<T | null | undefined> | AsyncIterable<T> | Iterable<T>;
+
+/**
+ * Converts an array, iterable, async iterable, Promise (or thenable) or Publisher into a Flow.
+ *
+ * ```
+ * from([1, 2, 3]):          1 2 3 |
+ * from(Promise.resolve(7)): ----7 |
+ * ```
+ *
+ * Input kinds, checked in this order: a sluice `Flow` is returned as is; any other Publisher is wrapped in the strict
+ * boundary adapter (`toFlow`); a thenable emits its value, then completes (a value of `null`/`undefined` completes
+ * **empty**, so a `Promise<void>` reads as "done"); an array is read live, index by index; an async iterable goes to
+ * `fromAsyncIterable`; any other iterable (strings included, by code point) is pulled against demand.
+ *
+ * **Demand**: arrays and iterables emit synchronously inside `request`, calling `iterator.next()` once per requested
+ * item (an unbounded request runs an uncounted loop); a resolved value waits for a request. **Errors**: a rejection
+ * or a throwing iterator is signalled as `onError`; a `null`/`undefined` array or iterator item as
+ * `onError(TypeError)` (§2.13). Input of any other kind throws a `TypeError` at assembly, naming it.
+ * **Cancellation**: stops at once; an unfinished iterator gets `return()`; a pending promise is left to settle, but
+ * the subscriber is released (§3.13).
+ *
+ * @example
+ * from(new Set(['a', 'b'])); // a, b, complete
+ * from(fetch(url).then((r) => r.json())); // the body, complete
+ */
+export function from<T>(input: Publisher<T>): Flow<T>;
+export function from<T>(input: PromiseLike<T>): Flow<NonNullable<T>>;
+export function from<T>(input: AsyncIterable<T>): Flow<T>;
+export function from<T>(input: Iterable<T>): Flow<T>;
+export function from<T>(input: FromInput<T>): Flow<T>;
+export function from<T>(input: FromInput<T>): Flow<T> {
+  if (input instanceof Flow) return input;
+  if (input == null || (typeof input !== 'object' && typeof input !== 'function' && typeof input !== 'string')) {
+    throw notConvertible(input);
+  }
+  const candidate = input as Partial<Publisher<T> & PromiseLike<T> & AsyncIterable<T> & Iterable<T>>;
+  if (typeof candidate.subscribe === 'function') return toFlow(input as Publisher<T>);
+  if (typeof candidate.then === 'function') return fromPromise(input as PromiseLike<T>);
+  if (Array.isArray(input)) return new Flow<T>((subscriber) => ArraySubscription.subscribe(subscriber, input as T[], 'from'));
+  if (typeof candidate[Symbol.asyncIterator] === 'function') return fromAsyncIterable(input as AsyncIterable<T>);
+  if (typeof candidate[Symbol.iterator] === 'function') {
+    const iterable = input as Iterable<T>;
+    return new Flow<T>((subscriber) => subscriber.onSubscribe(new IterableSubscription(subscriber, iterable)));
+  }
+  throw notConvertible(input);
+}
+
+function notConvertible(input: unknown): TypeError {
+  const what =
+    typeof input === 'object' && input !== null
+      ? `an object (${Object.getPrototypeOf(input)?.constructor?.name ?? 'null prototype'})`
+      : typeof input === 'function'
+        ? `a function (${input.name || 'anonymous'})`
+        : input == null
+          ? String(input)
+          : `${typeof input} ${describeValue(input)}`;
+  return new TypeError(
+    `from: expected an array, iterable, async iterable, Promise or Publisher, got ${what} ` +
+      'with no subscribe, then, Symbol.iterator or Symbol.asyncIterator',
+  );
+}
+
+function fromPromise<T>(promise: PromiseLike<T>): Flow<T> {
+  return new Flow<T>((subscriber) => {
+    const subscription = new PromiseSubscription(subscriber);
+    subscriber.onSubscribe(subscription); // §1.9
+    subscription.listen(promise);
+  });
+}
+
+/** Holds the settled outcome (at most one item: bounded) until there is demand for it. */
+class PromiseSubscription<T> extends DrainSubscription<T> {
+  private settled = false;
+  private value: T | null | undefined = undefined;
+  private error: Error | null = null;
+
+  listen(promise: PromiseLike<T>): void {
+    if (this.cancelled) return;
+    // Promise.resolve adopts thenables safely: a `then` that throws becomes a rejection.
+    Promise.resolve(promise).then(
+      (value) => this.settle(value, null),
+      (error: unknown) => this.settle(undefined, toError(error)),
+    );
+  }
+
+  private settle(value: T | null | undefined, error: Error | null): void {
+    if (this.cancelled) return;
+    this.settled = true;
+    this.value = value;
+    this.error = error;
+    this.drain();
+  }
+
+  protected emitSome(downstream: Subscriber<T>): void {
+    if (!this.settled) return;
+    if (this.error !== null) return this.fail(this.error);
+    const value = this.value;
+    if (value == null) return this.complete(); // a null/undefined result means "no item", not an error
+    if (this.requested === 0) return;
+    this.value = undefined;
+    downstream.onNext(value);
+    if (!this.cancelled) this.complete();
+  }
+
+  protected override dispose(): void {
+    this.value = undefined; // §3.13
+    this.error = null;
+  }
+}
