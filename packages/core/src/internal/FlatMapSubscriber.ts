@@ -1,0 +1,330 @@
+import type { Publisher } from '../spec/Publisher';
+import type { Subscriber } from '../spec/Subscriber';
+import type { Subscription } from '../spec/Subscription';
+import { describeValue, replenishAt, UNBOUNDED } from './demand';
+import { DrainSubscription } from './DrainSubscription';
+import { nullArgumentError, overDeliveryError, toError } from './errors';
+import type { Inspectable, StageSnapshot } from './inspect';
+import { toFlow } from './lift';
+import { reportError } from './report';
+import { RingBuffer } from './RingBuffer';
+
+export interface FlatMapSettings {
+  /** Operator name, for messages and `inspect()`. */
+  readonly name: string;
+  /** Most inner subscriptions alive at once (`Infinity` allowed). */
+  readonly concurrency: number;
+  /** Outer items requested ahead: active inners + buffered outer items + outstanding outer demand. ≥ concurrency. */
+  readonly outerPrefetch: number;
+  /** Demand given to each inner; also the bound of its queue. */
+  readonly prefetch: number;
+}
+
+/**
+ * The engine of mergeMap, concatMap and merge: a drain loop (DrainSubscription) that is also the Subscriber of the
+ * outer publisher. Each outer item is projected to an inner publisher, subscribed through a `FlatMapInner` whose
+ * items wait in a bounded queue (`prefetch`). Every downstream `onNext` comes from the one drain loop, round-robin
+ * over the inners, so emission is serial (§1.3) and never exceeds demand (§1.1).
+ *
+ * Bounds: at most `concurrency` live inners; `active + buffered outer + outstanding outer = outerPrefetch`, so the
+ * outer queue (capacity `outerPrefetch - concurrency`, none for mergeMap) can never overflow. An inner counts as live
+ * until it has completed *and* its queue was emitted; only then is the next outer item started or requested.
+ */
+export class FlatMapSubscriber<T, R> extends DrainSubscription<R> implements Subscriber<T>, Inspectable {
+  private upstream: Subscription | null = null;
+  private project: ((value: T, index: number) => Publisher<R>) | null;
+  private readonly settings: FlatMapSettings;
+  private readonly outerQueue: RingBuffer<T> | null;
+  private index = 0;
+  /** The outer sent a terminal signal, or we stopped listening to it. */
+  private outerDone = false;
+  private outerOutstanding = 0;
+  private error: Error | null = null;
+  private terminated = false;
+  // The live inners: an intrusive doubly linked list (O(1) removal, no array splicing) with a round-robin cursor.
+  private head: FlatMapInner<R> | null = null;
+  private tail: FlatMapInner<R> | null = null;
+  private cursor: FlatMapInner<R> | null = null;
+  private active = 0;
+  /** Inners that completed but still sit in the list. */
+  private finished = 0;
+  /** Items waiting in all inner queues together. */
+  buffered = 0;
+  private received = 0;
+  private emitted = 0;
+
+  constructor(downstream: Subscriber<R>, project: (value: T, index: number) => Publisher<R>, settings: FlatMapSettings) {
+    super(downstream);
+    this.project = project;
+    this.settings = settings;
+    const spare = settings.outerPrefetch - settings.concurrency;
+    this.outerQueue = spare > 0 ? new RingBuffer<T>(spare) : null;
+  }
+
+  onSubscribe(subscription: Subscription): void {
+    if (subscription == null) throw nullArgumentError('onSubscribe', subscription); // §2.13
+    if (this.upstream !== null || this.outerDone || this.cancelled) {
+      subscription.cancel(); // §2.5 a second (or late) subscription is cancelled
+      return;
+    }
+    this.upstream = subscription;
+    this.downstream!.onSubscribe(this);
+    if (this.cancelled || this.upstream === null) return;
+    this.outerOutstanding = this.settings.outerPrefetch;
+    subscription.request(this.settings.outerPrefetch);
+  }
+
+  onNext(value: T): void {
+    if (value == null) throw nullArgumentError('onNext', value); // §2.13
+    if (this.outerDone || this.cancelled) return; // §2.8 items in flight after cancel or failure are dropped
+    if (this.outerOutstanding !== UNBOUNDED) this.outerOutstanding--;
+    if (this.active < this.settings.concurrency && (this.outerQueue === null || this.outerQueue.isEmpty)) {
+      this.startInner(value);
+    } else if (this.outerQueue === null || !this.outerQueue.offer(value)) {
+      this.stop(overDeliveryError(this.settings.name, 0)); // §1.1 only a rule-breaking upstream gets here
+    }
+  }
+
+  onError(error: Error): void {
+    if (error == null) throw nullArgumentError('onError', error); // §2.13
+    if (this.outerDone || this.cancelled) return reportError(error); // §1.7 never delivered twice, never swallowed
+    this.upstream = null;
+    this.stop(error);
+  }
+
+  onComplete(): void {
+    if (this.outerDone) return; // §1.7
+    this.outerDone = true;
+    this.upstream = null;
+    this.drain();
+  }
+
+  /** Called by an inner after it queued an item or completed. */
+  innerSignalled(): void {
+    this.drain();
+  }
+
+  /** Eager failure: stop the outer now, let the drain loop cancel the inners and signal onError. */
+  stop(error: Error): void {
+    if (this.error !== null || this.cancelled) return reportError(error); // §1.7 only the first error is delivered
+    this.error = error;
+    this.outerDone = true;
+    const upstream = this.upstream;
+    this.upstream = null;
+    upstream?.cancel();
+    this.drain();
+  }
+
+  innerCompleted(): void {
+    this.finished++;
+    this.drain();
+  }
+
+  private startInner(value: T): void {
+    let inner: Publisher<R>;
+    try {
+      inner = this.project!(value, this.index++);
+    } catch (thrown) {
+      return this.stop(toError(thrown));
+    }
+    if (inner == null || typeof (inner as Publisher<R>).subscribe !== 'function') {
+      return this.stop(new TypeError(`${this.settings.name}: the project function returned ${describeValue(inner)}, which is not a Publisher`));
+    }
+    const subscriber = new FlatMapInner<R>(this, this.settings.prefetch);
+    subscriber.prev = this.tail;
+    if (this.tail === null) this.head = subscriber;
+    else this.tail.next = subscriber;
+    this.tail = subscriber;
+    this.active++;
+    toFlow(inner).subscribe(subscriber);
+  }
+
+  private unlink(inner: FlatMapInner<R>): void {
+    if (inner.prev === null) this.head = inner.next;
+    else inner.prev.next = inner.next;
+    if (inner.next === null) this.tail = inner.prev;
+    else inner.next.prev = inner.prev;
+    if (this.cursor === inner) this.cursor = inner.next;
+    inner.prev = inner.next = null;
+    this.active--;
+  }
+
+  /** A finished inner freed its slot: start a buffered outer item, and ask the outer for one more. */
+  private innerRemoved(inner: FlatMapInner<R>): void {
+    this.unlink(inner);
+    this.finished--;
+    if (this.outerQueue !== null && !this.outerQueue.isEmpty) this.startInner(this.outerQueue.poll()!);
+    const upstream = this.upstream;
+    if (upstream !== null && this.outerOutstanding !== UNBOUNDED && !this.outerDone) {
+      this.outerOutstanding++;
+      upstream.request(1);
+    }
+  }
+
+  protected emitSome(downstream: Subscriber<R>): void {
+    if (this.error !== null) return this.failNow(this.error);
+    if (this.requested > 0 && this.buffered > 0) {
+      // One round-robin pass from where the last one ran out of demand; items arriving meanwhile re-enter the loop.
+      let inner = this.cursor ?? this.head;
+      for (let n = this.active; n > 0 && inner !== null && this.buffered > 0; n--) {
+        const queue = inner.queue;
+        while (this.requested > 0 && !queue.isEmpty) {
+          const value = queue.poll()!;
+          this.buffered--;
+          this.requested--; // Infinity - 1 stays Infinity
+          this.emitted++;
+          downstream.onNext(value);
+          if (this.cancelled) return;
+          if (this.error !== null) return this.failNow(this.error);
+          inner.consumedOne();
+        }
+        inner = inner.next ?? this.head;
+        if (this.requested === 0) break;
+      }
+      this.cursor = inner;
+    }
+    if (this.finished > 0) {
+      let inner = this.head;
+      while (inner !== null) {
+        const next = inner.next;
+        if (inner.done && inner.queue.isEmpty) this.innerRemoved(inner);
+        if (this.cancelled) return;
+        if (this.error !== null) return this.failNow(this.error);
+        inner = next;
+      }
+    }
+    if (this.outerDone && this.active === 0 && (this.outerQueue === null || this.outerQueue.isEmpty)) {
+      this.terminated = true;
+      this.complete();
+    }
+  }
+
+  private failNow(error: Error): void {
+    this.terminated = true;
+    this.fail(error);
+  }
+
+  protected override dispose(): void {
+    const upstream = this.upstream;
+    this.upstream = null;
+    this.outerDone = true;
+    upstream?.cancel(); // §3.13 and §3.5: cancelling releases the outer …
+    let inner = this.head;
+    while (inner !== null) {
+      const next = inner.next;
+      inner.cancel(); // … and every inner
+      inner = next;
+    }
+    this.head = this.tail = this.cursor = null;
+    this.active = this.finished = this.buffered = 0;
+    this.outerQueue?.clear();
+    this.project = null;
+  }
+
+  inspect(): StageSnapshot {
+    const { concurrency, prefetch, name } = this.settings;
+    const outer = this.outerQueue;
+    return {
+      stage: name,
+      capacity: concurrency * prefetch + (outer === null ? 0 : outer.capacity),
+      buffered: this.buffered + (outer === null ? 0 : outer.size),
+      requested: this.requested,
+      upstreamRequested: this.outerOutstanding,
+      received: this.received,
+      emitted: this.emitted,
+      dropped: 0,
+      terminated: this.terminated,
+      cancelled: this.cancelled && !this.terminated,
+    };
+  }
+
+  /** @internal counts items arriving from inners, for inspect(). */
+  countReceived(): void {
+    this.received++;
+    this.buffered++;
+  }
+
+  get name(): string {
+    return this.settings.name;
+  }
+
+  /** Live inner subscriptions (for tests and inspection). */
+  get innerCount(): number {
+    return this.active;
+  }
+}
+
+/** The Subscriber of one inner publisher: a bounded queue, replenished by `limit` once 75% of it was emitted. */
+export class FlatMapInner<R> implements Subscriber<R> {
+  private parent: FlatMapSubscriber<unknown, R> | null;
+  private upstream: Subscription | null = null;
+  readonly queue: RingBuffer<R>;
+  private readonly prefetch: number;
+  private readonly limit: number;
+  private consumed = 0;
+  done = false;
+  prev: FlatMapInner<R> | null = null;
+  next: FlatMapInner<R> | null = null;
+
+  constructor(parent: FlatMapSubscriber<any, R>, prefetch: number) {
+    this.parent = parent;
+    this.prefetch = prefetch;
+    this.limit = replenishAt(prefetch);
+    this.queue = new RingBuffer<R>(prefetch);
+  }
+
+  onSubscribe(subscription: Subscription): void {
+    if (subscription == null) throw nullArgumentError('onSubscribe', subscription); // §2.13
+    if (this.upstream !== null || this.parent === null) {
+      subscription.cancel(); // §2.5, or the stage was cancelled before this inner subscribed
+      return;
+    }
+    this.upstream = subscription;
+    subscription.request(this.prefetch);
+  }
+
+  onNext(value: R): void {
+    if (value == null) throw nullArgumentError('onNext', value); // §2.13
+    const parent = this.parent;
+    if (parent === null || this.done) return; // §2.8 dropped after cancel
+    if (!this.queue.offer(value)) {
+      this.done = true;
+      return parent.stop(overDeliveryError(`an inner of ${parent.name}`, 0)); // §1.1
+    }
+    parent.countReceived();
+    parent.innerSignalled();
+  }
+
+  onError(error: Error): void {
+    if (error == null) throw nullArgumentError('onError', error); // §2.13
+    const parent = this.parent;
+    if (parent === null || this.done) return reportError(error); // §1.7
+    this.done = true;
+    this.upstream = null;
+    parent.stop(error);
+  }
+
+  onComplete(): void {
+    const parent = this.parent;
+    if (parent === null || this.done) return; // §1.7
+    this.done = true;
+    this.upstream = null;
+    parent.innerCompleted();
+  }
+
+  /** One queued item was emitted downstream: replenish in batches of `limit` (75% of prefetch). */
+  consumedOne(): void {
+    if (++this.consumed !== this.limit) return;
+    this.consumed = 0;
+    if (!this.done) this.upstream?.request(this.limit);
+  }
+
+  cancel(): void {
+    const upstream = this.upstream;
+    this.upstream = null;
+    this.parent = null; // §3.13
+    this.done = true;
+    this.queue.clear();
+    upstream?.cancel();
+  }
+}
