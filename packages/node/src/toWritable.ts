@@ -1,0 +1,218 @@
+import type { Writable } from 'node:stream';
+import { reportError, type Inspectable, type StageSnapshot, type Subscriber, type Subscription } from '@sluice/core';
+import { abortReason, prematureCloseError, requirePositiveInteger, requireSignal } from './internal/errors';
+
+export interface ToWritableOptions {
+  /**
+   * How many items may be requested ahead of the writable (default 8). The writable's own buffer never holds more
+   * than its `writableHighWaterMark` plus `prefetch` items: items already requested when `write()` returns false are
+   * still written, nothing more is requested until `'drain'`.
+   */
+  prefetch?: number;
+  /** Call `writable.end()` when the flow completes and resolve on `'finish'` (default `true`). */
+  end?: boolean;
+  /** Aborting cancels the flow, destroys the writable and rejects `finished` with the signal's reason. */
+  signal?: AbortSignal;
+}
+
+/** A Subscriber that writes into a Node Writable; `finished` settles once, when the transfer is over. */
+export interface WritableSink<T> extends Subscriber<T>, Inspectable {
+  /**
+   * Resolves when the flow completed and the writable finished; rejects (exactly once) with the flow's error, the
+   * writable's error, a premature-close error or the abort reason. Marked as handled: await it to observe errors.
+   */
+  readonly finished: Promise<void>;
+}
+
+/**
+ * A sink that writes each item into a Node `Writable`, honouring `write()`'s backpressure signal.
+ *
+ * ```
+ * flow:      a  b  c  d |
+ * write():   t  t  F        ('drain')   t  → end() → 'finish' → finished resolves
+ * request:  8.       (none while draining)  2.
+ * ```
+ *
+ * **Demand**: requests `prefetch` items up front and tops up (75% rule) while `write()` returns true; after a false
+ * it requests nothing until `'drain'`, so the writable buffers at most `writableHighWaterMark` + `prefetch` items.
+ *
+ * **Errors**: a flow error destroys the writable (without an `'error'` event) and rejects `finished` with it; a
+ * writable `'error'`, a `'close'` before `'finish'` or a `'finish'` we did not cause cancels the flow and rejects.
+ * Listeners this sink added are removed when it settles.
+ *
+ * **Cancellation**: `signal` aborts the transfer: the flow is cancelled and the writable destroyed.
+ *
+ * @example
+ * const sink = toWritable(fs.createWriteStream('out.txt'));
+ * range(0, 1000).pipe(map((n) => `${n}\n`)).subscribe(sink);
+ * await sink.finished;
+ */
+export function toWritable<T>(writable: Writable, options: ToWritableOptions = {}): WritableSink<T> {
+  if (writable == null || typeof writable.write !== 'function' || typeof writable.on !== 'function') {
+    throw new TypeError(`toWritable: expected a Node Writable, got ${String(writable)}`);
+  }
+  const prefetch = options.prefetch === undefined ? 8 : requirePositiveInteger('toWritable', 'prefetch', options.prefetch);
+  const signal = requireSignal('toWritable', options.signal);
+  return new WritableSubscriber<T>(writable, prefetch, options.end ?? true, signal);
+}
+
+type State = 'idle' | 'active' | 'ending' | 'done';
+
+class WritableSubscriber<T> implements WritableSink<T> {
+  readonly finished: Promise<void>;
+  private writable: Writable | null;
+  private upstream: Subscription | null = null;
+  private readonly prefetch: number;
+  /** Consumed items after which demand is topped up (Reactor's 75% rule). */
+  private readonly limit: number;
+  private readonly end: boolean;
+  private signal: AbortSignal | undefined;
+  private state: State = 'idle';
+  /** Requested from upstream and not yet received. */
+  private outstanding = 0;
+  private waitingForDrain = false;
+  private written = 0;
+  private resolve!: () => void;
+  private reject!: (error: Error) => void;
+
+  private readonly onDrain = (): void => {
+    this.waitingForDrain = false;
+    if (this.state === 'ending') return this.succeed(); // end: false, everything handed over
+    this.replenish(1);
+  };
+  private readonly onWritableError = (error: Error): void => this.fail(error, true);
+  private readonly onClose = (): void => {
+    this.fail(this.writable?.errored ?? prematureCloseError('toWritable', 'writable'), true);
+  };
+  private readonly onFinish = (): void => {
+    if (this.state === 'ending') this.succeed();
+    else this.fail(new Error('toWritable: the writable was ended by someone else before the flow completed'), true);
+  };
+  private readonly onAbort = (): void => {
+    const writable = this.writable;
+    this.fail(abortReason(this.signal!), true);
+    writable?.destroy();
+  };
+
+  constructor(writable: Writable, prefetch: number, end: boolean, signal: AbortSignal | undefined) {
+    this.writable = writable;
+    this.prefetch = prefetch;
+    this.limit = Math.max(1, prefetch - (prefetch >> 2));
+    this.end = end;
+    this.signal = signal;
+    this.finished = new Promise<void>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+    this.finished.catch(() => {}); // the subscriber API cannot rethrow; errors surface through `finished` only
+  }
+
+  onSubscribe(subscription: Subscription): void {
+    if (subscription == null) throw new TypeError('§2.13: onSubscribe(null): a Subscription is required');
+    if (this.state !== 'idle') {
+      subscription.cancel(); // §2.5 one subscription at a time; a second (or one after termination) is cancelled
+      return;
+    }
+    this.upstream = subscription;
+    this.state = 'active';
+    const writable = this.writable!;
+    if (this.signal?.aborted) return this.onAbort();
+    if (writable.destroyed || writable.writableEnded) {
+      return this.fail(writable.errored ?? prematureCloseError('toWritable', 'writable'), true);
+    }
+    writable.on('drain', this.onDrain);
+    writable.on('error', this.onWritableError);
+    writable.on('close', this.onClose);
+    writable.on('finish', this.onFinish);
+    this.signal?.addEventListener('abort', this.onAbort);
+    if (writable.writableNeedDrain) this.waitingForDrain = true;
+    else this.replenish(1);
+  }
+
+  onNext(value: T): void {
+    if (value == null) throw new TypeError(`§2.13: onNext(${String(value)}): null and undefined are not elements`);
+    if (this.state !== 'active') return; // §2.8 items still in flight after cancel are dropped
+    this.outstanding--;
+    this.written++;
+    if (!this.writable!.write(value)) {
+      this.waitingForDrain = true; // Node's backpressure signal: no new demand until 'drain'
+      return;
+    }
+    this.replenish(this.limit);
+  }
+
+  onError(error: Error): void {
+    if (error == null) throw new TypeError('§2.13: onError(null): an error is required');
+    if (this.state !== 'active' && this.state !== 'idle') {
+      reportError(error); // §1.7 an error after we settled is reported, never swallowed
+      return;
+    }
+    this.upstream = null; // §2.4 the subscription is over
+    const writable = this.writable;
+    this.fail(error, false);
+    writable?.destroy(); // no error argument: the writable's listeners see 'close', the error surfaces in `finished`
+  }
+
+  onComplete(): void {
+    if (this.state !== 'active') return; // §1.7
+    this.upstream = null;
+    this.state = 'ending';
+    const writable = this.writable!;
+    if (this.end) writable.end(); // 'finish' resolves
+    else if (!writable.writableNeedDrain) this.succeed();
+  }
+
+  /** Tops demand up to `prefetch` once at least `threshold` items were consumed, unless the writable is full. */
+  private replenish(threshold: number): void {
+    if (this.state !== 'active' || this.waitingForDrain) return;
+    const n = this.prefetch - this.outstanding;
+    if (n < threshold) return;
+    this.outstanding += n;
+    this.upstream!.request(n);
+  }
+
+  private succeed(): void {
+    if (this.state === 'done') return;
+    this.state = 'done';
+    this.release();
+    this.resolve();
+  }
+
+  private fail(error: Error, cancelUpstream: boolean): void {
+    if (this.state === 'done') return;
+    const upstream = this.upstream;
+    this.state = 'done';
+    this.upstream = null;
+    this.release();
+    if (cancelUpstream && upstream !== null) upstream.cancel();
+    this.reject(error);
+  }
+
+  private release(): void {
+    const writable = this.writable;
+    if (writable !== null) {
+      writable.off('drain', this.onDrain);
+      writable.off('error', this.onWritableError);
+      writable.off('close', this.onClose);
+      writable.off('finish', this.onFinish);
+    }
+    this.signal?.removeEventListener('abort', this.onAbort);
+    this.signal = undefined;
+  }
+
+  inspect(): StageSnapshot {
+    const writable = this.writable;
+    return {
+      stage: 'toWritable',
+      capacity: writable?.writableHighWaterMark ?? 0,
+      buffered: writable?.writableLength ?? 0,
+      requested: 0,
+      upstreamRequested: this.outstanding,
+      received: this.written,
+      emitted: this.written,
+      dropped: 0,
+      terminated: this.state === 'done',
+      cancelled: this.state === 'done' && this.upstream === null,
+    };
+  }
+}

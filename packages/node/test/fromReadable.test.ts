@@ -1,0 +1,290 @@
+import { PassThrough, Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { captureReportedErrors, TestSubscriber } from '@sluice/core/testing';
+import { fromReadable } from '@sluice/node';
+import { chunkAt, GeneratedBytes, listenerCounts, objectSource, settle, until } from './helpers';
+
+const noListeners = { readable: 0, data: 0, end: 0, error: 0, close: 0, drain: 0, finish: 0 };
+
+describe('fromReadable', () => {
+  describe('behaviour', () => {
+    it('emits the objects of an object-mode readable in order, then completes', async () => {
+      const s = new TestSubscriber<string>('unbounded');
+      fromReadable<string>(objectSource(['a', 'b', 'c'])).subscribe(s);
+      await until(() => s.terminated, 'completion');
+      expect(s.log).toEqual(['subscribe', 'request(Infinity)', 'next(a)', 'next(b)', 'next(c)', 'complete']);
+      expect(s.violations).toEqual([]);
+    });
+
+    it('emits Buffer chunks of a byte readable that concatenate to the input', async () => {
+      const source = new GeneratedBytes(300_000, 10_000, 16_384);
+      const s = new TestSubscriber<Buffer>('unbounded');
+      fromReadable(source).subscribe(s);
+      await until(() => s.terminated, 'completion');
+      expect(s.completed).toBe(true);
+      const all = Buffer.concat(s.values);
+      expect(all.length).toBe(300_000);
+      expect(all.equals(chunkAt(0, 300_000))).toBe(true);
+      expect(s.values.every((chunk) => Buffer.isBuffer(chunk))).toBe(true);
+    });
+
+    it('re-chunks bytes to at most maxChunkSize without losing or reordering bytes', async () => {
+      const readable = new PassThrough();
+      const s = new TestSubscriber<Buffer>('unbounded');
+      fromReadable(readable, { maxChunkSize: 4 }).subscribe(s);
+      readable.end(Buffer.from('abcdefghij'));
+      await until(() => s.terminated, 'completion');
+      expect(s.values.map((b) => b.toString())).toEqual(['abcd', 'efgh', 'ij']);
+    });
+
+    it('re-chunks strings of an encoded readable', async () => {
+      const readable = new PassThrough();
+      readable.setEncoding('utf8');
+      const s = new TestSubscriber<string>('unbounded');
+      fromReadable<string>(readable, { maxChunkSize: 3 }).subscribe(s);
+      readable.end('hello!!');
+      await until(() => s.terminated, 'completion');
+      expect(s.values).toEqual(['hel', 'lo!', '!']);
+    });
+
+    it('removes every listener it added once completed', async () => {
+      const readable = objectSource([1, 2]);
+      const before = listenerCounts(readable);
+      const s = new TestSubscriber<number>('unbounded');
+      fromReadable<number>(readable).subscribe(s);
+      expect(readable.listenerCount('readable')).toBe(1);
+      await until(() => s.completed, 'completion');
+      expect(listenerCounts(readable)).toEqual(before);
+    });
+  });
+
+  describe('demand', () => {
+    it('reads nothing before the first request, and never switches to flowing mode', async () => {
+      const readable = objectSource([1, 2, 3], { highWaterMark: 2 });
+      const s = new TestSubscriber<number>();
+      fromReadable<number>(readable).subscribe(s);
+      await settle();
+      expect(s.log).toEqual(['subscribe']);
+      expect(readable.readableFlowing).toBe(false);
+      // Node prefetches up to its own high-water mark, no further.
+      expect(readable.readableLength).toBeLessThanOrEqual(2);
+    });
+
+    it('emits exactly what was requested, one request at a time', async () => {
+      const s = new TestSubscriber<number>();
+      fromReadable<number>(objectSource([1, 2, 3, 4, 5])).subscribe(s);
+      s.request(2);
+      await until(() => s.count === 2, 'two items');
+      await settle();
+      expect(s.count).toBe(2);
+      s.request(1);
+      await until(() => s.count === 3, 'third item');
+      await settle();
+      expect(s.count).toBe(3);
+      s.request(10);
+      await until(() => s.terminated, 'completion');
+      expect(s.values).toEqual([1, 2, 3, 4, 5]);
+      expect(s.violations).toEqual([]);
+    });
+
+    it('stops the source at its high-water mark while there is no demand (the source is suspended)', async () => {
+      const source = new GeneratedBytes(10 * 1024 * 1024, 1024, 8 * 1024);
+      const s = new TestSubscriber<Buffer>(1);
+      fromReadable(source).subscribe(s);
+      await settle(20);
+      expect(s.count).toBe(1);
+      // Node filled its buffer to the high-water mark and stopped calling _read: producer suspended.
+      expect(source.readableLength).toBeLessThanOrEqual(8 * 1024);
+      const producedWhileIdle = source.pushed;
+      await settle(20);
+      expect(source.pushed).toBe(producedWhileIdle);
+      expect(producedWhileIdle).toBeLessThanOrEqual(8 * 1024 + 2 * 1024);
+      s.cancel();
+    });
+
+    it('holds at most one re-chunk remainder itself', async () => {
+      const readable = new PassThrough();
+      const s = new TestSubscriber<Buffer>(1);
+      fromReadable(readable, { maxChunkSize: 2 }).subscribe(s);
+      readable.write(Buffer.from('abcdef'));
+      await until(() => s.count === 1, 'first piece');
+      const snapshot = (s.subscription as any).inspect();
+      expect(snapshot.stage).toBe('fromReadable');
+      expect(snapshot.buffered).toBe(4);
+      expect(snapshot.requested).toBe(0);
+      s.request(2);
+      expect(s.values.map(String)).toEqual(['ab', 'cd', 'ef']);
+      s.cancel();
+    });
+
+    it('keeps depth 1 when request(1) is called from inside onNext', async () => {
+      const items = Array.from({ length: 200 }, (_, i) => i);
+      const s = new TestSubscriber<number>({ initialRequest: 1, onNext: (_, sub) => sub.request(1) });
+      fromReadable<number>(objectSource(items, { highWaterMark: 64, async: false })).subscribe(s);
+      await until(() => s.terminated, 'completion');
+      expect(s.values).toEqual(items);
+      expect(s.maxOnNextDepth).toBe(1);
+    });
+
+    it('signals onError(RangeError) for request(0) and destroys the readable', async () => {
+      const readable = objectSource([1, 2]);
+      const s = new TestSubscriber<number>();
+      fromReadable<number>(readable).subscribe(s);
+      expect(() => s.request(0)).not.toThrow();
+      expect(s.error).toBeInstanceOf(RangeError);
+      expect(s.error?.message).toMatch(/^§3\.9:/);
+      expect(readable.destroyed).toBe(true);
+      expect(listenerCounts(readable)).toEqual(noListeners);
+    });
+  });
+
+  describe('errors', () => {
+    it('signals the readable error without waiting for demand, once, and removes its listeners', async () => {
+      const readable = new PassThrough({ objectMode: true });
+      const s = new TestSubscriber<number>();
+      fromReadable<number>(readable).subscribe(s);
+      readable.destroy(new Error('disk on fire'));
+      await until(() => s.terminated, 'the error');
+      await settle();
+      expect(s.log).toEqual(['subscribe', 'error(Error: disk on fire)']);
+      expect(listenerCounts(readable)).toEqual(noListeners);
+    });
+
+    it('signals an error after the items that were read before it', async () => {
+      const readable = new PassThrough({ objectMode: true });
+      const s = new TestSubscriber<string>('unbounded');
+      fromReadable<string>(readable).subscribe(s);
+      readable.write('a');
+      await until(() => s.count === 1, 'first item');
+      readable.destroy(new Error('boom'));
+      await until(() => s.terminated, 'the error');
+      expect(s.log).toEqual(['subscribe', 'request(Infinity)', 'next(a)', 'error(Error: boom)']);
+    });
+
+    it('turns a close before end into a premature-close error', async () => {
+      const readable = new PassThrough();
+      const s = new TestSubscriber<Buffer>('unbounded');
+      fromReadable(readable).subscribe(s);
+      readable.destroy();
+      await until(() => s.terminated, 'the error');
+      expect(s.error?.message).toMatch(/premature close/);
+      expect((s.error as NodeJS.ErrnoException).code).toBe('ERR_STREAM_PREMATURE_CLOSE');
+    });
+
+    it('fails at subscribe over a readable that already errored or was destroyed', async () => {
+      const errored = new PassThrough();
+      errored.on('error', () => {});
+      errored.destroy(new Error('earlier'));
+      await settle();
+      const s1 = new TestSubscriber<Buffer>();
+      fromReadable(errored).subscribe(s1);
+      expect(s1.error?.message).toBe('earlier');
+      const destroyed = new PassThrough();
+      destroyed.destroy();
+      await settle();
+      const s2 = new TestSubscriber<Buffer>();
+      fromReadable(destroyed).subscribe(s2);
+      expect(s2.error?.message).toMatch(/premature close/);
+    });
+
+    it('rejects a second subscriber, since a Readable can be consumed once', () => {
+      const flow = fromReadable(objectSource([1]));
+      flow.subscribe(new TestSubscriber());
+      const second = new TestSubscriber();
+      flow.subscribe(second);
+      expect(second.log[0]).toBe('subscribe');
+      expect(second.error?.message).toMatch(/consumed once/);
+    });
+
+    it('reports (never swallows) a subscriber that throws from onNext, and destroys the readable', async () => {
+      const reported = captureReportedErrors();
+      try {
+        const readable = objectSource([1, 2, 3]);
+        const s = new TestSubscriber<number>({
+          initialRequest: 'unbounded',
+          onNext: () => {
+            throw new Error('subscriber bug');
+          },
+        });
+        fromReadable<number>(readable).subscribe(s);
+        await until(() => reported.errors.length > 0, 'the report');
+        expect((reported.errors[0] as Error).message).toBe('subscriber bug');
+        expect(readable.destroyed).toBe(true);
+        expect(listenerCounts(readable)).toEqual(noListeners);
+      } finally {
+        reported.restore();
+      }
+    });
+  });
+
+  describe('cancellation', () => {
+    it('destroys the readable and removes its listeners on cancel', async () => {
+      const readable = objectSource([1, 2, 3]);
+      const s = new TestSubscriber<number>(1);
+      fromReadable<number>(readable).subscribe(s);
+      await until(() => s.count === 1, 'first item');
+      s.cancel();
+      expect(readable.destroyed).toBe(true);
+      expect(listenerCounts(readable)).toEqual(noListeners);
+      await settle();
+      expect(s.log).toEqual(['subscribe', 'request(1)', 'next(1)', 'cancel']);
+    });
+
+    it('leaves the readable paused and reusable with destroyOnCancel: false', async () => {
+      const readable = objectSource(['a', 'b', 'c']);
+      const s = new TestSubscriber<string>(1);
+      fromReadable<string>(readable, { destroyOnCancel: false }).subscribe(s);
+      await until(() => s.count === 1, 'first item');
+      s.cancel();
+      expect(readable.destroyed).toBe(false);
+      expect(listenerCounts(readable)).toEqual(noListeners);
+      const rest: string[] = [];
+      for await (const item of readable) rest.push(item as string);
+      expect(rest).toEqual(['b', 'c']);
+    });
+
+    it('stops at once when cancelled from inside onNext', async () => {
+      const readable = objectSource([1, 2, 3], { async: false });
+      const s = new TestSubscriber<number>({ initialRequest: 'unbounded', onNext: (_, sub) => sub.cancel() });
+      fromReadable<number>(readable).subscribe(s);
+      await until(() => s.count === 1, 'first item');
+      await settle();
+      expect(s.count).toBe(1);
+      expect(s.terminated).toBe(false);
+    });
+
+    it('destroys at cancel before the first request', () => {
+      const readable = new PassThrough();
+      const s = new TestSubscriber<Buffer>();
+      fromReadable(readable).subscribe(s);
+      s.cancel();
+      s.request(3);
+      expect(readable.destroyed).toBe(true);
+      expect(s.log).toEqual(['subscribe', 'cancel', 'request(3)']);
+    });
+  });
+
+  describe('empty and edge cases', () => {
+    it('completes an empty readable without any request', async () => {
+      const s = new TestSubscriber<number>();
+      fromReadable<number>(Readable.from([])).subscribe(s);
+      await until(() => s.terminated, 'completion');
+      expect(s.log).toEqual(['subscribe', 'complete']);
+    });
+
+    it('completes at once over a readable that already ended', async () => {
+      const readable = Readable.from(['x']);
+      for await (const _ of readable) void _;
+      const s = new TestSubscriber<string>();
+      fromReadable<string>(readable).subscribe(s);
+      expect(s.log).toEqual(['subscribe', 'complete']);
+    });
+
+    it('rejects invalid arguments at assembly time', () => {
+      expect(() => fromReadable(null as never)).toThrow(TypeError);
+      expect(() => fromReadable({} as never)).toThrow(TypeError);
+      expect(() => fromReadable(new PassThrough(), { maxChunkSize: 0 })).toThrow(RangeError);
+      expect(() => fromReadable(new PassThrough(), { maxChunkSize: 1.5 })).toThrow(RangeError);
+    });
+  });
+});
