@@ -2,6 +2,7 @@ import type { Publisher } from './spec/Publisher';
 import type { Subscriber } from './spec/Subscriber';
 import { nullSubscriberError } from './internal/errors';
 import { reportError } from './internal/report';
+import { toAsyncIterable, type FlowAsyncIterator } from './sinks/toAsyncIterable';
 // Cycle-safe: sources/from.ts imports this module, so `from` is referenced only inside `Flow.from`'s body.
 import { from, type FromInput } from './sources/from';
 
@@ -92,6 +93,14 @@ export class Flow<T> implements Publisher<T> {
       flow = op(flow);
     }
     return flow;
+  }
+
+  /**
+   * Makes every Flow usable in `for await`: a fresh subscription with a bounded buffer (prefetch 256, replenished at
+   * 75%); `break` cancels upstream. For another prefetch or an AbortSignal use `toAsyncIterable(flow, options)`.
+   */
+  [Symbol.asyncIterator](): FlowAsyncIterator<T> {
+    return toAsyncIterable(this)[Symbol.asyncIterator]();
   }
 }
 

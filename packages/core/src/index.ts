@@ -32,3 +32,14 @@ export { fail } from './sources/fail';
 export { map } from './operators/map';
 
 // ---- Sinks --------------------------------------------------------------------------------------------------------
+export { consume, type ConsumeOptions, type ConsumeHandle } from './sinks/consume';
+export { BaseSubscriber, type SignalType } from './sinks/BaseSubscriber';
+export { forEach, DEFAULT_SINK_PREFETCH, type ForEachOptions } from './sinks/forEach';
+export { toArray, DEFAULT_TO_ARRAY_LIMIT, type ToArrayOptions } from './sinks/toArray';
+export { firstValue, type ValueOptions } from './sinks/firstValue';
+export { lastValue } from './sinks/lastValue';
+export { EmptyError } from './sinks/EmptyError';
+export type { SinkOptions } from './sinks/PromiseSubscriber';
+export {
+  toAsyncIterable, type ToAsyncIterableOptions, type FlowAsyncIterable, type FlowAsyncIterator,
+} from './sinks/toAsyncIterable';

@@ -1,0 +1,10 @@
+/**
+ * The rejection of `firstValue`/`lastValue` when the source completes without an item and no `defaultValue` was
+ * given (RxJS's EmptyError, Reactor's NoSuchElementException).
+ */
+export class EmptyError extends Error {
+  constructor(sink: string) {
+    super(`${sink}: the source completed without emitting any item; pass { defaultValue } to resolve with a fallback`);
+    this.name = 'EmptyError';
+  }
+}

@@ -1,0 +1,226 @@
+import { replenishAt, requirePositiveBound } from '../internal/demand';
+import { overDeliveryError } from '../internal/errors';
+import type { Inspectable, StageSnapshot } from '../internal/inspect';
+import { toFlow } from '../internal/lift';
+import { RingBuffer } from '../internal/RingBuffer';
+import type { Publisher } from '../spec/Publisher';
+import { BaseSubscriber } from './BaseSubscriber';
+import { DEFAULT_SINK_PREFETCH } from './forEach';
+import { requireAbortSignal, requireOptions, type SinkOptions } from './PromiseSubscriber';
+
+/** Options of `toAsyncIterable`. */
+export interface ToAsyncIterableOptions extends SinkOptions {
+  /** How many items may be buffered ahead of the consumer (default 256); also the first request. */
+  prefetch?: number;
+}
+
+/** The iterator of `toAsyncIterable`: an async iterator whose buffer can be inspected. */
+export interface FlowAsyncIterator<T> extends AsyncIterableIterator<T>, Inspectable {}
+
+/** What `toAsyncIterable` returns: each `[Symbol.asyncIterator]()` call is a fresh subscription (flows are cold). */
+export interface FlowAsyncIterable<T> extends AsyncIterable<T> {
+  [Symbol.asyncIterator](): FlowAsyncIterator<T>;
+}
+
+/**
+ * Adapts a Flow to `for await`: the loop body is the consumer, and it paces the source through a bounded buffer.
+ *
+ * ```
+ * source:   -1-2-3-4-5-|        (prefetch 4)
+ * request:  4       3
+ * for await:  1  2  3  4  5 (done)
+ * ```
+ *
+ * **Demand**: subscribes on the first `next()` and requests `prefetch`; after 75% of it was consumed requests that
+ * many again, so at most `prefetch` items are ever buffered (a RingBuffer; see `inspect().buffered`).
+ * **Errors**: an upstream error rejects the pending `next()`, after the items buffered before it were consumed; then
+ * the iterator is done. **Cancellation**: `break`, `return` or a throw in the loop body call `return()`, which cancels
+ * upstream and drops the buffer; aborting `signal` does the same and rejects the pending `next()` with `signal.reason`.
+ *
+ * `for await (const x of flow)` works directly: `Flow[Symbol.asyncIterator]` calls this with the default prefetch.
+ *
+ * @example
+ * for await (const line of toAsyncIterable(lines, { prefetch: 64 })) {
+ *   await write(line);
+ * }
+ */
+export function toAsyncIterable<T>(source: Publisher<T>, options?: ToAsyncIterableOptions): FlowAsyncIterable<T> {
+  const flow = toFlow(source);
+  const opts = requireOptions('toAsyncIterable', options);
+  const prefetch = opts.prefetch === undefined ? DEFAULT_SINK_PREFETCH : requirePositiveBound('toAsyncIterable: prefetch', opts.prefetch);
+  const signal = requireAbortSignal('toAsyncIterable', opts.signal);
+  return {
+    [Symbol.asyncIterator]: () => new AsyncIteratorSubscriber<T>(flow, prefetch, signal),
+  };
+}
+
+interface PendingNext<T> {
+  resolve(result: IteratorResult<T, undefined>): void;
+  reject(reason: unknown): void;
+}
+
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
+
+class AsyncIteratorSubscriber<T> extends BaseSubscriber<T> implements FlowAsyncIterator<T> {
+  private source: Publisher<T> | null;
+  private readonly prefetch: number;
+  private readonly limit: number;
+  private readonly queue: RingBuffer<T>;
+  private signal: AbortSignal | undefined;
+  private readonly onAbort: () => void;
+  private pending: PendingNext<T> | null = null;
+  private pendingPromise: Promise<IteratorResult<T, undefined>> | null = null;
+  /** Items handed to the consumer since the last replenishing request. */
+  private consumed = 0;
+  private received = 0;
+  private emitted = 0;
+  private upstreamDone = false;
+  private failure: { reason: unknown } | null = null;
+  /** True once the consumer saw the end (done or a rejection) or called `return()`. */
+  private closed = false;
+
+  constructor(source: Publisher<T>, prefetch: number, signal: AbortSignal | undefined) {
+    super();
+    this.source = source;
+    this.prefetch = prefetch;
+    this.limit = replenishAt(prefetch);
+    this.queue = new RingBuffer<T>(prefetch);
+    this.signal = signal;
+    this.onAbort = () => this.abort();
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  next(): Promise<IteratorResult<T, undefined>> {
+    if (this.pendingPromise !== null) {
+      const after = () => this.next(); // overlapping next() calls are served in order
+      return this.pendingPromise.then(after, after);
+    }
+    if (this.closed) return Promise.resolve(DONE);
+    if (this.source !== null) this.subscribeOnce(this.source);
+    const value = this.queue.poll();
+    if (value !== undefined) {
+      this.handedOut();
+      return Promise.resolve({ done: false, value });
+    }
+    if (this.upstreamDone) return this.finish();
+    const promise = new Promise<IteratorResult<T, undefined>>((resolve, reject) => {
+      this.pending = { resolve, reject };
+    });
+    this.pendingPromise = promise;
+    return promise;
+  }
+
+  /** `break`/`return`/a throw in the loop body: cancel upstream and drop the buffer. */
+  return(): Promise<IteratorResult<T, undefined>> {
+    this.close();
+    this.cancel();
+    this.takePending()?.resolve(DONE);
+    return Promise.resolve(DONE);
+  }
+
+  inspect(): StageSnapshot {
+    return {
+      stage: 'toAsyncIterable',
+      capacity: this.prefetch,
+      buffered: this.queue.size,
+      requested: this.pending === null ? 0 : 1,
+      upstreamRequested: this.upstreamDone || this.isDisposed ? 0 : this.prefetch - this.consumed - this.queue.size,
+      received: this.received,
+      emitted: this.emitted,
+      dropped: 0,
+      terminated: this.upstreamDone,
+      cancelled: this.closed && !this.upstreamDone,
+    };
+  }
+
+  protected override hookOnSubscribe(): void {
+    this.request(this.prefetch);
+  }
+
+  protected override hookOnNext(value: T): void {
+    this.received++;
+    const pending = this.takePending();
+    if (pending !== null) {
+      this.handedOut();
+      pending.resolve({ done: false, value });
+    } else if (!this.queue.offer(value)) {
+      throw overDeliveryError('toAsyncIterable', 0); // §1.1 never more than prefetch outstanding
+    }
+  }
+
+  protected override hookOnComplete(): void {
+    this.upstreamDone = true;
+    this.endPending();
+  }
+
+  protected override hookOnError(error: Error): void {
+    this.upstreamDone = true;
+    this.failure = { reason: error };
+    this.endPending();
+  }
+
+  private subscribeOnce(source: Publisher<T>): void {
+    this.source = null;
+    const signal = this.signal;
+    if (signal !== undefined) {
+      if (signal.aborted) return this.abort();
+      signal.addEventListener('abort', this.onAbort, { once: true });
+    }
+    source.subscribe(this);
+  }
+
+  private abort(): void {
+    const reason = this.signal?.reason;
+    this.cancel();
+    this.queue.clear();
+    this.upstreamDone = true;
+    this.failure = { reason };
+    this.endPending();
+  }
+
+  /** The consumer reached the end: close, then a rejection for a failure (once), `done` from then on. */
+  private finish(): Promise<IteratorResult<T, undefined>> {
+    const failure = this.failure;
+    this.close();
+    return failure === null ? Promise.resolve(DONE) : Promise.reject(failure.reason);
+  }
+
+  /** Settles a waiting `next()` with the end. */
+  private endPending(): void {
+    const pending = this.takePending();
+    if (pending === null) return;
+    const failure = this.failure;
+    this.close();
+    if (failure === null) pending.resolve(DONE);
+    else pending.reject(failure.reason);
+  }
+
+  private handedOut(): void {
+    this.emitted++;
+    if (this.upstreamDone) return;
+    if (++this.consumed === this.limit) {
+      this.consumed = 0;
+      this.request(this.limit); // replenish at 75%: outstanding + buffered stays ≤ prefetch
+    }
+  }
+
+  private takePending(): PendingNext<T> | null {
+    const pending = this.pending;
+    this.pending = null;
+    this.pendingPromise = null;
+    return pending;
+  }
+
+  private close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.source = null;
+    this.failure = null;
+    this.queue.clear();
+    this.signal?.removeEventListener('abort', this.onAbort);
+    this.signal = undefined;
+  }
+}
