@@ -27,6 +27,8 @@ export { fromAsyncIterable, type FromAsyncIterableOptions } from './sources/from
 export { empty } from './sources/empty';
 export { never } from './sources/never';
 export { fail } from './sources/fail';
+export { defer } from './sources/defer';
+export { generate, type GenerateEmitter } from './sources/generate';
 
 // ---- Operators ----------------------------------------------------------------------------------------------------
 export { map } from './operators/map';
