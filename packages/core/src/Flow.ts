@@ -2,9 +2,10 @@ import type { Publisher } from './spec/Publisher';
 import type { Subscriber } from './spec/Subscriber';
 import { nullSubscriberError } from './internal/errors';
 import { reportError } from './internal/report';
-import { toAsyncIterable, type FlowAsyncIterator } from './sinks/toAsyncIterable';
 // Cycle-safe: sources/from.ts imports this module, so `from` is referenced only inside `Flow.from`'s body.
 import { from, type FromInput } from './sources/from';
+import { observableKey, toInteropObservable, type InteropObservable } from './sinks/subscribeObserver';
+import { toAsyncIterable, type FlowAsyncIterator } from './sinks/toAsyncIterable';
 
 /** Runs one subscription of a source: must call `subscriber.onSubscribe` first (§1.9). */
 export type SubscribeFunction<T> = (subscriber: Subscriber<T>) => void;
@@ -102,6 +103,20 @@ export class Flow<T> implements Publisher<T> {
   [Symbol.asyncIterator](): FlowAsyncIterator<T> {
     return toAsyncIterable(this)[Symbol.asyncIterator]();
   }
+
+  /**
+   * The Observable interop point that RxJS `from(flow)` reads (`Symbol.observable`; '@@observable' where that symbol
+   * is not defined). The returned Observable-like requests a bounded prefetch of 256 and re-requests 75% of it as
+   * items are pushed; `unsubscribe()` cancels. For another prefetch use `toObservable` from `@sluice/rxjs`.
+   */
+  ['@@observable'](): InteropObservable<T> {
+    return toInteropObservable(this);
+  }
+}
+
+// Where `Symbol.observable` exists (a polyfill loaded first), RxJS looks the method up under it instead.
+if (observableKey !== '@@observable') {
+  Object.defineProperty(Flow.prototype, observableKey, { value: Flow.prototype['@@observable'], writable: true, configurable: true });
 }
 
 /** Creates a source Flow from its subscribe function. The function must call `onSubscribe` first (§1.9). */

@@ -1,0 +1,303 @@
+import {
+  DrainSubscription, lift, OverflowBuffer, requirePositiveBound,
+  type Flow, type Inspectable, type Operator, type Publisher, type StageSnapshot, type Subscriber, type Subscription,
+} from '@sluice/core';
+import { Observable, type OperatorFunction, type Subscriber as RxSubscriber } from 'rxjs';
+import { DEFAULT_CAPACITY, requireObservableOverflow, requireOnDrop, requireOptions, type ObservableOverflow } from './internal/options';
+import { RxSink } from './internal/RxSink';
+
+export interface ViaRxOptions<R> {
+  /** The most output items held for downstream (default 256). */
+  capacity?: number;
+  /** What happens to an output that arrives when `capacity` items are waiting (default 'error'). */
+  overflow?: ObservableOverflow;
+  /** Called with every dropped output; a throw fails the stream. */
+  onDrop?: (item: R) => void;
+  /**
+   * The most upstream items admitted into the RxJS operator since it last emitted (default Infinity). Set it for
+   * time-shifting operators (`delay`, `bufferTime`, `debounceTime`, `mergeMap` with async inners) to bound what the
+   * operator holds inside; leave it unbounded for filtering operators, which would otherwise stall on a long run of
+   * rejected items.
+   */
+  maxPending?: number;
+}
+
+/**
+ * Runs any RxJS `OperatorFunction` inside a sluice pipeline, and pulls its input by demand: an upstream item enters
+ * the operator only when downstream demand and free space in the bounded output buffer allow it.
+ *
+ * ```
+ * upstream:        request(1) 1  request(1) 2  request(1) 3 …
+ * viaRx(map(x*10)):              10            20            30
+ * downstream:      request(3) ─────────────────────────────────────
+ * ```
+ *
+ * Guarantees by kind of operator (credit = min(downstream demand, free capacity) − items already requested):
+ *
+ * | operator kind | examples | upstream pulled | output buffer | inside the RxJS operator |
+ * | --- | --- | --- | --- | --- |
+ * | 1:1 synchronous | map, tap, scan, concatMap(x => of(y)) | one item per unit of credit | ≤ capacity, never overflows | nothing held |
+ * | filtering | filter, distinct, skip, take, first | keeps pulling to replace rejected items | ≤ capacity, never overflows | nothing held |
+ * | expanding | mergeMap(x => of(a, b, c)), concatMap to arrays, expand | one item at a time, only with credit | ≤ capacity; outputs beyond it follow `overflow` | what the operator queues itself |
+ * | time-shifting | delay, debounceTime, bufferTime, auditTime, async mergeMap | by credit, plus ≤ `maxPending` since the last output | ≤ capacity; late bursts follow `overflow` | ≤ `maxPending` (+ what it emits later); unbounded if `maxPending` is Infinity |
+ *
+ * **Demand**: with a synchronous upstream, one item is requested at a time (so a single input's outputs are
+ * delivered before the next input enters); when an item does not arrive synchronously, the rest of the credit is
+ * requested at once. **Errors**: upstream errors enter the operator (so `catchError` inside works); the operator's
+ * error or completion is delivered after the buffered items and cancels upstream; overflow 'error' fails with an
+ * `OverflowError`; operators that resubscribe their source (`retry`, `repeat`) fail with a TypeError (a sluice
+ * upstream cannot be replayed: put them around the whole Flow instead). **Cancellation**: unsubscribes the operator
+ * (clearing its timers) and cancels upstream.
+ *
+ * @example
+ * range(1, 1000).pipe(viaRx(bufferTime(100), { maxPending: 500 }));
+ */
+export function viaRx<T, R>(op: OperatorFunction<T, R>, options: ViaRxOptions<R> = {}): Operator<T, R> {
+  if (typeof op !== 'function') throw new TypeError(`viaRx: expected an RxJS OperatorFunction, got ${typeof op}`);
+  requireOptions('viaRx', options);
+  const capacity = requirePositiveBound('viaRx: capacity', options.capacity ?? DEFAULT_CAPACITY);
+  const overflow = requireObservableOverflow('viaRx', options.overflow ?? 'error');
+  const onDrop = requireOnDrop<R>('viaRx', options.onDrop);
+  const maxPending = requirePositiveBound('viaRx: maxPending', options.maxPending ?? Infinity, true);
+  return (source: Publisher<T>): Flow<R> =>
+    lift(source, (downstream: Subscriber<R>) => new ViaRxSubscription<T, R>(downstream, op, capacity, overflow, onDrop, maxPending));
+}
+
+class ViaRxSubscription<T, R> extends DrainSubscription<R> implements Subscriber<T>, Inspectable {
+  private op: OperatorFunction<T, R> | null;
+  private readonly buffer: OverflowBuffer<R>;
+  private readonly capacity: number;
+  private readonly maxPending: number;
+  private upstream: Subscription | null = null;
+  /** The RxJS subscriber of the operator's source, once the operator subscribed to it. */
+  private input: RxSubscriber<T> | null = null;
+  private inputSubscriptions = 0;
+  private output: RxSink<R> | null = null;
+  private upstreamDone = false;
+  private upstreamTerminal: Error | 'complete' | null = null;
+  /** The operator's final signal (or the bridge's own error), delivered once the buffer is empty. */
+  private terminal: Error | 'complete' | null = null;
+  /** Requested upstream, not yet received. */
+  private inFlight = 0;
+  /** Items admitted into the operator since it last emitted. */
+  private pending = 0;
+  private received = 0;
+  private emitted = 0;
+  private cancelledByDownstream = false;
+
+  constructor(
+    downstream: Subscriber<R>,
+    op: OperatorFunction<T, R>,
+    capacity: number,
+    overflow: ObservableOverflow,
+    onDrop: ((item: R) => void) | undefined,
+    maxPending: number,
+  ) {
+    super(downstream);
+    this.op = op;
+    this.capacity = capacity;
+    this.maxPending = maxPending;
+    this.buffer = new OverflowBuffer<R>('viaRx', capacity, overflow, onDrop);
+  }
+
+  // ---- upstream side (a sluice Subscriber) ------------------------------------------------------------------------
+
+  onSubscribe(subscription: Subscription): void {
+    if (subscription == null) throw new TypeError('§2.13: onSubscribe(null): a Subscription is required');
+    if (this.upstream !== null || this.cancelled) {
+      subscription.cancel(); // §2.5
+      return;
+    }
+    this.upstream = subscription;
+    this.downstream!.onSubscribe(this); // §1.9 downstream is subscribed before the operator can emit
+    if (this.cancelled) return;
+    const op = this.op!;
+    this.op = null;
+    const input = new Observable<T>((subscriber) => this.attachInput(subscriber));
+    let output: Observable<R>;
+    try {
+      output = op(input);
+      if (output == null || typeof output.subscribe !== 'function') throw new TypeError(`viaRx: the operator returned ${String(output)}, not an Observable`);
+    } catch (error) {
+      return this.end(toError(error));
+    }
+    const sink = new RxSink<R>({
+      next: (value) => this.accept(value),
+      error: (error) => this.end(toError(error)),
+      complete: () => this.end('complete'),
+    });
+    this.output = sink;
+    output.subscribe(sink);
+    this.drain();
+  }
+
+  onNext(value: T): void {
+    if (value == null) throw new TypeError(`§2.13: onNext(${String(value)}): an element is required`);
+    if (this.upstreamDone || this.cancelled) return; // §2.8
+    this.inFlight--;
+    this.pending++;
+    this.received++;
+    this.input?.next(value);
+    this.drain();
+  }
+
+  onError(error: Error): void {
+    if (error == null) throw new TypeError('§2.13: onError(null): an error is required');
+    this.upstreamEnded(error);
+  }
+
+  onComplete(): void {
+    this.upstreamEnded('complete');
+  }
+
+  // ---- downstream side (a DrainSubscription) ----------------------------------------------------------------------
+
+  override cancel(): void {
+    if (!this.cancelled) this.cancelledByDownstream = true;
+    super.cancel();
+  }
+
+  inspect(): StageSnapshot {
+    return {
+      stage: 'viaRx',
+      capacity: this.capacity,
+      buffered: this.buffer.size,
+      requested: this.requested,
+      upstreamRequested: this.inFlight,
+      received: this.received,
+      emitted: this.emitted,
+      dropped: this.buffer.dropped,
+      terminated: this.terminal !== null,
+      cancelled: this.cancelledByDownstream,
+    };
+  }
+
+  protected emitSome(downstream: Subscriber<R>): void {
+    const buffer = this.buffer;
+    for (;;) {
+      while (this.requested > 0 && buffer.size > 0) {
+        const value = buffer.poll() as R;
+        this.requested--;
+        this.emitted++;
+        downstream.onNext(value);
+        if (this.cancelled) return;
+      }
+      if (this.terminal !== null) {
+        // §1.4/§1.5 the operator's terminal signal follows the buffered outputs; it needs no demand.
+        if (buffer.size === 0) {
+          const terminal = this.terminal;
+          if (terminal === 'complete') this.complete();
+          else this.fail(terminal);
+        }
+        return;
+      }
+      const upstream = this.upstream;
+      if (upstream === null || this.upstreamDone || this.input === null) return;
+      const free = Math.min(this.requested - buffer.size, this.capacity - buffer.size, this.maxPending - this.pending);
+      const credit = free - this.inFlight;
+      if (credit <= 0) return;
+      if (this.inFlight === 0) {
+        // Probe with one item: a synchronous upstream answers inside request(1), and that item's outputs are
+        // delivered (next loop turn) before the next item enters the operator.
+        this.inFlight = 1;
+        upstream.request(1);
+        if (this.cancelled) return;
+        continue;
+      }
+      // The probe is still outstanding: the upstream is asynchronous, so ask for the rest of the credit at once.
+      this.inFlight += credit;
+      upstream.request(credit);
+      return;
+    }
+  }
+
+  protected override dispose(): void {
+    const output = this.output;
+    this.output = null;
+    output?.unsubscribe(); // tears the operator down (timers, inner subscriptions) and detaches the input
+    this.input = null;
+    this.op = null;
+    const upstream = this.upstream;
+    this.upstream = null;
+    if (upstream !== null && !this.upstreamDone) upstream.cancel();
+    this.buffer.clear();
+  }
+
+  // ---- the RxJS operator's two ends -------------------------------------------------------------------------------
+
+  private attachInput(subscriber: RxSubscriber<T>): () => void {
+    if (++this.inputSubscriptions > 1) {
+      subscriber.error(new TypeError(
+        'viaRx: the RxJS operator subscribed to its source more than once (retry/repeat?); a sluice upstream cannot be ' +
+          'replayed, so apply resubscribing operators around the whole Flow instead',
+      ));
+      return () => {};
+    }
+    const terminal = this.upstreamTerminal;
+    if (terminal !== null) {
+      if (terminal === 'complete') subscriber.complete();
+      else subscriber.error(terminal);
+      return () => {};
+    }
+    this.input = subscriber;
+    if (this.output !== null) this.drain(); // a late subscription (delaySubscription) starts the pulling
+    return () => {
+      // The operator no longer wants input (take, first, takeUntil): stop pulling and release upstream.
+      if (this.input !== subscriber) return;
+      this.input = null;
+      const upstream = this.upstream;
+      if (upstream !== null && !this.upstreamDone) {
+        this.upstreamDone = true;
+        this.upstream = null;
+        upstream.cancel();
+      }
+    };
+  }
+
+  private upstreamEnded(terminal: Error | 'complete'): void {
+    if (this.upstreamDone) return; // §1.7
+    this.upstreamDone = true;
+    this.upstreamTerminal = terminal;
+    this.upstream = null;
+    const input = this.input;
+    if (input === null) return; // delivered when (if) the operator subscribes to its source
+    if (terminal === 'complete') input.complete();
+    else input.error(terminal);
+  }
+
+  private accept(value: R): void {
+    if (this.terminal !== null || this.cancelled) return;
+    if (value == null) return this.end(new TypeError(`§2.13: viaRx: the RxJS operator emitted ${String(value)}, which is not an element`));
+    this.pending = 0;
+    let result;
+    try {
+      result = this.buffer.offer(value);
+    } catch (error) {
+      this.buffer.clear(); // onDrop threw: a user error, signalled at once
+      return this.end(toError(error));
+    }
+    if (result === 'overflow') return this.end(this.buffer.overflowError());
+    this.drain();
+  }
+
+  /** The operator terminated (or the bridge failed): stop the operator and upstream, deliver after the buffer. */
+  private end(terminal: Error | 'complete'): void {
+    if (this.terminal !== null || this.cancelled) return;
+    this.terminal = terminal;
+    const output = this.output;
+    this.output = null;
+    output?.unsubscribe();
+    this.input = null;
+    const upstream = this.upstream;
+    this.upstream = null;
+    if (upstream !== null && !this.upstreamDone) {
+      this.upstreamDone = true;
+      upstream.cancel();
+    }
+    this.drain();
+  }
+}
+
+function toError(thrown: unknown): Error {
+  return thrown instanceof Error ? thrown : new Error(`non-Error thrown: ${String(thrown)}`, { cause: thrown });
+}
