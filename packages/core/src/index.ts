@@ -11,6 +11,8 @@ export { reportError } from './internal/report';
 export { DrainSubscription } from './internal/DrainSubscription';
 export { ForwardingSubscriber } from './internal/ForwardingSubscriber';
 export { RingBuffer } from './internal/RingBuffer';
+export { OverflowBuffer, requireOverflowStrategy, type OverflowStrategy, type OfferResult } from './internal/overflow';
+export { replenishAt, requirePositiveBound } from './internal/demand';
 export { lift, toFlow } from './internal/lift';
 export type { Inspectable, StageSnapshot } from './internal/inspect';
 
@@ -45,3 +47,7 @@ export type { SinkOptions } from './sinks/PromiseSubscriber';
 export {
   toAsyncIterable, type ToAsyncIterableOptions, type FlowAsyncIterable, type FlowAsyncIterator,
 } from './sinks/toAsyncIterable';
+export {
+  subscribeObserver, toInteropObservable, observableKey, DEFAULT_OBSERVABLE_PREFETCH,
+  type InteropObserver, type InteropSubscription, type InteropObservable, type SubscribeObserverOptions,
+} from './sinks/subscribeObserver';
