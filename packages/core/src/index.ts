@@ -6,7 +6,7 @@ export { Flow, flowOf, type Operator, type SubscribeFunction, type LiftFunction 
 
 // ---- Engine pieces for custom operators --------------------------------------------------------------------------
 export { UNBOUNDED } from './internal/demand';
-export { OverflowError } from './internal/errors';
+export { OverflowError, CancellationError } from './internal/errors';
 export { reportError } from './internal/report';
 export { DrainSubscription } from './internal/DrainSubscription';
 export { ForwardingSubscriber } from './internal/ForwardingSubscriber';
@@ -29,6 +29,7 @@ export { fromAsyncIterable, type FromAsyncIterableOptions } from './sources/from
 export { empty } from './sources/empty';
 export { never } from './sources/never';
 export { fail } from './sources/fail';
+export { create, type CreateEmitter, type CreateOptions, type CreateProducer } from './sources/create';
 export { defer } from './sources/defer';
 export { generate, type GenerateEmitter } from './sources/generate';
 

@@ -43,6 +43,24 @@ export class OverflowError extends Error {
   }
 }
 
+/**
+ * Settles a producer's pending work (create's `emitter.offer`, a bridge's pending write) when the stream stops
+ * accepting items: `reason` is 'cancelled' (downstream cancelled or the stream failed) or 'terminated' (the stream
+ * already completed or failed before the call).
+ */
+export class CancellationError extends Error {
+  readonly reason: 'cancelled' | 'terminated';
+  constructor(stage: string, reason: 'cancelled' | 'terminated') {
+    super(
+      reason === 'cancelled'
+        ? `${stage}: the stream was cancelled; the offered item was not delivered`
+        : `${stage}: the stream has already terminated; the offered item was not delivered`,
+    );
+    this.name = 'CancellationError';
+    this.reason = reason;
+  }
+}
+
 /** JavaScript can throw anything; onError always receives an Error (the thrown value is kept as `cause`). */
 export function toError(thrown: unknown): Error {
   if (thrown instanceof Error) return thrown;

@@ -88,6 +88,14 @@ export class OverflowBuffer<T> {
     this.queue.clear();
   }
 
+  /**
+   * Discards `item` without buffering it, counting it and calling `onDrop` like any other drop (for stages that
+   * drop before the buffer is full, e.g. onBackpressureDrop drops whatever arrives without downstream demand).
+   */
+  discard(item: T): void {
+    this.drop(item);
+  }
+
   private drop(item: T): void {
     this.dropped++;
     if (this.onDrop !== undefined) this.onDrop(item);

@@ -1,0 +1,438 @@
+import { Flow } from '../Flow';
+import { addDemand, isValidRequest, requirePositiveBound } from '../internal/demand';
+import { DrainSubscription } from '../internal/DrainSubscription';
+import { CancellationError, toError } from '../internal/errors';
+import type { Inspectable, StageSnapshot } from '../internal/inspect';
+import { OverflowBuffer, requireOverflowStrategy, type OverflowStrategy } from '../internal/overflow';
+import { reportError } from '../internal/report';
+import type { Subscriber } from '../spec/Subscriber';
+
+/**
+ * The producer's handle on one subscription of a `create` flow. All methods may be called at any time, from any
+ * callback; after the stream ended they are harmless no-ops (`next` returns false, `offer` rejects).
+ */
+export interface CreateEmitter<T> {
+  /**
+   * Hands `item` to the stream. Returns true if it was accepted (delivered or buffered; also under 'drop-oldest'
+   * and 'latest', which drop an older item instead), false if it was not: refused because the buffer is full
+   * under 'block' or an `offer` is pending (the producer keeps the item), dropped under 'drop-newest', or the
+   * stream is over. Under 'error' a full buffer fails the stream with `OverflowError`. `null`/`undefined` fails
+   * the stream with a TypeError (§2.13).
+   */
+  next(item: T): boolean;
+  /**
+   * Hands `item` to the stream, waiting for room whatever the overflow strategy: resolves once the item is
+   * buffered (or delivered), so a producer that awaits each offer never holds the stream above `capacity`.
+   * One offer may be pending at a time (a second one rejects). If the stream is cancelled or fails while the offer
+   * waits, or had already ended, the promise rejects with `CancellationError` (an async producer returning that
+   * rejection is not reported as an error).
+   */
+  offer(item: T): Promise<void>;
+  /**
+   * How many `next` calls made now, in a row, are accepted without applying the overflow strategy:
+   * `capacity − buffered + outstanding demand` (`Infinity` under unbounded demand), except while the stream is
+   * delivering an item (a call from inside downstream's `onNext`), when it is `capacity − buffered`. 0 once the
+   * stream is over or while an `offer` is pending.
+   */
+  readonly desiredSize: number;
+  /**
+   * Registers the demand listener (one per emitter): called with the demand already outstanding, if any, then
+   * with each `n` downstream requests. It runs outside downstream's `onNext`, and items it emits against that
+   * demand are delivered at once, so `onRequest((n) => { for (let i = 0; i < n; i++) emitter.next(read()); })`
+   * never overflows, whatever `n` and `capacity` are.
+   */
+  onRequest(listener: (n: number) => void): void;
+  /** Registers a listener called once when the stream stops wanting items for any reason other than the producer's own `complete`/`error`. */
+  onCancel(listener: () => void): void;
+  /** Completes the stream after the buffered items (and a pending offer) are delivered. */
+  complete(): void;
+  /** Fails the stream after the buffered items (and a pending offer) are delivered. */
+  error(error: unknown): void;
+  /** True once downstream cancelled or the stream failed: stop producing. */
+  readonly isCancelled: boolean;
+  /** A snapshot of this subscription's buffer, demand and counters. */
+  inspect(): StageSnapshot;
+}
+
+export interface CreateOptions<T> {
+  /** The most items buffered for a subscriber that has not requested them. Default 256. */
+  capacity?: number;
+  /** What `next` does when the buffer is full. Default 'error'. See docs/decisions/0002-overflow-strategies.md. */
+  overflow?: OverflowStrategy;
+  /** Called with each item a 'drop-newest', 'drop-oldest' or 'latest' overflow discards. */
+  onDrop?: (item: T) => void;
+  /** The stage name in snapshots and error messages. Default 'create'. */
+  name?: string;
+}
+
+export type CreateProducer<T> = (emitter: CreateEmitter<T>) => void | PromiseLike<void>;
+
+/**
+ * A push source with a bounded buffer: `producer` is called once per subscriber with a `CreateEmitter`, and
+ * pushes items with `next` (synchronous, overflow strategy applies) or `offer` (suspends while the buffer is full).
+ *
+ * ```
+ * producer:    next(a) next(b) next(c) complete()
+ * request:   ...........1.........2..........
+ * downstream:           a         b c |        (a, b, c wait in the buffer, at most `capacity` of them)
+ * ```
+ *
+ * **Demand**: items are delivered only against downstream demand; the rest wait in a buffer of `capacity` (default
+ * 256). When it is full, `overflow` decides: 'error' (default: fail with OverflowError naming the capacity),
+ * 'block' (`next` returns false), 'drop-newest', 'drop-oldest', 'latest' (each counted and passed to `onDrop`).
+ * `emitter.onRequest` and `emitter.desiredSize` let a producer follow demand exactly. **Errors**: `error(e)`,
+ * a producer that throws or returns a rejecting promise, `null` items, an overflow under 'error' and a throwing
+ * `onDrop` all signal onError, always after the items buffered before it; all but `error(e)` also cancel the
+ * producer (`onCancel` runs at once). **Cancellation**: runs the `onCancel` listeners, rejects a pending offer
+ * with CancellationError, discards the buffer and releases the subscriber and the producer's listeners (§3.13).
+ * The subscription (and `emitter.inspect()`) implement `Inspectable`.
+ *
+ * @example
+ * const clicks = create<MouseEvent>((emitter) => {
+ *   const listener = (event: MouseEvent) => emitter.next(event);
+ *   button.addEventListener('click', listener);
+ *   emitter.onCancel(() => button.removeEventListener('click', listener));
+ * }, { capacity: 100, overflow: 'drop-oldest' });
+ */
+export function create<T>(producer: CreateProducer<T>, options: CreateOptions<T> = {}): Flow<T> {
+  if (typeof producer !== 'function') throw new TypeError(`create: producer must be a function, got ${typeof producer}`);
+  const stage = options.name ?? 'create';
+  if (typeof stage !== 'string') throw new TypeError(`create: name must be a string, got ${typeof stage}`);
+  const capacity = requirePositiveBound(`${stage}: capacity`, options.capacity ?? 256);
+  const overflow = requireOverflowStrategy(stage, options.overflow ?? 'error');
+  const onDrop = options.onDrop;
+  if (onDrop !== undefined && typeof onDrop !== 'function') {
+    throw new TypeError(`${stage}: onDrop must be a function, got ${typeof onDrop}`);
+  }
+  return new Flow<T>((subscriber) => {
+    const subscription = new CreateSubscription<T>(subscriber, stage, new OverflowBuffer<T>(stage, capacity, overflow, onDrop));
+    subscriber.onSubscribe(subscription);
+    subscription.start(producer);
+  });
+}
+
+interface PendingOffer<T> {
+  readonly item: T;
+  readonly resolve: () => void;
+  readonly reject: (error: Error) => void;
+}
+
+class CreateSubscription<T> extends DrainSubscription<T> implements Inspectable {
+  readonly stage: string;
+  private readonly buffer: OverflowBuffer<T>;
+  private pendingOffer: PendingOffer<T> | null = null;
+  private requestListener: ((n: number) => void) | null = null;
+  private cancelListeners: (() => void)[] | null = null;
+  /** Demand not yet reported to the request listener. */
+  private unnotified = 0;
+  /** True while the drain loop runs the request listener (outside onNext: items may be delivered at once). */
+  private notifying = false;
+  /** True while downstream.onNext runs (items pushed now can only be queued, §3.3). */
+  private delivering = false;
+  /** The producer may still push: false after its complete/error, a failure, or cancel. */
+  producerOpen = true;
+  producerCancelled = false;
+  /** No more items will enter; the terminal signal follows the buffer. */
+  private done = false;
+  private error: Error | null = null;
+  private terminated = false;
+  private received = 0;
+  private emitted = 0;
+
+  constructor(downstream: Subscriber<T>, stage: string, buffer: OverflowBuffer<T>) {
+    super(downstream);
+    this.stage = stage;
+    this.buffer = buffer;
+  }
+
+  start(producer: CreateProducer<T>): void {
+    if (!this.producerOpen) return; // cancelled inside onSubscribe: nobody to produce for
+    let result: void | PromiseLike<void>;
+    try {
+      result = producer(new Emitter(this));
+    } catch (thrown) {
+      this.failProducer(toError(thrown));
+      return;
+    }
+    if (result != null && typeof result.then === 'function') {
+      result.then(undefined, (thrown: unknown) => this.producerRejected(thrown));
+    }
+  }
+
+  override request(n: number): void {
+    if (!this.cancelled && this.requestListener !== null && isValidRequest(n)) {
+      this.unnotified = addDemand(this.unnotified, n);
+    }
+    super.request(n);
+  }
+
+  // ---- the emitter's operations ------------------------------------------------------------------------------
+
+  /** The producer may push: not ended, and not cancelled (a cancel from inside onNext is seen at once). */
+  get accepting(): boolean {
+    return this.producerOpen && !this.cancelled;
+  }
+
+  get isCancelled(): boolean {
+    return this.producerCancelled || (this.cancelled && !this.terminated);
+  }
+
+  next(item: T): boolean {
+    if (!this.accepting) return false; // §1.7 nothing after the end, §3.6 nor after cancel
+    if (item == null) {
+      this.failProducer(nullItemError(this.stage, item)); // §2.13 null is never an element
+      return false;
+    }
+    if (this.pendingOffer !== null) return false; // a waiting offer is first in line
+    let accepted = true;
+    try {
+      switch (this.buffer.offer(item)) {
+        case 'full':
+          return false;
+        case 'overflow':
+          this.failProducer(this.buffer.overflowError());
+          return false;
+        case 'dropped':
+          accepted = this.buffer.strategy !== 'drop-newest';
+      }
+    } catch (thrown) {
+      this.failProducer(toError(thrown)); // onDrop threw
+      return false;
+    }
+    this.received++;
+    this.afterEnqueue();
+    return accepted;
+  }
+
+  offer(item: T): Promise<void> {
+    if (!this.accepting) {
+      return Promise.reject(new CancellationError(this.stage, this.isCancelled ? 'cancelled' : 'terminated'));
+    }
+    if (item == null) {
+      const error = nullItemError(this.stage, item); // §2.13
+      this.failProducer(error);
+      return Promise.reject(error);
+    }
+    if (this.pendingOffer !== null) {
+      return Promise.reject(new Error(`${this.stage}: offer() called while an earlier offer() is still pending; await each offer()`));
+    }
+    if (this.buffer.queue.offer(item)) {
+      this.received++;
+      this.afterEnqueue();
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve, reject) => {
+      this.pendingOffer = { item, resolve, reject };
+    });
+  }
+
+  get desiredSize(): number {
+    if (!this.accepting || this.pendingOffer !== null) return 0;
+    const room = this.buffer.capacity - this.buffer.size;
+    return this.delivering ? room : addDemand(room, this.requested);
+  }
+
+  onRequest(listener: (n: number) => void): void {
+    if (typeof listener !== 'function') throw new TypeError(`${this.stage}: onRequest needs a function, got ${typeof listener}`);
+    if (!this.producerOpen) return;
+    if (this.requestListener !== null) throw new Error(`${this.stage}: onRequest may be registered once per emitter`);
+    this.requestListener = listener;
+    this.unnotified = this.requested;
+    if (this.unnotified > 0) this.drain();
+  }
+
+  onCancel(listener: () => void): void {
+    if (typeof listener !== 'function') throw new TypeError(`${this.stage}: onCancel needs a function, got ${typeof listener}`);
+    if (this.producerCancelled) {
+      listener(); // already cancelled: run it at once
+      return;
+    }
+    if (!this.producerOpen) return; // the producer ended the stream itself: it will never be cancelled
+    (this.cancelListeners ??= []).push(listener);
+  }
+
+  producerComplete(): void {
+    if (!this.producerOpen) return; // §1.7
+    this.closeProducer(false);
+    this.done = true;
+    this.drain();
+  }
+
+  producerError(thrown: unknown): void {
+    const error = thrown == null ? new TypeError(`${this.stage}: error(${String(thrown)}) needs an error`) : toError(thrown);
+    if (!this.producerOpen) {
+      reportError(error); // §1.7 an error after the end is reported, never swallowed
+      return;
+    }
+    this.closeProducer(false);
+    this.done = true;
+    this.error = error;
+    this.drain();
+  }
+
+  inspect(): StageSnapshot {
+    return {
+      stage: this.stage,
+      capacity: this.buffer.capacity,
+      buffered: this.buffer.size,
+      requested: this.requested,
+      upstreamRequested: 0,
+      received: this.received,
+      emitted: this.emitted,
+      dropped: this.buffer.dropped,
+      terminated: this.terminated,
+      cancelled: this.cancelled && !this.terminated,
+    };
+  }
+
+  // ---- the drain loop ----------------------------------------------------------------------------------------
+
+  protected emitSome(downstream: Subscriber<T>): void {
+    this.deliverBuffered(downstream);
+    if (this.cancelled) return;
+    const listener = this.requestListener;
+    if (listener !== null && this.unnotified > 0) {
+      const n = this.unnotified;
+      this.unnotified = 0;
+      this.notifying = true;
+      try {
+        listener(n);
+      } catch (thrown) {
+        this.failProducer(toError(thrown));
+      } finally {
+        this.notifying = false;
+      }
+      if (this.cancelled) return;
+      this.deliverBuffered(downstream);
+      if (this.cancelled) return;
+    }
+    if (this.done && this.buffer.size === 0 && this.pendingOffer === null) {
+      this.terminated = true;
+      if (this.error !== null) this.fail(this.error);
+      else this.complete();
+    }
+  }
+
+  protected override dispose(): void {
+    this.buffer.clear();
+    this.closeProducer(true);
+  }
+
+  private deliverBuffered(downstream: Subscriber<T>): void {
+    const buffer = this.buffer;
+    while (this.requested > 0 && buffer.size > 0 && !this.cancelled) {
+      const item = buffer.poll() as T;
+      const pending = this.pendingOffer;
+      if (pending !== null) {
+        this.pendingOffer = null; // room again: the waiting offer enters the buffer behind the others
+        buffer.queue.offer(pending.item);
+        this.received++;
+        pending.resolve();
+      }
+      this.requested--; // Infinity - 1 stays unbounded
+      this.emitted++;
+      this.delivering = true;
+      try {
+        downstream.onNext(item);
+      } finally {
+        this.delivering = false;
+      }
+      if (this.cancelled) return;
+    }
+  }
+
+  private afterEnqueue(): void {
+    const downstream = this.downstream;
+    if (this.notifying && !this.delivering && downstream !== null) {
+      // Pushed from the request listener, which the drain loop runs outside onNext: deliver now (depth stays 1).
+      try {
+        this.deliverBuffered(downstream);
+      } catch (thrown) {
+        this.cancel(); // §2.13 downstream threw: the subscription is cancelled and the error reported
+        reportError(thrown);
+      }
+    } else {
+      this.drain();
+    }
+  }
+
+  /** The stream fails because of the producer's side (null, overflow, throw, onDrop): stop it now, error later. */
+  private failProducer(error: Error): void {
+    if (!this.producerOpen) {
+      reportError(error);
+      return;
+    }
+    this.closeProducer(true);
+    this.done = true;
+    this.error = error;
+    this.drain();
+  }
+
+  private producerRejected(thrown: unknown): void {
+    if (this.producerOpen) this.failProducer(toError(thrown));
+    else if (!(thrown instanceof CancellationError)) reportError(thrown);
+  }
+
+  /** Ends the producer's part; `cancelled` runs the onCancel listeners and rejects a waiting offer. */
+  private closeProducer(cancelled: boolean): void {
+    const wasOpen = this.producerOpen;
+    this.producerOpen = false;
+    this.requestListener = null; // §3.13 release the producer's callbacks
+    const listeners = this.cancelListeners;
+    this.cancelListeners = null;
+    if (!cancelled) return;
+    const pending = this.pendingOffer;
+    this.pendingOffer = null;
+    if (pending !== null) pending.reject(new CancellationError(this.stage, 'cancelled'));
+    if (!wasOpen) return;
+    this.producerCancelled = true;
+    if (listeners !== null) {
+      for (const listener of listeners) {
+        try {
+          listener();
+        } catch (thrown) {
+          reportError(thrown); // §3.15 cancellation never throws; a failing listener is reported
+        }
+      }
+    }
+  }
+}
+
+function nullItemError(stage: string, item: unknown): TypeError {
+  return new TypeError(`§2.13: ${stage}: next(${String(item)}): null and undefined are not elements`);
+}
+
+/** The producer's view: only the emitter operations, never the downstream's request/cancel. */
+class Emitter<T> implements CreateEmitter<T> {
+  private readonly subscription: CreateSubscription<T>;
+  constructor(subscription: CreateSubscription<T>) {
+    this.subscription = subscription;
+  }
+  next(item: T): boolean {
+    return this.subscription.next(item);
+  }
+  offer(item: T): Promise<void> {
+    return this.subscription.offer(item);
+  }
+  get desiredSize(): number {
+    return this.subscription.desiredSize;
+  }
+  onRequest(listener: (n: number) => void): void {
+    this.subscription.onRequest(listener);
+  }
+  onCancel(listener: () => void): void {
+    this.subscription.onCancel(listener);
+  }
+  complete(): void {
+    this.subscription.producerComplete();
+  }
+  error(error: unknown): void {
+    this.subscription.producerError(error);
+  }
+  get isCancelled(): boolean {
+    return this.subscription.isCancelled;
+  }
+  inspect(): StageSnapshot {
+    return this.subscription.inspect();
+  }
+}
