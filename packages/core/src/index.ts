@@ -35,6 +35,15 @@ export { generate, type GenerateEmitter } from './sources/generate';
 
 // ---- Operators ----------------------------------------------------------------------------------------------------
 export { map } from './operators/map';
+export { filter } from './operators/filter';
+export { take } from './operators/take';
+export { takeWhile, type TakeWhileOptions } from './operators/takeWhile';
+export { skip } from './operators/skip';
+export { scan } from './operators/scan';
+export { reduce } from './operators/reduce';
+export { distinctUntilChanged } from './operators/distinctUntilChanged';
+export { tap, type TapObserver } from './operators/tap';
+export { catchError } from './operators/catchError';
 
 // ---- Sinks --------------------------------------------------------------------------------------------------------
 export { consume, type ConsumeOptions, type ConsumeHandle } from './sinks/consume';
