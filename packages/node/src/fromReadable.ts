@@ -19,11 +19,12 @@ export interface FromReadableOptions {
  * flow:        a  b      c |
  * ```
  *
- * **Demand**: each item is one `read()` (a Buffer/string of whatever Node has buffered, or one object in object
- * mode), optionally re-chunked to `maxChunkSize`. With no demand nothing is read, Node's buffer fills to its
- * high-water mark and Node stops calling `_read`, which pauses the file descriptor or socket: the only buffer
- * between the source and sluice is the Readable's own (`readableLength ≤ readableHighWaterMark` + one chunk) plus at
- * most one re-chunk remainder.
+ * **Demand**: each item is one `read()`: in byte/string mode whatever Node has buffered as one chunk, or at most
+ * `maxChunkSize` of it (taken with `read(n)`, which slices Node's buffer in place); in object mode one object (a
+ * Buffer object longer than `maxChunkSize` is split, keeping one remainder). With no demand nothing is read, Node's
+ * buffer fills to its high-water mark and Node stops calling `_read`, which pauses the file descriptor or socket:
+ * the only buffer between the source and sluice is the Readable's own (`readableLength ≤ readableHighWaterMark` +
+ * one pushed chunk).
  *
  * **Errors**: `'error'` → `onError(error)` (without waiting for demand); `'close'` before `'end'` → `onError` with
  * an `ERR_STREAM_PREMATURE_CLOSE` error; an already destroyed or errored readable fails at subscribe. A Readable is
@@ -115,7 +116,7 @@ class ReadableSubscription<T> extends DrainSubscription<T> implements Inspectabl
       } else {
         if (this.ended) break;
         try {
-          chunk = readable.read(); // pulls only what was asked for; null = nothing buffered now
+          chunk = this.readOne(readable); // pulls only what was asked for; null = nothing buffered now
         } catch (error) {
           return this.fail(toError(error));
         }
@@ -135,6 +136,17 @@ class ReadableSubscription<T> extends DrainSubscription<T> implements Inspectabl
       // without waiting for demand (§1.5: completion needs no demand).
       readable.read(0);
     }
+  }
+
+  /**
+   * One item from Node's buffer. In byte/string mode a plain `read()` returns everything buffered as one chunk; with
+   * maxChunkSize we take at most that much (`read(n)` slices Node's buffer in place), so re-chunking never moves
+   * Node's buffer into ours (which would let Node refill behind it and double the bytes held).
+   */
+  private readOne(readable: Readable): unknown {
+    if (this.maxChunkSize === 0 || readable.readableObjectMode) return readable.read();
+    const available = readable.readableLength;
+    return available === 0 ? readable.read() : readable.read(Math.min(available, this.maxChunkSize));
   }
 
   private split(chunk: unknown): unknown {
