@@ -1,4 +1,4 @@
-import { DEFAULT_OBSERVABLE_PREFETCH, requirePositiveBound, subscribeObserver, type Publisher } from '@sluice/core';
+import { DEFAULT_OBSERVABLE_PREFETCH, requirePositiveBound, subscribeObserver, toFlow, type Publisher } from '@sluice/core';
 import { Observable } from 'rxjs';
 
 export interface ToObservableOptions {
@@ -35,8 +35,9 @@ export function toObservable<T>(flow: Publisher<T>, options: ToObservableOptions
   }
   if (options === null || typeof options !== 'object') throw new TypeError('toObservable: options must be an object');
   const prefetch = requirePositiveBound('toObservable: prefetch', options.prefetch ?? DEFAULT_OBSERVABLE_PREFETCH, true);
+  const source = toFlow(flow); // a foreign Publisher is wrapped in core's strict boundary adapter
   const observable = new Observable<T>((subscriber) => {
-    const handle = subscribeObserver(flow, subscriber, { prefetch });
+    const handle = subscribeObserver(source, subscriber, { prefetch });
     return () => handle.unsubscribe();
   });
   Object.defineProperty(observable, SLUICE_SOURCE, { value: flow });

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { sourceContract } from '../../core/test/contract/sourceContract';
 import { fromObservable, type FromObservableOptions } from '../src/fromObservable';
 
-const inspect = (s: TestSubscriber<unknown>): StageSnapshot =>
+const inspect = (s: TestSubscriber<any>): StageSnapshot =>
   (s.subscription as Subscription & { inspect(): StageSnapshot }).inspect();
 
 /**
