@@ -44,6 +44,14 @@ export { reduce } from './operators/reduce';
 export { distinctUntilChanged } from './operators/distinctUntilChanged';
 export { tap, type TapObserver } from './operators/tap';
 export { catchError } from './operators/catchError';
+export { mergeMap, flatMap, type MergeMapOptions } from './operators/mergeMap';
+export { concatMap, type ConcatMapOptions } from './operators/concatMap';
+export { buffer } from './operators/buffer';
+
+// ---- Combinators --------------------------------------------------------------------------------------------------
+export { concat } from './operators/concat';
+export { merge } from './operators/merge';
+export { zip } from './operators/zip';
 
 // ---- Sinks --------------------------------------------------------------------------------------------------------
 export { consume, type ConsumeOptions, type ConsumeHandle } from './sinks/consume';
