@@ -107,7 +107,6 @@ describe('toWritable', () => {
       expect(source.requests).toEqual([]);
       while (writable.release() > 0) await settle(1);
       expect(source.requests).toEqual([8]);
-      source.cancel?.();
     });
   });
 
