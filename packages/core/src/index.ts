@@ -47,6 +47,12 @@ export { catchError } from './operators/catchError';
 export { mergeMap, flatMap, type MergeMapOptions } from './operators/mergeMap';
 export { concatMap, type ConcatMapOptions } from './operators/concatMap';
 export { buffer } from './operators/buffer';
+export {
+  onBackpressureBuffer, type OnBackpressureBufferOptions, type BufferOverflowStrategy,
+} from './operators/onBackpressureBuffer';
+export { onBackpressureDrop } from './operators/onBackpressureDrop';
+export { onBackpressureLatest } from './operators/onBackpressureLatest';
+export { limitRate } from './operators/limitRate';
 
 // ---- Combinators --------------------------------------------------------------------------------------------------
 export { concat } from './operators/concat';
