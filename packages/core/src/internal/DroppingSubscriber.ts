@@ -15,7 +15,7 @@ export abstract class DroppingSubscriber<T, R = T> extends ForwardingSubscriber<
   protected unbounded = false;
 
   override request(n: number): void {
-    if (n >= Number.MAX_SAFE_INTEGER) this.unbounded = true;
+    if (typeof n === 'number' && n >= Number.MAX_SAFE_INTEGER) this.unbounded = true;
     super.request(n);
   }
 

@@ -1,0 +1,101 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+
+const testRoot = fileURLToPath(new URL('.', import.meta.url));
+const srcRoot = fileURLToPath(new URL('../src/', import.meta.url));
+
+/**
+ * Full titles (`describe > … > it`) that occur more than once in one test file. Titles are read from the syntax
+ * tree: a literal title as written, any other title expression (a template with `${…}`, a conditional) by its
+ * source text, so a title built in a loop counts once, as it is written once.
+ */
+export function duplicateTitles(fileName: string, text: string): string[] {
+  const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  const seen = new Set<string>();
+  const duplicates: string[] = [];
+  const scope: string[] = [];
+  const visit = (node: ts.Node): void => {
+    const kind = testCallKind(node);
+    if (kind === null) {
+      ts.forEachChild(node, visit);
+      return;
+    }
+    const call = node as ts.CallExpression;
+    const title = titleOf(call.arguments[0]!, source);
+    if (kind === 'it') {
+      const full = [...scope, title].join(' > ');
+      if (seen.has(full)) duplicates.push(full);
+      seen.add(full);
+    }
+    scope.push(title);
+    call.arguments.slice(1).forEach(visit);
+    scope.pop();
+  };
+  visit(source);
+  return duplicates;
+}
+
+function testCallKind(node: ts.Node): 'describe' | 'it' | null {
+  if (!ts.isCallExpression(node) || node.arguments.length === 0) return null;
+  let callee = node.expression;
+  // describe.only / it.skip / it.concurrent … share the scope and title rules of the plain call
+  if (ts.isPropertyAccessExpression(callee)) callee = callee.expression;
+  if (!ts.isIdentifier(callee)) return null;
+  if (callee.text === 'describe') return 'describe';
+  if (callee.text === 'it' || callee.text === 'test') return 'it';
+  return null;
+}
+
+function titleOf(node: ts.Expression, source: ts.SourceFile): string {
+  if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) return node.text;
+  return node.getText(source);
+}
+
+function testFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return entry.name === 'node_modules' ? [] : testFiles(path);
+    return entry.name.endsWith('.test.ts') ? [path] : [];
+  });
+}
+
+describe('hygiene', () => {
+  describe('behaviour', () => {
+    it('finds no duplicate full test titles within any test file of @sluice/core', () => {
+      const found = testFiles(testRoot).flatMap((file) =>
+        duplicateTitles(file, readFileSync(file, 'utf8')).map((title) => `${relative(testRoot, file)}: ${title}`),
+      );
+      expect(found).toEqual([]);
+    });
+
+    it('finds a matching test file for every source and operator', () => {
+      const missing = ['operators', 'sources'].flatMap((folder) =>
+        readdirSync(join(srcRoot, folder))
+          .filter((name) => name.endsWith('.ts'))
+          .map((name) => `${folder}/${basename(name, '.ts')}.test.ts`)
+          .filter((expected) => !existsSync(join(testRoot, expected))),
+      );
+      expect(missing).toEqual([]);
+    });
+  });
+
+  describe('empty and edge cases', () => {
+    it('reports a title repeated within the same describe scope', () => {
+      const text = `describe('a', () => { it('x', () => {}); describe('b', () => { it('y', () => {}); }); it('x', () => {}); });`;
+      expect(duplicateTitles('t.ts', text)).toEqual(['a > x']);
+    });
+
+    it('accepts the same title in different describe scopes', () => {
+      const text = `describe('a', () => { it('x', () => {}); }); describe('b', () => { it('x', () => {}); });`;
+      expect(duplicateTitles('t.ts', text)).toEqual([]);
+    });
+
+    it('compares template titles by their source text and sees through modifiers like it.only', () => {
+      const text = 'for (const n of [1, 2]) { it(`n=${n}`, () => {}); }\nit.only(`n=${n}`, () => {}); test("plain", () => {}); it(\'plain\', () => {});';
+      expect(duplicateTitles('t.ts', text)).toEqual(['`n=${n}`', 'plain']);
+    });
+  });
+});
