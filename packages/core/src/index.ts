@@ -32,6 +32,8 @@ export { fail } from './sources/fail';
 export { create, type CreateEmitter, type CreateOptions, type CreateProducer } from './sources/create';
 export { defer } from './sources/defer';
 export { generate, type GenerateEmitter } from './sources/generate';
+export { interval, type IntervalOptions } from './sources/interval';
+export { timer, type TimerOptions } from './sources/timer';
 
 // ---- Operators ----------------------------------------------------------------------------------------------------
 export { map } from './operators/map';
