@@ -107,7 +107,7 @@ describe('end to end: a sluice flow served over TCP (127.0.0.1) to a slow client
     // Now the client catches up, slowly: one read() per macrotask, checking order as it goes.
     let received = 0;
     let misordered = 0;
-    let pending = Buffer.alloc(0);
+    let pending: Buffer = Buffer.alloc(0);
     let ended = false;
     client.on('end', () => (ended = true));
     client.on('readable', () => {}); // paused mode: we pull with read()
