@@ -24,17 +24,19 @@ const BUFFER_STRATEGIES: readonly OverflowStrategy[] = ['error', 'drop-newest', 
  * `overflow` to any item that arrives when the buffer is full.
  *
  * ```
- * upstream:             1 2 3 4 5 |
- * request:           1.........1....2.
- * buffer(capacity 2, 'drop-newest'):
- * downstream:           1.......2....3 |     (4 and 5 dropped, counted, passed to onDrop)
+ * onBackpressureBuffer({ capacity: 2, overflow: 'drop-newest' })
+ * upstream:    1 2 3 ....... 4 |
+ * request:     ...... 2 ........ 2
+ * downstream:  ...... 1 2 ...... 4 |
  * ```
+ * (3 arrives at a full buffer: dropped, counted in the snapshot's `dropped`, passed to `onDrop`.)
  *
  * **Demand**: requests `Infinity` upstream once (the point of the operator: an upstream that ignores demand) and
  * emits only what downstream requested. **Errors**: 'error' (the default) cancels upstream on overflow and
  * signals `OverflowError` naming the capacity after the buffered items; an upstream error also waits behind the
- * buffered items; if `onDrop` throws, upstream is cancelled and the error follows the buffered items. **Cancellation**: cancels upstream
- * and discards the buffer. `inspect()` on the subscription reports depth, capacity, demand and drops.
+ * buffered items; if `onDrop` throws, upstream is cancelled and the error follows the buffered items.
+ * **Cancellation**: cancels upstream and discards the buffer. `inspect()` on the subscription reports depth,
+ * capacity, demand and drops.
  *
  * @example
  * mouseMoves.pipe(onBackpressureBuffer({ capacity: 1000, overflow: 'drop-oldest', onDrop: (e) => stats.lost++ }));

@@ -39,10 +39,14 @@ export interface CreateEmitter<T> {
    * Registers the demand listener (one per emitter): called with the demand already outstanding, if any, then
    * with each `n` downstream requests. It runs outside downstream's `onNext`, and items it emits against that
    * demand are delivered at once, so `onRequest((n) => { for (let i = 0; i < n; i++) emitter.next(read()); })`
-   * never overflows, whatever `n` and `capacity` are.
+   * never overflows, whatever `n` and `capacity` are. `n` is `Infinity` once downstream asked for everything.
    */
   onRequest(listener: (n: number) => void): void;
-  /** Registers a listener called once when the stream stops wanting items for any reason other than the producer's own `complete`/`error`. */
+  /**
+   * Registers a listener called once when the stream stops wanting items for any reason other than the producer's
+   * own `complete`/`error`: downstream cancelled, an invalid request (§3.9), or a failure (overflow under 'error', a
+   * null item, a throwing producer or `onDrop`). Registered after that, it runs at once.
+   */
   onCancel(listener: () => void): void;
   /** Completes the stream after the buffered items (and a pending offer) are delivered. */
   complete(): void;
@@ -105,7 +109,8 @@ export function create<T>(producer: CreateProducer<T>, options: CreateOptions<T>
     throw new TypeError(`${stage}: onDrop must be a function, got ${typeof onDrop}`);
   }
   return new Flow<T>((subscriber) => {
-    const subscription = new CreateSubscription<T>(subscriber, stage, new OverflowBuffer<T>(stage, capacity, overflow, onDrop));
+    const buffer = new OverflowBuffer<T>(stage, capacity, overflow, onDrop);
+    const subscription = new CreateSubscription<T>(subscriber, stage, buffer);
     subscriber.onSubscribe(subscription);
     subscription.start(producer);
   });
@@ -214,7 +219,8 @@ class CreateSubscription<T> extends DrainSubscription<T> implements Inspectable 
       return Promise.reject(error);
     }
     if (this.pendingOffer !== null) {
-      return Promise.reject(new Error(`${this.stage}: offer() called while an earlier offer() is still pending; await each offer()`));
+      const message = `${this.stage}: offer() called while an earlier offer() is still pending; await each offer()`;
+      return Promise.reject(new Error(message));
     }
     if (this.buffer.queue.offer(item)) {
       this.received++;
@@ -233,7 +239,7 @@ class CreateSubscription<T> extends DrainSubscription<T> implements Inspectable 
   }
 
   onRequest(listener: (n: number) => void): void {
-    if (typeof listener !== 'function') throw new TypeError(`${this.stage}: onRequest needs a function, got ${typeof listener}`);
+    requireListener(this.stage, 'onRequest', listener);
     if (!this.producerOpen) return;
     if (this.requestListener !== null) throw new Error(`${this.stage}: onRequest may be registered once per emitter`);
     this.requestListener = listener;
@@ -242,7 +248,7 @@ class CreateSubscription<T> extends DrainSubscription<T> implements Inspectable 
   }
 
   onCancel(listener: () => void): void {
-    if (typeof listener !== 'function') throw new TypeError(`${this.stage}: onCancel needs a function, got ${typeof listener}`);
+    requireListener(this.stage, 'onCancel', listener);
     if (this.producerCancelled) {
       listener(); // already cancelled: run it at once
       return;
@@ -259,7 +265,8 @@ class CreateSubscription<T> extends DrainSubscription<T> implements Inspectable 
   }
 
   producerError(thrown: unknown): void {
-    const error = thrown == null ? new TypeError(`${this.stage}: error(${String(thrown)}) needs an error`) : toError(thrown);
+    const error =
+      thrown == null ? new TypeError(`${this.stage}: error(${String(thrown)}): an error is required`) : toError(thrown);
     if (!this.producerOpen) {
       reportError(error); // §1.7 an error after the end is reported, never swallowed
       return;
@@ -396,6 +403,10 @@ class CreateSubscription<T> extends DrainSubscription<T> implements Inspectable 
       }
     }
   }
+}
+
+function requireListener(stage: string, method: string, listener: unknown): void {
+  if (typeof listener !== 'function') throw new TypeError(`${stage}: ${method} needs a function, got ${typeof listener}`);
 }
 
 function nullItemError(stage: string, item: unknown): TypeError {

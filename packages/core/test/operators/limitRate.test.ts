@@ -38,6 +38,16 @@ describe('limitRate', () => {
       ]);
     });
 
+    it('runs 1,000,000 synchronous items through in batches without growing the stack', () => {
+      const s = new TestSubscriber<number>({ initialRequest: 1, onNext: (_, sub) => sub.request(1) });
+      s.recordLog = false;
+      s.keepValues = false;
+      range(0, 1_000_000).pipe(limitRate(32)).subscribe(s);
+      expect(s.count).toBe(1_000_000);
+      expect(s.completed).toBe(true);
+      expect(s.maxOnNextDepth).toBe(1);
+    });
+
     it('replenishes 75% of high by default, and when low equals high', () => {
       for (const operator of [limitRate<number>(100), limitRate<number>(100, 100)]) {
         const upstream = new TestPublisher<number>();
