@@ -47,6 +47,8 @@ class ZipSubscription extends DrainSubscription<unknown[]> implements Inspectabl
   private error: Error | null = null;
   private terminated = false;
   private emitted = 0;
+  /** Items received from all sources together. */
+  received = 0;
 
   constructor(downstream: Subscriber<unknown[]>, count: number) {
     super(downstream);
@@ -114,7 +116,7 @@ class ZipSubscription extends DrainSubscription<unknown[]> implements Inspectabl
       buffered,
       requested: this.requested,
       upstreamRequested,
-      received: this.emitted + buffered,
+      received: this.received,
       emitted: this.emitted,
       dropped: 0,
       terminated: this.terminated,
@@ -157,6 +159,7 @@ class ZipInner implements Subscriber<unknown> {
     if (parent === null || this.done) return; // §2.8
     this.outstanding--;
     if (!this.queue.offer(value)) return parent.stop(overDeliveryError('a source of zip', 0)); // §1.1
+    parent.received++;
     parent.signalled();
   }
 

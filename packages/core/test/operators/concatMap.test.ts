@@ -7,6 +7,7 @@ import { TestPublisher } from '../../src/testing/TestPublisher';
 import { TestSubscriber } from '../../src/testing/TestSubscriber';
 import { operatorContract } from '../contract/operatorContract';
 import { asyncPublisher, isReleased, recorded, testPublishers } from './_helpers/flatten';
+import { runFlattenModel } from './_helpers/flattenModel';
 
 describe('concatMap', () => {
   operatorContract('concatMap', {
@@ -84,6 +85,18 @@ describe('concatMap', () => {
         'complete',
       ]);
       expect(s.violations).toEqual([]);
+    });
+
+    it('keeps order and every bound under 200 seeded random interleavings', () => {
+      let sent = 0;
+      for (let seed = 1; seed <= 200; seed++) {
+        sent += runFlattenModel(
+          seed,
+          (random) => ({ concurrency: 1, outerPrefetch: 1 + random(3), prefetch: 1 + random(5), ordered: true }),
+          (project, { outerPrefetch, prefetch }) => concatMap(project, { prefetch: outerPrefetch, innerPrefetch: prefetch }),
+        );
+      }
+      expect(sent).toBeGreaterThan(1000); // the model really moved items
     });
 
     it('reports the running inner and the waiting outer items through inspect()', () => {

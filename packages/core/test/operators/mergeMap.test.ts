@@ -8,6 +8,7 @@ import { TestPublisher } from '../../src/testing/TestPublisher';
 import { TestSubscriber } from '../../src/testing/TestSubscriber';
 import { operatorContract } from '../contract/operatorContract';
 import { asyncPublisher, isReleased, recorded, testPublishers } from './_helpers/flatten';
+import { runFlattenModel } from './_helpers/flattenModel';
 
 describe('mergeMap', () => {
   operatorContract('mergeMap', {
@@ -189,6 +190,21 @@ describe('mergeMap', () => {
         terminated: false,
         cancelled: false,
       });
+    });
+
+    it('keeps every bound under 200 seeded random interleavings of requests and signals', () => {
+      let sent = 0;
+      for (let seed = 1; seed <= 200; seed++) {
+        sent += runFlattenModel(
+          seed,
+          (random) => {
+            const concurrency = 1 + random(4);
+            return { concurrency, outerPrefetch: concurrency, prefetch: 1 + random(5), ordered: false };
+          },
+          (project, { concurrency, prefetch }) => mergeMap(project, { concurrency, prefetch }),
+        );
+      }
+      expect(sent).toBeGreaterThan(1000); // the model really moved items
     });
 
     it('keeps onNext depth at 1 when request(1) is called from inside onNext with many inners', () => {

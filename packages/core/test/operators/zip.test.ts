@@ -80,7 +80,7 @@ describe('zip', () => {
         buffered: 2,
         requested: 0,
         upstreamRequested: 29 + 31,
-        received: 3,
+        received: 4,
         emitted: 1,
         dropped: 0,
         terminated: false,

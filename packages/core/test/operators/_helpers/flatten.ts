@@ -86,3 +86,15 @@ export async function isReleased(ref: WeakRef<object>): Promise<boolean> {
   }
   return ref.deref() === undefined;
 }
+
+/** A small deterministic PRNG (mulberry32), so a failing random interleaving can be replayed from its seed. */
+export function seededRandom(seed: number): (below: number) => number {
+  let a = seed >>> 0;
+  return (below) => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * below);
+  };
+}
