@@ -1,5 +1,5 @@
 import type { Flow, Operator } from '../Flow';
-import { isValidRequest } from '../internal/demand';
+import { isValidRequest, produced } from '../internal/demand';
 import { invalidRequestError, nullArgumentError } from '../internal/errors';
 import { ForwardingSubscriber } from '../internal/ForwardingSubscriber';
 import { lift } from '../internal/lift';
@@ -53,7 +53,7 @@ class TakeSubscriber<T> extends ForwardingSubscriber<T> {
   onNext(value: T): void {
     if (value == null) throw nullArgumentError('onNext', value); // §2.13
     if (this.done) return;
-    this.remaining--;
+    this.remaining = produced(this.remaining, 1);
     this.downstream.onNext(value);
     if (this.remaining === 0 && !this.done) this.finish();
   }
@@ -69,7 +69,7 @@ class TakeSubscriber<T> extends ForwardingSubscriber<T> {
     }
     const capped = Math.min(n, this.unrequested);
     if (capped === 0) return;
-    this.unrequested -= capped;
+    this.unrequested = produced(this.unrequested, capped);
     this.upstream!.request(capped);
   }
 

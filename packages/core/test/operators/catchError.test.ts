@@ -111,6 +111,31 @@ describe('catchError', () => {
       expect(fallback.requests).toEqual([2]);
     });
 
+    it('asks the fallback for requested minus delivered over 200 seeded random scripts', () => {
+      let seed = 777;
+      const random = (bound: number) => {
+        seed = (seed * 1103515245 + 12345) % 2147483648;
+        return seed % bound;
+      };
+      for (let run = 0; run < 200; run++) {
+        const main = new TestPublisher<number>();
+        const fallback = new TestPublisher<number>();
+        const s = new TestSubscriber<number>();
+        catchError(() => fallback)(main).subscribe(s);
+        for (let step = random(4); step > 0; step--) {
+          s.request(1 + random(4));
+          const emit = Math.min(main.outstanding, random(4));
+          for (let i = 0; i < emit; i++) main.next(i);
+        }
+        const outstanding = s.requested - s.count;
+        main.error(new Error('switch'));
+        expect(fallback.requests).toEqual(outstanding > 0 ? [outstanding] : []);
+        fallback.next(...Array.from({ length: outstanding }, (_, i) => 100 + i));
+        expect(s.count).toBe(s.requested);
+        expect(s.violations).toEqual([]);
+      }
+    });
+
     it('carries unbounded demand over as unbounded', () => {
       const main = new TestPublisher<number>();
       const fallback = new TestPublisher<number>();

@@ -64,6 +64,29 @@ describe('take', () => {
       expect(upstream.requests).toEqual([3, Number.MAX_SAFE_INTEGER]); // the boundary adapter's unbounded
     });
 
+    it('keeps upstream demand within n and delivery within demand over 200 seeded random request scripts', () => {
+      let seed = 12345;
+      const random = (bound: number) => {
+        seed = (seed * 1103515245 + 12345) % 2147483648;
+        return seed % bound;
+      };
+      for (let run = 0; run < 200; run++) {
+        const n = random(8);
+        const upstream = new TestPublisher<number>();
+        const s = new TestSubscriber<number>();
+        take<number>(n)(upstream).subscribe(s);
+        for (let step = 0; step < 6 && !s.terminated; step++) {
+          s.request(random(4) === 0 ? Infinity : 1 + random(3));
+          const available = Math.min(upstream.outstanding, 1 + random(3));
+          for (let i = 0; i < available && !upstream.cancelled; i++) upstream.next(i);
+        }
+        expect(upstream.totalRequested).toBeLessThanOrEqual(n);
+        expect(s.count).toBeLessThanOrEqual(n);
+        expect(s.completed).toBe(s.count === n);
+        expect(s.violations).toEqual([]);
+      }
+    });
+
     it('ignores requests after it completed', () => {
       const upstream = new TestPublisher<number>();
       const s = new TestSubscriber<number>(1);
