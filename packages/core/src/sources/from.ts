@@ -21,7 +21,8 @@ export type FromInput<T> = Publisher<T> | PromiseLike<T | null | undefined> | As
  * ```
  *
  * Input kinds, checked in this order: a sluice `Flow` is returned as is; any other Publisher is wrapped in the strict
- * boundary adapter (`toFlow`); a thenable emits its value, then completes (a value of `null`/`undefined` completes
+ * boundary adapter (`toFlow`), except an RxJS-style Observable (a `subscribe` plus `Symbol.observable`), which is
+ * rejected with a pointer to `fromObservable` in `@sluice/rxjs`; a thenable emits its value, then completes (a value of `null`/`undefined` completes
  * **empty**, so a `Promise<void>` reads as "done"); an array is read live, index by index; an async iterable goes to
  * `fromAsyncIterable`; any other iterable (strings included, by code point) is pulled against demand.
  *
@@ -29,8 +30,9 @@ export type FromInput<T> = Publisher<T> | PromiseLike<T | null | undefined> | As
  * item (an unbounded request runs an uncounted loop); a resolved value waits for a request. **Errors**: a rejection
  * or a throwing iterator is signalled as `onError`; a `null`/`undefined` array or iterator item as
  * `onError(TypeError)` (§2.13). Input of any other kind throws a `TypeError` at assembly, naming it.
- * **Cancellation**: stops at once; an unfinished iterator gets `return()`; a pending promise is left to settle, but
- * the subscriber is released (§3.13).
+ * **Cancellation**: stops at once; an unfinished iterator gets `return()`; a pending promise is left to settle (its
+ * outcome is then ignored), but the subscriber is released (§3.13). An iterable completes on the request after its
+ * last item: seeing the end takes a `next()` call, and those are only made against demand.
  *
  * @example
  * from(new Set(['a', 'b'])); // a, b, complete
@@ -47,7 +49,10 @@ export function from<T>(input: FromInput<T>): Flow<T> {
     throw notConvertible(input);
   }
   const candidate = input as Partial<Publisher<T> & PromiseLike<T> & AsyncIterable<T> & Iterable<T>>;
-  if (typeof candidate.subscribe === 'function') return toFlow(input as Publisher<T>);
+  if (typeof candidate.subscribe === 'function') {
+    if (isForeignObservable(input)) throw observableError();
+    return toFlow(input as Publisher<T>);
+  }
   if (typeof candidate.then === 'function') return fromPromise(input as PromiseLike<T>);
   if (Array.isArray(input)) return new Flow<T>((subscriber) => ArraySubscription.subscribe(subscriber, input as T[], 'from'));
   if (typeof candidate[Symbol.asyncIterator] === 'function') return fromAsyncIterable(input as AsyncIterable<T>);
@@ -56,6 +61,22 @@ export function from<T>(input: FromInput<T>): Flow<T> {
     return new Flow<T>((subscriber) => subscriber.onSubscribe(new IterableSubscription(subscriber, iterable)));
   }
   throw notConvertible(input);
+}
+
+/**
+ * An RxJS-style Observable also has `subscribe`, but it pushes without demand and would never call `onSubscribe`.
+ * It is recognised by its interop method; a sluice Flow from another copy of this package (it has `lifter`) is not.
+ */
+function isForeignObservable(input: object): boolean {
+  const key = (Symbol as { observable?: symbol }).observable;
+  const interop = typeof key === 'symbol' && typeof (input as Record<symbol, unknown>)[key] === 'function';
+  return (interop || typeof (input as Record<string, unknown>)['@@observable'] === 'function') && !('lifter' in input);
+}
+
+function observableError(): TypeError {
+  return new TypeError(
+    'from: got an Observable, which pushes without demand; use fromObservable from @sluice/rxjs, which bounds it',
+  );
 }
 
 function notConvertible(input: unknown): TypeError {

@@ -199,6 +199,11 @@ describe('from', () => {
       expect(b.error?.cause).toBe('text');
     });
 
+    it('rejects an RxJS-style Observable, pointing to fromObservable', () => {
+      const observable = { subscribe: () => ({ unsubscribe() {} }), ['@@observable']() { return this; } };
+      expect(() => from(observable as never)).toThrow(/^from: got an Observable, .* fromObservable from @sluice\/rxjs/);
+    });
+
     it('rejects unsupported input at assembly time, naming it', () => {
       expect(() => from(42 as never)).toThrow(/^from: expected .* got number 42 with no subscribe/);
       expect(() => from(null as never)).toThrow(/got null/);
