@@ -160,7 +160,11 @@ class CreateSubscription<T> extends DrainSubscription<T> implements Inspectable 
       return;
     }
     if (result != null && typeof result.then === 'function') {
-      result.then(undefined, (thrown: unknown) => this.producerRejected(thrown));
+      try {
+        result.then(undefined, (thrown: unknown) => this.producerRejected(thrown));
+      } catch (thrown) {
+        this.producerRejected(thrown); // a hostile thenable
+      }
     }
   }
 

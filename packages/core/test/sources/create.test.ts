@@ -437,6 +437,13 @@ describe('create', () => {
       expect(s.terminated).toBe(false);
     });
 
+    it('throws when a second onRequest listener is registered or a listener is not a function', () => {
+      const { emitter } = subscribeCapturing<number>({});
+      emitter.onRequest(() => {});
+      expect(() => emitter.onRequest(() => {})).toThrow(/onRequest may be registered once per emitter/);
+      expect(() => emitter.onCancel(42 as never)).toThrow(TypeError);
+    });
+
     it('rejects invalid arguments at assembly time', () => {
       expect(() => create(42 as never)).toThrow(TypeError);
       expect(() => create(() => {}, { capacity: 0 })).toThrow(RangeError);
@@ -507,6 +514,32 @@ describe('create', () => {
       completed.emitter.complete();
       completed.s.cancel();
       expect(calls).toBe(0);
+    });
+
+    it('cancels the producer on an invalid request (§3.9)', () => {
+      const { s, emitter } = subscribeCapturing<number>({});
+      let calls = 0;
+      emitter.onCancel(() => calls++);
+      s.request(-1);
+      expect(s.error).toBeInstanceOf(RangeError);
+      expect(calls).toBe(1);
+      expect(emitter.isCancelled).toBe(true);
+      expect(emitter.next(1)).toBe(false);
+    });
+
+    it('sees a cancel from inside onNext at once in the producer, before the onCancel listeners run', () => {
+      const seen: string[] = [];
+      const s = new TestSubscriber<number>({ initialRequest: 'unbounded', onNext: (_, sub) => sub.cancel() });
+      create<number>((emitter) => {
+        emitter.onCancel(() => seen.push('onCancel'));
+        emitter.onRequest(() => {
+          seen.push(`next(1) → ${emitter.next(1)}`);
+          seen.push(`isCancelled → ${emitter.isCancelled}`);
+          seen.push(`next(2) → ${emitter.next(2)}`);
+        });
+      }).subscribe(s);
+      expect(seen).toEqual(['next(1) → true', 'isCancelled → true', 'next(2) → false', 'onCancel']);
+      expect(s.values).toEqual([1]);
     });
 
     it('does not call the producer when the subscriber cancels inside onSubscribe', () => {
