@@ -36,6 +36,7 @@ export abstract class PromiseSubscriber<T, R> extends BaseSubscriber<T> {
 
   /** Subscribes (unless the signal is already aborted) and returns the promise. */
   start(source: Publisher<T>): Promise<R> {
+    const flow = toFlow(source); // throws for a non-Publisher before anything is registered
     const signal = this.signal;
     if (signal !== undefined) {
       if (signal.aborted) {
@@ -45,7 +46,7 @@ export abstract class PromiseSubscriber<T, R> extends BaseSubscriber<T> {
       }
       signal.addEventListener('abort', this.onAbort, { once: true });
     }
-    toFlow(source).subscribe(this);
+    flow.subscribe(this);
     return this.promise;
   }
 

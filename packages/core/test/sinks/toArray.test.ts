@@ -56,6 +56,7 @@ describe('toArray', () => {
       expect(() => toArray(range(0, 1), { limit: 0 })).toThrow(RangeError);
       expect(() => toArray(range(0, 1), { limit: 2.5 })).toThrow(RangeError);
       expect(() => toArray(range(0, 1), 'x' as never)).toThrow(TypeError);
+      expect(() => toArray({} as never)).toThrow(TypeError);
     });
   });
 
