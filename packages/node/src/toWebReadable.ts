@@ -35,7 +35,8 @@ export function toWebReadable<T>(
 ): ReadableStream<T> {
   const source = toFlow(flow);
   const signal = requireSignal('toWebReadable', options.signal);
-  const bridge = new WebReadableBridge<T>(strategy?.size === undefined, signal);
+  const countStrategy = strategy?.size === undefined || strategy instanceof CountQueuingStrategy;
+  const bridge = new WebReadableBridge<T>(countStrategy, signal);
   return new ReadableStream<T>(
     {
       start(controller) {
@@ -86,10 +87,10 @@ class WebReadableBridge<T> implements Subscriber<T> {
     const upstream = this.upstream;
     const controller = this.controller;
     if (upstream === null || controller === null || this.done) return;
-    const desired = controller.desiredSize ?? 0;
-    let n: number;
-    if (this.countStrategy) n = desired - this.outstanding;
-    else n = desired > 0 && this.outstanding === 0 ? 1 : 0; // sizes unknown: one at a time
+    // The stream pulls while desiredSize > 0 or while a reader waits (with a high-water mark of 0, desiredSize is 0
+    // then), so a pull always wants at least one item.
+    const wanted = Math.max(controller.desiredSize ?? 0, 1);
+    const n = this.countStrategy ? wanted - this.outstanding : this.outstanding === 0 ? 1 : 0; // sizes unknown: one at a time
     if (n <= 0) return;
     this.outstanding += n;
     upstream.request(n);
