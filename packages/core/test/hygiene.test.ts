@@ -12,8 +12,7 @@ const srcRoot = fileURLToPath(new URL('../src/', import.meta.url));
  * tree: a literal title as written, any other title expression (a template with `${…}`, a conditional) by its
  * source text, so a title built in a loop counts once, as it is written once.
  */
-export function duplicateTitles(fileName: string, text: string): string[] {
-  const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+function duplicateTitles(source: ts.SourceFile): string[] {
   const seen = new Set<string>();
   const duplicates: string[] = [];
   const scope: string[] = [];
@@ -38,6 +37,22 @@ export function duplicateTitles(fileName: string, text: string): string[] {
   return duplicates;
 }
 
+/** `describe.skip`, `it.only`, `it.todo`, … calls in a test file: the suite may neither skip nor focus tests. */
+function skippedOrFocused(source: ts.SourceFile): string[] {
+  const found: string[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression)) {
+      const { expression: target, name } = node.expression;
+      if (ts.isIdentifier(target) && /^(describe|it|test)$/.test(target.text) && /^(skip|only|todo|skipIf|runIf)$/.test(name.text)) {
+        found.push(`${target.text}.${name.text} (line ${source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1})`);
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return found;
+}
+
 function testCallKind(node: ts.Node): 'describe' | 'it' | null {
   if (!ts.isCallExpression(node) || node.arguments.length === 0) return null;
   let callee = node.expression;
@@ -54,6 +69,10 @@ function titleOf(node: ts.Expression, source: ts.SourceFile): string {
   return node.getText(source);
 }
 
+function parse(fileName: string, text: string): ts.SourceFile {
+  return ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+}
+
 function testFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
@@ -63,10 +82,23 @@ function testFiles(dir: string): string[] {
 }
 
 describe('hygiene', () => {
+  const parsed = new Map<string, ts.SourceFile>();
+  const parsedTestFiles = () => {
+    if (parsed.size === 0) for (const file of testFiles(testRoot)) parsed.set(file, parse(file, readFileSync(file, 'utf8')));
+    return [...parsed];
+  };
+
   describe('behaviour', () => {
     it('finds no duplicate full test titles within any test file of @sluice/core', () => {
-      const found = testFiles(testRoot).flatMap((file) =>
-        duplicateTitles(file, readFileSync(file, 'utf8')).map((title) => `${relative(testRoot, file)}: ${title}`),
+      const found = parsedTestFiles().flatMap(([file, source]) =>
+        duplicateTitles(source).map((title) => `${relative(testRoot, file)}: ${title}`),
+      );
+      expect(found).toEqual([]);
+    });
+
+    it('finds no skipped, focused or todo tests in any test file of @sluice/core', () => {
+      const found = parsedTestFiles().flatMap(([file, source]) =>
+        skippedOrFocused(source).map((call) => `${relative(testRoot, file)}: ${call}`),
       );
       expect(found).toEqual([]);
     });
@@ -85,17 +117,22 @@ describe('hygiene', () => {
   describe('empty and edge cases', () => {
     it('reports a title repeated within the same describe scope', () => {
       const text = `describe('a', () => { it('x', () => {}); describe('b', () => { it('y', () => {}); }); it('x', () => {}); });`;
-      expect(duplicateTitles('t.ts', text)).toEqual(['a > x']);
+      expect(duplicateTitles(parse('t.ts', text))).toEqual(['a > x']);
     });
 
     it('accepts the same title in different describe scopes', () => {
       const text = `describe('a', () => { it('x', () => {}); }); describe('b', () => { it('x', () => {}); });`;
-      expect(duplicateTitles('t.ts', text)).toEqual([]);
+      expect(duplicateTitles(parse('t.ts', text))).toEqual([]);
+    });
+
+    it('reports skip, only and todo modifiers but not plain calls', () => {
+      const text = "describe('a', () => {\n  it.skip('x', () => {});\n  it('y', () => {});\n  describe.only('b', () => {});\n});";
+      expect(skippedOrFocused(parse('t.ts', text))).toEqual(['it.skip (line 2)', 'describe.only (line 4)']);
     });
 
     it('compares template titles by their source text and sees through modifiers like it.only', () => {
       const text = 'for (const n of [1, 2]) { it(`n=${n}`, () => {}); }\nit.only(`n=${n}`, () => {}); test("plain", () => {}); it(\'plain\', () => {});';
-      expect(duplicateTitles('t.ts', text)).toEqual(['`n=${n}`', 'plain']);
+      expect(duplicateTitles(parse('t.ts', text))).toEqual(['`n=${n}`', 'plain']);
     });
   });
 });
