@@ -1,0 +1,82 @@
+import type { Subscriber } from '../spec/Subscriber';
+import type { Subscription } from '../spec/Subscription';
+import { replenishAt } from './demand';
+import { nullArgumentError, overDeliveryError } from './errors';
+import type { FlatMapSubscriber } from './FlatMapSubscriber';
+import { reportError } from './report';
+import { RingBuffer } from './RingBuffer';
+
+/** The Subscriber of one inner publisher: a bounded queue, replenished by `limit` once 75% of it was emitted. */
+export class FlatMapInner<R> implements Subscriber<R> {
+  private parent: FlatMapSubscriber<unknown, R> | null;
+  private upstream: Subscription | null = null;
+  readonly queue: RingBuffer<R>;
+  private readonly prefetch: number;
+  private readonly limit: number;
+  private consumed = 0;
+  done = false;
+  prev: FlatMapInner<R> | null = null;
+  next: FlatMapInner<R> | null = null;
+
+  constructor(parent: FlatMapSubscriber<any, R>, prefetch: number) {
+    this.parent = parent;
+    this.prefetch = prefetch;
+    this.limit = replenishAt(prefetch);
+    this.queue = new RingBuffer<R>(prefetch);
+  }
+
+  onSubscribe(subscription: Subscription): void {
+    if (subscription == null) throw nullArgumentError('onSubscribe', subscription); // §2.13
+    if (this.upstream !== null || this.parent === null) {
+      subscription.cancel(); // §2.5, or the stage was cancelled before this inner subscribed
+      return;
+    }
+    this.upstream = subscription;
+    subscription.request(this.prefetch);
+  }
+
+  onNext(value: R): void {
+    if (value == null) throw nullArgumentError('onNext', value); // §2.13
+    const parent = this.parent;
+    if (parent === null || this.done) return; // §2.8 dropped after cancel
+    if (!this.queue.offer(value)) {
+      this.done = true;
+      return parent.stop(overDeliveryError(`an inner of ${parent.name}`, 0)); // §1.1
+    }
+    parent.countReceived();
+    parent.innerSignalled();
+  }
+
+  onError(error: Error): void {
+    if (error == null) throw nullArgumentError('onError', error); // §2.13
+    const parent = this.parent;
+    if (parent === null || this.done) return reportError(error); // §1.7
+    this.done = true;
+    this.upstream = null;
+    parent.stop(error);
+  }
+
+  onComplete(): void {
+    const parent = this.parent;
+    if (parent === null || this.done) return; // §1.7
+    this.done = true;
+    this.upstream = null;
+    parent.innerCompleted();
+  }
+
+  /** One queued item was emitted downstream: replenish in batches of `limit` (75% of prefetch). */
+  consumedOne(): void {
+    if (++this.consumed !== this.limit) return;
+    this.consumed = 0;
+    if (!this.done) this.upstream?.request(this.limit);
+  }
+
+  cancel(): void {
+    const upstream = this.upstream;
+    this.upstream = null;
+    this.parent = null; // §3.13
+    this.done = true;
+    this.queue.clear();
+    upstream?.cancel();
+  }
+}
