@@ -1,7 +1,7 @@
-import { Flow, type Operator } from '../Flow';
+import type { Flow, Operator } from '../Flow';
 import { isValidRequest } from '../internal/demand';
 import { invalidRequestError, nullArgumentError, toError } from '../internal/errors';
-import { toFlow } from '../internal/lift';
+import { lift, toFlow } from '../internal/lift';
 import { reportError } from '../internal/report';
 import { SubscriptionArbiter } from '../internal/SubscriptionArbiter';
 import type { Publisher } from '../spec/Publisher';
@@ -30,12 +30,8 @@ import type { Subscription } from '../spec/Subscription';
  */
 export function catchError<T, R = T>(selector: (error: Error) => Publisher<R>): Operator<T, T | R> {
   if (typeof selector !== 'function') throw new TypeError(`catchError: selector must be a function, got ${typeof selector}`);
-  return (source: Publisher<T>): Flow<T | R> => {
-    const upstreamFlow = toFlow(source);
-    return new Flow<T | R>((downstream) => {
-      upstreamFlow.subscribe(new CatchErrorSubscriber<T, R>(downstream, selector));
-    });
-  };
+  return (source: Publisher<T>): Flow<T | R> =>
+    lift(source, (downstream: Subscriber<T | R>) => new CatchErrorSubscriber<T, R>(downstream, selector));
 }
 
 const MAIN = 0;

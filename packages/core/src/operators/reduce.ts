@@ -1,8 +1,8 @@
-import { Flow, type Operator } from '../Flow';
+import type { Flow, Operator } from '../Flow';
 import { UNBOUNDED } from '../internal/demand';
 import { DrainSubscription } from '../internal/DrainSubscription';
 import { nullArgumentError, nullResultError, toError } from '../internal/errors';
-import { toFlow } from '../internal/lift';
+import { lift } from '../internal/lift';
 import { reportError } from '../internal/report';
 import type { Publisher } from '../spec/Publisher';
 import type { Subscriber } from '../spec/Subscriber';
@@ -36,13 +36,8 @@ export function reduce<T, A>(reducer: (accumulator: A, value: T, index: number) 
   if (typeof reducer !== 'function') throw new TypeError(`reduce: reducer must be a function, got ${typeof reducer}`);
   const hasSeed = arguments.length >= 2;
   if (hasSeed && seed == null) throw new TypeError(`reduce: the seed must not be ${String(seed)} (it may be emitted)`);
-  return (source: Publisher<T>): Flow<A> => {
-    const upstreamFlow = toFlow(source);
-    return new Flow<A>((downstream) => {
-      const subscriber = new ReduceSubscriber<T, A>(downstream, reducer, hasSeed, seed);
-      upstreamFlow.subscribe(subscriber);
-    });
-  };
+  return (source: Publisher<T>): Flow<A> =>
+    lift(source, (downstream: Subscriber<A>) => new ReduceSubscriber<T, A>(downstream, reducer, hasSeed, seed));
 }
 
 class ReduceSubscriber<T, A> extends DrainSubscription<A> implements Subscriber<T> {

@@ -31,12 +31,12 @@ const CALLBACKS = ['next', 'error', 'complete', 'subscribe', 'request', 'cancel'
  * ```
  *
  * **Demand**: passes downstream requests upstream unchanged. **Errors**: a throwing callback fails the stream like
- * a throwing mapper: `next`, `subscribe` or `request` throwing cancels upstream and signals the thrown error
- * downstream (`subscribe` throwing cancels upstream, then still calls downstream's `onSubscribe` before `onError`,
- * §1.9, and forwards no request); `complete` throwing signals
- * `onError` instead of `onComplete`; `error` throwing signals the callback's error instead of the upstream one
- * (which the callback received). **Cancellation**: calls `cancel`, then cancels upstream; an error thrown by
- * `cancel` cannot be signalled after cancellation and goes to the error reporter.
+ * a throwing mapper. `next` or `request` throwing cancels upstream and signals the thrown error downstream
+ * (`request` itself never throws, §3.16). `subscribe` throwing cancels upstream, still calls downstream's
+ * `onSubscribe` (§1.9), then signals the error; no request is forwarded. `complete` throwing signals `onError`
+ * instead of `onComplete`. `error` throwing signals the callback's error instead of the upstream one (which the
+ * callback received). **Cancellation**: calls `cancel`, then cancels upstream and drops the callbacks; an error
+ * thrown by `cancel` cannot be signalled after cancellation and goes to the error reporter.
  *
  * @example
  * range(1, 3).pipe(tap({ next: (x) => console.log('saw', x), complete: () => console.log('done') }));
