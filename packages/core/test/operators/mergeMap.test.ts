@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isInspectable } from '../../src/internal/inspect';
 import { flatMap, mergeMap } from '../../src/operators/mergeMap';
+import { from } from '../../src/sources/from';
 import { range } from '../../src/sources/range';
 import type { Publisher } from '../../src/spec/Publisher';
 import { captureReportedErrors } from '../../src/testing/reportedErrors';
@@ -65,6 +66,19 @@ describe('mergeMap', () => {
       expect(s.values.indexOf('0a')).toBeLessThan(s.values.indexOf('0b'));
       expect(s.completed).toBe(true);
       expect(s.violations).toEqual([]);
+    });
+
+    it('flattens Promise-based inners in resolution order', async () => {
+      const resolvers: ((value: string) => void)[] = [];
+      const s = new TestSubscriber<string>('unbounded');
+      range(0, 3)
+        .pipe(mergeMap(() => from(new Promise<string>((resolve) => resolvers.push(resolve)))))
+        .subscribe(s);
+      for (const i of [1, 2, 0]) {
+        resolvers[i]!(`p${i}`);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      expect(s.log).toEqual(['subscribe', 'request(Infinity)', 'next(p1)', 'next(p2)', 'next(p0)', 'complete']);
     });
 
     it('exports flatMap as an alias of mergeMap', () => {
