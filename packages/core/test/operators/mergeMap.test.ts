@@ -305,6 +305,40 @@ describe('mergeMap', () => {
       }
     });
 
+    it('fails with a §1.1 error when a foreign inner emits beyond its prefetch', () => {
+      const outer = new TestPublisher<number>();
+      const inner = new TestPublisher<number>({ allow: { overDelivery: true } });
+      const s = new TestSubscriber<number>();
+      mergeMap(() => inner, { prefetch: 2 })(outer).subscribe(s);
+      outer.next(0);
+      inner.next(1, 2, 3);
+      expect(s.error?.message).toMatch(/^§1\.1:/);
+      expect(outer.cancelled).toBe(true);
+      expect(inner.cancelled).toBe(true);
+    });
+
+    it('cancels everything and reports when the downstream onNext throws (§2.13)', () => {
+      const reported = captureReportedErrors();
+      try {
+        const outer = new TestPublisher<number>();
+        const inners = testPublishers<number>(2);
+        const s = new TestSubscriber<number>({
+          initialRequest: 5,
+          onNext: () => {
+            throw new Error('subscriber bug');
+          },
+        });
+        mergeMap((i: number) => inners[i]!)(outer).subscribe(s);
+        outer.next(0, 1);
+        inners[0]!.next(1);
+        expect(reported.errors).toEqual([new Error('subscriber bug')]);
+        expect([outer.cancelled, inners[0]!.cancelled, inners[1]!.cancelled]).toEqual([true, true, true]);
+        expect(s.terminated).toBe(false);
+      } finally {
+        reported.restore();
+      }
+    });
+
     it('validates its arguments at assembly time', () => {
       expect(() => mergeMap(42 as never)).toThrow(TypeError);
       expect(() => mergeMap(() => range(0, 1), { concurrency: 0 })).toThrow(RangeError);
