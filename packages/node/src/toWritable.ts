@@ -132,9 +132,14 @@ class WritableSubscriber<T> implements WritableSink<T> {
   onNext(value: T): void {
     if (value == null) throw new TypeError(`§2.13: onNext(${String(value)}): null and undefined are not elements`);
     if (this.state !== 'active') return; // §2.8 items still in flight after cancel are dropped
+    const writable = this.writable!;
+    if (writable.writableEnded) {
+      // Someone else ended it; writing would only raise ERR_STREAM_WRITE_AFTER_END on a stream we no longer watch.
+      return this.fail(new Error('toWritable: the writable was ended by someone else before the flow completed'), true);
+    }
     this.outstanding--;
     this.written++;
-    if (!this.writable!.write(value)) {
+    if (!writable.write(value)) {
       this.waitingForDrain = true; // Node's backpressure signal: no new demand until 'drain'
       return;
     }
