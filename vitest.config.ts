@@ -10,6 +10,7 @@ export default defineConfig({
     alias: [
       { find: /^@sluice\/core\/testing$/, replacement: here('./packages/core/src/testing/index.ts') },
       { find: /^@sluice\/core$/, replacement: here('./packages/core/src/index.ts') },
+      { find: /^@sluice\/tck\/vitest$/, replacement: here('./tck/src/vitest.ts') },
       { find: /^@sluice\/tck$/, replacement: here('./tck/src/index.ts') },
       { find: /^@sluice\/rxjs$/, replacement: here('./packages/rxjs/src/index.ts') },
       { find: /^@sluice\/node$/, replacement: here('./packages/node/src/index.ts') },

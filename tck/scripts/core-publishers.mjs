@@ -1,0 +1,136 @@
+// The publisher factories `pnpm tck` verifies: one entry per @sluice/core source/operator (as RxJava has one TCK
+// class per operator) plus a few long composed chains (as Reactor does). `core` is the @sluice/core module, so the
+// same table works against the built package (run-core.mjs) and is mirrored, file by file, in tck/test/core/.
+//
+// createPublisher(n) must emit exactly n elements then complete; n >= Number.MAX_SAFE_INTEGER means unbounded.
+
+const UNBOUNDED = Number.MAX_SAFE_INTEGER;
+const isUnbounded = (n) => n >= UNBOUNDED;
+
+/** @param {any} core */
+export function corePublishers(core) {
+  const { range, map } = core;
+  const identity = (x) => x;
+  const count = (n) => (isUnbounded(n) ? Infinity : n);
+  const src = (n) => range(0, count(n));
+  const ticking = (n, op) => {
+    const flow = core.interval(1).pipe(op);
+    return isUnbounded(n) ? flow : flow.pipe(core.take(n));
+  };
+  const iterable = (n) => ({ [Symbol.iterator]: () => naturals(n) });
+  const asyncIterable = (n) => ({ [Symbol.asyncIterator]: () => asyncNaturals(n) });
+  function* naturals(n) {
+    for (let i = 0; i < n; i++) yield i;
+  }
+  async function* asyncNaturals(n) {
+    for (let i = 0; i < n; i++) yield i;
+  }
+  const table = {
+    // ---- sources ----
+    range: { createPublisher: (n) => src(n) },
+    of: { createPublisher: (n) => core.of(...naturals(n)), maxElementsFromPublisher: 1024 },
+    from: { createPublisher: (n) => core.from(iterable(count(n))) },
+    fromAsyncIterable: { createPublisher: (n) => core.fromAsyncIterable(asyncIterable(count(n))) },
+    empty: { createPublisher: () => core.empty(), maxElementsFromPublisher: 0 },
+    never: {
+      // never() has no elements and no completion: it is verified behind concat, which adds the elements the tests need.
+      createPublisher: (n) => core.concat(src(n), core.never()),
+      maxElementsFromPublisher: UNBOUNDED,
+    },
+    fail: { createPublisher: (n) => src(n), only: ['1.4', '1.9'] },
+    defer: { createPublisher: (n) => core.defer(() => src(n)) },
+    generate: {
+      createPublisher: (n) => core.generate(0, (i, emit) => {
+        if (i < count(n)) emit.next(i);
+        else emit.complete();
+        return i + 1;
+      }),
+    },
+    interval: {
+      // ticks that find no demand are skipped ('drop'); the default 'error' would fail the stream by design
+      createPublisher: (n) => {
+        const ticks = core.interval(1, { onOverflow: 'drop' });
+        return isUnbounded(n) ? ticks : ticks.pipe(core.take(n));
+      },
+    },
+    timer: { createPublisher: (n) => (n === 0 ? core.empty() : core.timer(1)), maxElementsFromPublisher: 1 },
+    create: {
+      createPublisher: (n) => core.create(async (emitter) => {
+        for (let i = 0; i < count(n); i++) await emitter.offer(i);
+        emitter.complete();
+      }),
+    },
+    // ---- operators ----
+    map: { createPublisher: (n) => src(n).pipe(map(identity)) },
+    filter: { createPublisher: (n) => range(0, count(n) * 2).pipe(core.filter((x) => x % 2 === 0)) },
+    take: { createPublisher: (n) => range(0, Infinity).pipe(core.take(count(n))) },
+    takeWhile: { createPublisher: (n) => range(0, Infinity).pipe(core.takeWhile((x) => x < count(n))) },
+    skip: { createPublisher: (n) => range(0, count(n) + 5).pipe(core.skip(5)) },
+    scan: { createPublisher: (n) => src(n).pipe(core.scan((acc, x) => acc + x, 0)) },
+    reduce: {
+      createPublisher: (n) => (n === 0 ? src(0).pipe(core.filter(() => false), core.reduce((a, x) => a + x, 0), core.skip(1)) : src(10).pipe(core.reduce((a, x) => a + x, 0))),
+      maxElementsFromPublisher: 1,
+    },
+    distinctUntilChanged: { createPublisher: (n) => range(0, count(n) * 2).pipe(map((x) => x >> 1), core.distinctUntilChanged()) },
+    tap: { createPublisher: (n) => src(n).pipe(core.tap(() => {})) },
+    catchError: {
+      createPublisher: (n) => core.concat(src(n), core.fail(new Error('recovered'))).pipe(core.catchError(() => core.empty())),
+    },
+    mergeMap: { createPublisher: (n) => src(n).pipe(core.mergeMap((x) => core.of(x))) },
+    flatMap: { createPublisher: (n) => src(n).pipe(core.flatMap((x) => range(x, 1))) },
+    concatMap: { createPublisher: (n) => src(n).pipe(core.concatMap((x) => core.of(x))) },
+    buffer: { createPublisher: (n) => range(0, count(n) * 2).pipe(core.buffer(2)) },
+    onBackpressureBuffer: { createPublisher: (n) => src(n).pipe(core.onBackpressureBuffer()) },
+    // Dropping operators cannot give "exactly n" behind a synchronous source (everything arrives before the first
+    // request and is dropped, by design), so they sit on an endless ticking source and take(n) counts what got through.
+    onBackpressureDrop: { createPublisher: (n) => ticking(n, core.onBackpressureDrop()) },
+    onBackpressureLatest: { createPublisher: (n) => ticking(n, core.onBackpressureLatest()) },
+    limitRate: { createPublisher: (n) => src(n).pipe(core.limitRate(4)) },
+    concat: { createPublisher: (n) => (isUnbounded(n) ? core.concat(src(n)) : core.concat(range(0, n >> 1), range(n >> 1, n - (n >> 1)))) },
+    merge: { createPublisher: (n) => (isUnbounded(n) ? core.merge(src(n)) : core.merge(range(0, n >> 1), range(n >> 1, n - (n >> 1)))) },
+    zip: { createPublisher: (n) => core.zip(src(n), src(n + 3)).pipe(map(([a]) => a)) },
+    // ---- composed chains (Reactor-style): many stages, so interactions between operators are verified too ----
+    'chain: range→map→filter→scan→take→concatMap→buffer→map': {
+      createPublisher: (n) => range(0, Infinity).pipe(
+        map((x) => x * 2), core.filter((x) => x % 4 === 0), core.scan((a, x) => a + x, 0), core.take(count(n) * 2),
+        core.concatMap((x) => core.of(x)), core.buffer(2), map((pair) => pair[0]),
+      ),
+    },
+    'chain: mergeMap→limitRate→onBackpressureBuffer→distinctUntilChanged→skip': {
+      createPublisher: (n) => range(0, count(n) + 3).pipe(
+        core.mergeMap((x) => core.from([x, x]), { concurrency: 2 }), core.limitRate(8),
+        core.onBackpressureBuffer(), core.distinctUntilChanged(), core.skip(3),
+      ),
+    },
+    'chain: defer→zip→catchError→tap→takeWhile→map': {
+      createPublisher: (n) => core.defer(() => core.zip(src(n), range(100, Infinity))).pipe(
+        core.catchError(() => core.empty()), core.tap(() => {}), core.takeWhile(() => true), map(([a]) => a),
+      ),
+    },
+  };
+  const failed = () => core.fail(new Error('sluice-tck: failed publisher'));
+  const entries = {};
+  for (const [name, spec] of Object.entries(table)) {
+    entries[name] = { createFailedPublisher: failed, ...spec };
+  }
+  return entries;
+}
+
+/**
+ * The source/operator names @sluice/core exports: every `export { name }` between the "Sources" banner and the
+ * "Sinks" banner of packages/core/src/index.ts (types excluded). Used to flag publishers the table does not cover.
+ */
+export function exportedFactoryNames(indexSource) {
+  const start = indexSource.indexOf('// ---- Sources');
+  const end = indexSource.indexOf('// ---- Sinks');
+  if (start < 0) return [];
+  const section = indexSource.slice(start, end < 0 ? undefined : end);
+  const names = [];
+  for (const match of section.matchAll(/export\s*\{([^}]*)\}/g)) {
+    for (const part of match[1].split(',')) {
+      const name = part.trim();
+      if (name && !name.startsWith('type ')) names.push(name.split(/\s+as\s+/).pop());
+    }
+  }
+  return names;
+}
