@@ -19,8 +19,9 @@ export interface FromWebReadableOptions {
  * **Demand**: one `read()` in flight at most, and only while `requested > 0`; the stream's own queue (bounded by its
  * strategy) is the only buffer besides one received item.
  *
- * **Errors**: a rejected `read()` (the stream errored) → `onError`; a `null`/`undefined` chunk → `onError(TypeError)`
- * (§2.13). A locked stream fails at subscribe.
+ * **Errors**: the stream erroring (seen through `reader.closed`, without waiting for demand) → `onError`; a
+ * `null`/`undefined` chunk → `onError(TypeError)` (§2.13). A locked stream fails at subscribe. An empty stream
+ * completes without demand.
  *
  * **Cancellation**: `reader.cancel()` (or just `releaseLock()` with `preventCancel`). On completion or error the
  * lock is released.
@@ -43,7 +44,9 @@ export function fromWebReadable<T>(stream: ReadableStream<T>, options: FromWebRe
       subscriber.onError(toError(error));
       return;
     }
-    subscriber.onSubscribe(new WebReaderSubscription<T>(subscriber, reader, preventCancel));
+    const subscription = new WebReaderSubscription<T>(subscriber, reader, preventCancel);
+    subscriber.onSubscribe(subscription);
+    subscription.watchClosed();
   });
 }
 
@@ -72,6 +75,25 @@ class WebReaderSubscription<T> extends DrainSubscription<T> {
     }
     if (this.item === null && this.ended) return this.complete();
     if (this.item === null && !this.reading && this.requested > 0) this.read();
+  }
+
+  /**
+   * `reader.closed` settles when the stream errors (at once: queued chunks are discarded) or is closed with an empty
+   * queue, so errors and the end of an empty stream are signalled without waiting for demand (§1.4, §1.5).
+   */
+  watchClosed(): void {
+    this.reader?.closed.then(
+      () => {
+        if (this.cancelled) return;
+        this.ended = true;
+        this.drain();
+      },
+      (error: unknown) => {
+        if (this.cancelled) return;
+        if (this.error === null) this.error = toError(error);
+        this.drain();
+      },
+    );
   }
 
   private read(): void {

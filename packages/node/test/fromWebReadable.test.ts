@@ -135,11 +135,18 @@ describe('fromWebReadable', () => {
   });
 
   describe('empty and edge cases', () => {
-    it('completes an empty stream once asked for an item', async () => {
-      const s = new TestSubscriber<number>(1);
+    it('completes an empty stream without any request', async () => {
+      const s = new TestSubscriber<number>();
       fromWebReadable(new ReadableStream<number>({ start: (c) => c.close() })).subscribe(s);
       await until(() => s.terminated, 'completion');
-      expect(s.log).toEqual(['subscribe', 'request(1)', 'complete']);
+      expect(s.log).toEqual(['subscribe', 'complete']);
+    });
+
+    it('signals a stream error without any request', async () => {
+      const s = new TestSubscriber<number>();
+      fromWebReadable(new ReadableStream<number>({ start: (c) => c.error(new Error('refused')) })).subscribe(s);
+      await until(() => s.terminated, 'the error');
+      expect(s.log).toEqual(['subscribe', 'error(Error: refused)']);
     });
 
     it('rejects a non-stream at assembly time', () => {
