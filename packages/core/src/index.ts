@@ -20,6 +20,8 @@ export type { Inspectable, StageSnapshot } from './internal/inspect';
 export type { Scheduler, CancelTask } from './schedulers/Scheduler';
 export { timerScheduler } from './schedulers/timerScheduler';
 export { VirtualTimeScheduler } from './schedulers/VirtualTimeScheduler';
+export { microtaskScheduler } from './schedulers/microtaskScheduler';
+export { macrotaskScheduler } from './schedulers/macrotaskScheduler';
 
 // ---- Sources ------------------------------------------------------------------------------------------------------
 export { range } from './sources/range';
@@ -55,6 +57,7 @@ export {
 export { onBackpressureDrop } from './operators/onBackpressureDrop';
 export { onBackpressureLatest } from './operators/onBackpressureLatest';
 export { limitRate } from './operators/limitRate';
+export { observeOn, DEFAULT_OBSERVE_ON_PREFETCH, type ObserveOnOptions } from './operators/observeOn';
 
 // ---- Combinators --------------------------------------------------------------------------------------------------
 export { concat } from './operators/concat';

@@ -60,6 +60,25 @@ export class VirtualTimeScheduler implements Scheduler {
     this.time = Math.max(this.time, time);
   }
 
+  /**
+   * Runs the single earliest pending task (moving the clock to its due time, never backwards) and returns true, or
+   * returns false when nothing is pending. Cancelled tasks are skipped without counting. Use it to step through
+   * an async boundary one scheduler tick at a time and inspect the stages in between.
+   */
+  runNext(): boolean {
+    for (;;) {
+      const next = this.heap[0];
+      if (next === undefined) return false;
+      this.pop();
+      const task = next.task;
+      next.task = null;
+      if (task === null) continue;
+      this.time = Math.max(this.time, next.due);
+      task();
+      return true;
+    }
+  }
+
   /** Runs every task, jumping the clock from one due time to the next, until none are left. */
   runUntilIdle(maxTasks = 1_000_000): void {
     let ran = 0;

@@ -21,6 +21,11 @@ export interface OperatorContractOptions {
    * completes the upstream after its items and checks that nothing follows the cancelled onNext.
    */
   emitsAtCompletion?: boolean;
+  /**
+   * For operators that signal from a scheduler (observeOn, subscribeOn): runs the scheduled work to completion. The
+   * battery calls it after subscribing and after each step, before asserting. Default: nothing to run.
+   */
+  settle?: () => void;
 }
 
 /**
@@ -30,11 +35,13 @@ export interface OperatorContractOptions {
 export function operatorContract(name: string, options: OperatorContractOptions): void {
   const { apply } = options;
   const perOutput = options.itemsPerOutput ?? 1;
+  const settle = options.settle ?? (() => {});
   describe(`${name}: operator contract`, () => {
     it('cancels upstream when cancelled before the first request', () => {
       const upstream = new TestPublisher<number>();
       const s = new TestSubscriber();
       apply(upstream).subscribe(s);
+      settle();
       s.cancel();
       expect(upstream.cancelled).toBe(true);
       expect(s.terminated).toBe(false);
@@ -44,9 +51,12 @@ export function operatorContract(name: string, options: OperatorContractOptions)
       const s = new TestSubscriber({ initialRequest: 'unbounded', onNext: (_, sub) => sub.cancel() });
       const upstream = new TestPublisher<number>();
       apply(upstream).subscribe(s);
+      settle();
       upstream.next(...Array.from({ length: Math.min(Number(upstream.outstanding), perOutput * 3) }, (_, i) => i));
+      settle();
       if (options.emitsAtCompletion) {
-        upstream.complete(); // the upstream is over before the one onNext, so only "nothing more" is checked
+        upstream.complete();
+        settle(); // the upstream is over before the one onNext, so only "nothing more" is checked
         expect(s.completed).toBe(false);
       } else {
         expect(upstream.cancelled).toBe(true);
@@ -58,8 +68,10 @@ export function operatorContract(name: string, options: OperatorContractOptions)
     it('never emits more than requested', () => {
       const s = new TestSubscriber(2);
       apply(range(0, 100 * perOutput)).subscribe(s);
+      settle();
       expect(s.count).toBeLessThanOrEqual(2);
       s.request(3);
+      settle();
       expect(s.count).toBeLessThanOrEqual(5);
       expect(s.violations).toEqual([]);
     });
@@ -68,6 +80,7 @@ export function operatorContract(name: string, options: OperatorContractOptions)
       const upstream = new TestPublisher<number>();
       const s = new TestSubscriber(3);
       apply(upstream).subscribe(s);
+      settle();
       const bound = options.upstreamBound ? options.upstreamBound(3) : 3;
       expect(upstream.totalRequested).toBeLessThanOrEqual(bound);
     });
@@ -75,6 +88,7 @@ export function operatorContract(name: string, options: OperatorContractOptions)
     it('keeps onNext depth at 1 when request(1) is called from inside onNext', () => {
       const s = new TestSubscriber({ initialRequest: 1, onNext: (_, sub) => sub.request(1) });
       apply(range(0, 50 * perOutput)).subscribe(s);
+      settle();
       expect(s.maxOnNextDepth).toBe(1);
       expect(s.terminated).toBe(true);
       expect(s.violations).toEqual([]);
@@ -84,8 +98,10 @@ export function operatorContract(name: string, options: OperatorContractOptions)
       const upstream = new TestPublisher<number>();
       const s = new TestSubscriber(1);
       apply(upstream).subscribe(s);
+      settle();
       const boom = new Error('boom');
       upstream.error(boom);
+      settle();
       expect(s.error).toBe(boom);
       expect(s.violations).toEqual([]);
     });
@@ -96,7 +112,9 @@ export function operatorContract(name: string, options: OperatorContractOptions)
         const upstream = new TestPublisher<number>();
         const s = new TestSubscriber('unbounded');
         applyThrowing(upstream).subscribe(s);
+        settle();
         for (let i = 0; i < perOutput && !upstream.cancelled; i++) upstream.next(i);
+        settle();
         expect(upstream.cancelled).toBe(true);
         expect(s.error).toBeInstanceOf(Error);
         expect(s.violations).toEqual([]);
@@ -110,7 +128,9 @@ export function operatorContract(name: string, options: OperatorContractOptions)
         const reported = captureReportedErrors();
         try {
           apply(upstream).subscribe(s);
+          settle();
           expect(() => s.request(bad)).not.toThrow();
+          settle();
           expect(s.error).toBeInstanceOf(RangeError);
           expect(s.error?.message).toMatch(/^§3\.9:/);
           expect(upstream.cancelled).toBe(true);
@@ -124,23 +144,28 @@ export function operatorContract(name: string, options: OperatorContractOptions)
     it(options.emitsOnEmpty ? 'emits once and completes for an empty source' : 'completes without items for an empty source', () => {
       const s = new TestSubscriber('unbounded');
       apply(range(0, 0)).subscribe(s);
+      settle();
       expect(s.completed).toBe(true);
       expect(s.count).toBe(options.emitsOnEmpty ? 1 : 0);
     });
 
     it('releases the subscriber after cancel (§3.13)', async () => {
       const upstream = new TestPublisher<number>();
-      const ref = subscribeAndCancel(apply, upstream);
+      const ref = subscribeAndCancel(apply, upstream, settle);
       await collectGarbage();
       expect(isCollected(ref)).toBe(true);
     });
   });
 }
 
-function subscribeAndCancel(apply: OperatorContractOptions['apply'], upstream: TestPublisher<number>): WeakRef<object> {
+function subscribeAndCancel(
+  apply: OperatorContractOptions['apply'], upstream: TestPublisher<number>, settle: () => void,
+): WeakRef<object> {
   const s = new TestSubscriber(1);
   apply(upstream).subscribe(s);
+  settle();
   s.cancel();
+  settle();
   // The TestPublisher keeps its last subscriber (the operator's) on purpose; drop it as a real publisher would on cancel.
   upstream.subscriber = null;
   return new WeakRef(s);
