@@ -14,10 +14,11 @@ export interface ViaRxOptions<R> {
   /** Called with every dropped output; a throw fails the stream. */
   onDrop?: (item: R) => void;
   /**
-   * The most upstream items admitted into the RxJS operator since it last emitted (default Infinity). Set it for
-   * time-shifting operators (`delay`, `bufferTime`, `debounceTime`, `mergeMap` with async inners) to bound what the
-   * operator holds inside; leave it unbounded for filtering operators, which would otherwise stall on a long run of
-   * rejected items.
+   * The most upstream items that may be inside the RxJS operator at once (default Infinity), counted as items
+   * admitted minus items it emitted (an emitted array counts as its length, so `bufferTime`/`bufferCount` are counted
+   * exactly). Set it for operators that queue what they receive (`delay`, `bufferTime`, `windowTime`, `mergeMap` or
+   * `concatMap` with asynchronous inners). Leave it unbounded for filtering and whole-stream operators (`filter`,
+   * `toArray`, `last`): they emit fewer items than they admit, so a bound would stall them.
    */
   maxPending?: number;
 }
@@ -32,25 +33,30 @@ export interface ViaRxOptions<R> {
  * downstream:      request(3) ─────────────────────────────────────
  * ```
  *
- * Guarantees by kind of operator (credit = min(downstream demand, free capacity) − items already requested):
+ * Guarantees by kind of operator (credit = min(downstream demand − buffered, capacity − buffered, maxPending −
+ * inside) − items already requested upstream):
  *
- * | operator kind | examples | upstream pulled | output buffer | inside the RxJS operator |
+ * | operator kind | examples | upstream pulled | output buffer | held inside the RxJS operator |
  * | --- | --- | --- | --- | --- |
- * | 1:1 synchronous | map, tap, scan, concatMap(x => of(y)) | one item per unit of credit | ≤ capacity, never overflows | nothing held |
- * | filtering | filter, distinct, skip, take, first | keeps pulling to replace rejected items | ≤ capacity, never overflows | nothing held |
- * | expanding | mergeMap(x => of(a, b, c)), concatMap to arrays, expand | one item at a time, only with credit | ≤ capacity; outputs beyond it follow `overflow` | what the operator queues itself |
- * | time-shifting | delay, debounceTime, bufferTime, auditTime, async mergeMap | by credit, plus ≤ `maxPending` since the last output | ≤ capacity; late bursts follow `overflow` | ≤ `maxPending` (+ what it emits later); unbounded if `maxPending` is Infinity |
+ * | 1:1 synchronous | map, tap, scan, pluck | one item per unit of credit | ≤ capacity, never overflows | nothing |
+ * | filtering | filter, distinctUntilChanged, skip, take, first | keeps pulling to replace rejected items | ≤ capacity, never overflows | nothing (take/first cancel upstream when done) |
+ * | expanding | mergeMap(x => of(a, b, c)), concatMap to arrays, expand | one item at a time, only with credit | ≤ capacity; a single input's outputs beyond it follow `overflow` | what the operator queues itself |
+ * | lossy time-based | debounceTime, auditTime, throttleTime, sampleTime | by credit | ≤ capacity | ≤ 1 item (the operator keeps only the latest) |
+ * | queueing time-based | delay, bufferTime, windowTime, async mergeMap/concatMap | by credit and `maxPending` | ≤ capacity; late bursts follow `overflow` | ≤ `maxPending` items (unbounded while `maxPending` is Infinity) |
+ * | whole-stream | toArray, reduce, last, count | by credit | ≤ capacity | what the operator accumulates (use sluice's own reduce for a bound) |
  *
  * **Demand**: with a synchronous upstream, one item is requested at a time (so a single input's outputs are
  * delivered before the next input enters); when an item does not arrive synchronously, the rest of the credit is
- * requested at once. **Errors**: upstream errors enter the operator (so `catchError` inside works); the operator's
+ * requested at once. When the operator emits on its own (a timer, an asynchronous inner), the pull that output
+ * makes room for runs in a microtask, after the operator's emission returned: RxJS operators are not written for
+ * input arriving in the middle of their own emission. **Errors**: upstream errors enter the operator (so `catchError` inside works); the operator's
  * error or completion is delivered after the buffered items and cancels upstream; overflow 'error' fails with an
  * `OverflowError`; operators that resubscribe their source (`retry`, `repeat`) fail with a TypeError (a sluice
  * upstream cannot be replayed: put them around the whole Flow instead). **Cancellation**: unsubscribes the operator
  * (clearing its timers) and cancels upstream.
  *
  * @example
- * range(1, 1000).pipe(viaRx(bufferTime(100), { maxPending: 500 }));
+ * range(1, 1000).pipe(viaRx(filter((x) => x % 7 === 0)), viaRx(bufferTime(100), { maxPending: 500 }));
  */
 export function viaRx<T, R>(op: OperatorFunction<T, R>, options: ViaRxOptions<R> = {}): Operator<T, R> {
   if (typeof op !== 'function') throw new TypeError(`viaRx: expected an RxJS OperatorFunction, got ${typeof op}`);
@@ -79,11 +85,14 @@ class ViaRxSubscription<T, R> extends DrainSubscription<R> implements Subscriber
   private terminal: Error | 'complete' | null = null;
   /** Requested upstream, not yet received. */
   private inFlight = 0;
-  /** Items admitted into the operator since it last emitted. */
+  /** Items estimated inside the operator: admitted minus emitted (an emitted array counts as its length). */
   private pending = 0;
   private received = 0;
   private emitted = 0;
   private cancelledByDownstream = false;
+  /** >0 while the operator is inside an emission of its own (a timer firing, an inner emitting). */
+  private outputDepth = 0;
+  private pullScheduled = false;
 
   constructor(
     downstream: Subscriber<R>,
@@ -193,6 +202,12 @@ class ViaRxSubscription<T, R> extends DrainSubscription<R> implements Subscriber
       }
       const upstream = this.upstream;
       if (upstream === null || this.upstreamDone || this.input === null) return;
+      if (this.outputDepth > 0) {
+        // The operator emitted on its own (a timer, an inner): feeding it now would re-enter it mid-emission (RxJS
+        // operators such as bufferTime have no open buffer at that moment), so pull once it has returned.
+        this.schedulePull();
+        return;
+      }
       const free = Math.min(this.requested - buffer.size, this.capacity - buffer.size, this.maxPending - this.pending);
       const credit = free - this.inFlight;
       if (credit <= 0) return;
@@ -268,7 +283,8 @@ class ViaRxSubscription<T, R> extends DrainSubscription<R> implements Subscriber
   private accept(value: R): void {
     if (this.terminal !== null || this.cancelled) return;
     if (value == null) return this.end(new TypeError(`§2.13: viaRx: the RxJS operator emitted ${String(value)}, which is not an element`));
-    this.pending = 0;
+    const answered = Array.isArray(value) ? value.length : 1;
+    this.pending = this.pending > answered ? this.pending - answered : 0;
     let result;
     try {
       result = this.buffer.offer(value);
@@ -277,7 +293,21 @@ class ViaRxSubscription<T, R> extends DrainSubscription<R> implements Subscriber
       return this.end(toError(error));
     }
     if (result === 'overflow') return this.end(this.buffer.overflowError());
-    this.drain();
+    this.outputDepth++;
+    try {
+      this.drain();
+    } finally {
+      this.outputDepth--;
+    }
+  }
+
+  private schedulePull(): void {
+    if (this.pullScheduled) return;
+    this.pullScheduled = true;
+    queueMicrotask(() => {
+      this.pullScheduled = false;
+      this.drain();
+    });
   }
 
   /** The operator terminated (or the bridge failed): stop the operator and upstream, deliver after the buffer. */
