@@ -50,6 +50,8 @@ export { tap, type TapObserver } from './operators/tap';
 export { catchError } from './operators/catchError';
 export { mergeMap, flatMap, type MergeMapOptions } from './operators/mergeMap';
 export { concatMap, type ConcatMapOptions } from './operators/concatMap';
+export { switchMap, type SwitchMapOptions } from './operators/switchMap';
+export { exhaustMap, type ExhaustMapOptions } from './operators/exhaustMap';
 export { buffer } from './operators/buffer';
 export {
   onBackpressureBuffer, type OnBackpressureBufferOptions, type BufferOverflowStrategy,

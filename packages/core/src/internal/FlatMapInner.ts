@@ -2,13 +2,25 @@ import type { Subscriber } from '../spec/Subscriber';
 import type { Subscription } from '../spec/Subscription';
 import { replenishAt } from './demand';
 import { nullArgumentError, overDeliveryError } from './errors';
-import type { FlatMapSubscriber } from './FlatMapSubscriber';
 import { reportError } from './report';
 import { RingBuffer } from './RingBuffer';
 
+/** What a FlatMapInner reports to: the flattening engine (FlatMapSubscriber) or the single-inner engine (switchMap, exhaustMap). */
+export interface InnerParent {
+  readonly name: string;
+  /** One item was queued by an inner (counts it as received and buffered). */
+  countReceived(): void;
+  /** An inner queued an item: run the drain loop. */
+  innerSignalled(): void;
+  /** An inner completed. */
+  innerCompleted(): void;
+  /** An inner failed or broke a rule: fail the stage eagerly. */
+  stop(error: Error): void;
+}
+
 /** The Subscriber of one inner publisher: a bounded queue, replenished by `limit` once 75% of it was emitted. */
 export class FlatMapInner<R> implements Subscriber<R> {
-  private parent: FlatMapSubscriber<unknown, R> | null;
+  private parent: InnerParent | null;
   private upstream: Subscription | null = null;
   readonly queue: RingBuffer<R>;
   private readonly prefetch: number;
@@ -18,7 +30,7 @@ export class FlatMapInner<R> implements Subscriber<R> {
   prev: FlatMapInner<R> | null = null;
   next: FlatMapInner<R> | null = null;
 
-  constructor(parent: FlatMapSubscriber<any, R>, prefetch: number) {
+  constructor(parent: InnerParent, prefetch: number) {
     this.parent = parent;
     this.prefetch = prefetch;
     this.limit = replenishAt(prefetch);

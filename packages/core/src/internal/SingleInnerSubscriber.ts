@@ -1,0 +1,203 @@
+import type { Publisher } from '../spec/Publisher';
+import type { Subscriber } from '../spec/Subscriber';
+import type { Subscription } from '../spec/Subscription';
+import { describeValue } from './demand';
+import { DrainSubscription } from './DrainSubscription';
+import { nullArgumentError, toError } from './errors';
+import { FlatMapInner, type InnerParent } from './FlatMapInner';
+import type { Inspectable, StageSnapshot } from './inspect';
+import { toFlow } from './lift';
+import { reportError } from './report';
+
+export interface SingleInnerSettings {
+  /** Operator name, for messages and `inspect()`. */
+  readonly name: string;
+  /** 'switch': a new outer item cancels the running inner; 'exhaust': outer items are dropped while one runs. */
+  readonly mode: 'switch' | 'exhaust';
+  /** Demand given to the inner; also the bound of its queue (replenished at 75%). */
+  readonly prefetch: number;
+}
+
+/**
+ * The engine of switchMap and exhaustMap: at most one inner at a time, read through a `FlatMapInner` (bounded
+ * queue of `prefetch`). The outer is requested one item at a time, and the next one as soon as an item arrived, so
+ * it always has exactly one outstanding request and nothing of it is ever queued: an outer item either starts an
+ * inner at once or is dropped (exhaust), or replaces the inner at once (switch).
+ *
+ * Downstream demand lives only in this stage's `requested` and is decremented per emitted item; an inner never
+ * holds downstream demand, so switching inners neither loses nor duplicates any of it. An inner is live until it
+ * has completed and its queue was emitted.
+ */
+export class SingleInnerSubscriber<T, R> extends DrainSubscription<R> implements Subscriber<T>, InnerParent, Inspectable {
+  private upstream: Subscription | null = null;
+  private project: ((value: T, index: number) => Publisher<R>) | null;
+  private readonly settings: SingleInnerSettings;
+  private current: FlatMapInner<R> | null = null;
+  private index = 0;
+  private outerDone = false;
+  private outerOutstanding = 0;
+  private error: Error | null = null;
+  private terminated = false;
+  private buffered = 0;
+  private received = 0;
+  private emitted = 0;
+  /** Outer items ignored (exhaust) plus inner items discarded when their inner was switched away (switch). */
+  private dropped = 0;
+
+  constructor(downstream: Subscriber<R>, project: (value: T, index: number) => Publisher<R>, settings: SingleInnerSettings) {
+    super(downstream);
+    this.project = project;
+    this.settings = settings;
+  }
+
+  get name(): string {
+    return this.settings.name;
+  }
+
+  onSubscribe(subscription: Subscription): void {
+    if (subscription == null) throw nullArgumentError('onSubscribe', subscription); // §2.13
+    if (this.upstream !== null || this.outerDone || this.cancelled) {
+      subscription.cancel(); // §2.5 a second (or late) subscription is cancelled
+      return;
+    }
+    this.upstream = subscription;
+    this.downstream!.onSubscribe(this);
+    this.requestOuter();
+  }
+
+  onNext(value: T): void {
+    if (value == null) throw nullArgumentError('onNext', value); // §2.13
+    if (this.outerDone || this.cancelled) return; // §2.8 in flight after cancel or failure
+    this.outerOutstanding = 0;
+    const live = this.current;
+    if (live !== null) {
+      if (this.settings.mode === 'exhaust') {
+        this.dropped++; // an inner is running: this outer item is ignored
+      } else {
+        this.current = null;
+        this.dropped += live.queue.size; // its undelivered items go with it
+        this.buffered -= live.queue.size;
+        live.cancel();
+        this.startInner(value);
+      }
+    } else {
+      this.startInner(value);
+    }
+    this.requestOuter();
+  }
+
+  onError(error: Error): void {
+    if (error == null) throw nullArgumentError('onError', error); // §2.13
+    if (this.outerDone || this.cancelled) return reportError(error); // §1.7
+    this.upstream = null;
+    this.stop(error);
+  }
+
+  onComplete(): void {
+    if (this.outerDone) return; // §1.7
+    this.outerDone = true;
+    this.upstream = null;
+    this.drain();
+  }
+
+  countReceived(): void {
+    this.received++;
+    this.buffered++;
+  }
+
+  innerSignalled(): void {
+    this.drain();
+  }
+
+  innerCompleted(): void {
+    this.drain();
+  }
+
+  /** Eager failure: stop the outer now; the drain loop cancels the inner and signals onError. */
+  stop(error: Error): void {
+    if (this.error !== null || this.cancelled) return reportError(error); // §1.7 only the first error is delivered
+    this.error = error;
+    this.outerDone = true;
+    const upstream = this.upstream;
+    this.upstream = null;
+    upstream?.cancel();
+    this.drain();
+  }
+
+  /** Keeps exactly one outer request outstanding, so outer items never wait in this stage. */
+  private requestOuter(): void {
+    const upstream = this.upstream;
+    if (upstream === null || this.outerDone || this.cancelled || this.outerOutstanding > 0) return;
+    this.outerOutstanding = 1;
+    upstream.request(1);
+  }
+
+  private startInner(value: T): void {
+    let inner: Publisher<R>;
+    try {
+      inner = this.project!(value, this.index++);
+    } catch (thrown) {
+      return this.stop(toError(thrown));
+    }
+    if (inner == null || typeof (inner as Publisher<R>).subscribe !== 'function') {
+      return this.stop(new TypeError(`${this.settings.name}: the project function returned ${describeValue(inner)}, which is not a Publisher`));
+    }
+    const subscriber = new FlatMapInner<R>(this, this.settings.prefetch);
+    this.current = subscriber;
+    toFlow(inner).subscribe(subscriber);
+  }
+
+  protected emitSome(downstream: Subscriber<R>): void {
+    for (;;) {
+      if (this.error !== null) return this.end(this.error);
+      const inner = this.current;
+      if (inner === null) break;
+      if (this.requested > 0 && !inner.queue.isEmpty) {
+        const value = inner.queue.poll()!;
+        this.buffered--;
+        this.requested--; // Infinity - 1 stays Infinity
+        this.emitted++;
+        downstream.onNext(value);
+        if (this.cancelled) return;
+        if (inner === this.current) inner.consumedOne(); // a switched-away inner is already cancelled
+        continue;
+      }
+      if (inner.done && inner.queue.isEmpty) this.current = null; // completed and emitted: no longer live
+      break;
+    }
+    if (this.outerDone && this.current === null) this.end(null);
+  }
+
+  private end(error: Error | null): void {
+    this.terminated = true;
+    if (error === null) this.complete();
+    else this.fail(error);
+  }
+
+  protected override dispose(): void {
+    const upstream = this.upstream;
+    this.upstream = null;
+    this.outerDone = true;
+    upstream?.cancel(); // §3.13 and §3.5: cancelling releases the outer …
+    const inner = this.current;
+    this.current = null;
+    inner?.cancel(); // … and the inner
+    this.buffered = 0;
+    this.project = null;
+  }
+
+  inspect(): StageSnapshot {
+    return {
+      stage: this.settings.name,
+      capacity: this.settings.prefetch,
+      buffered: this.buffered,
+      requested: this.requested,
+      upstreamRequested: this.outerOutstanding,
+      received: this.received,
+      emitted: this.emitted,
+      dropped: this.dropped,
+      terminated: this.terminated,
+      cancelled: this.cancelled && !this.terminated,
+    };
+  }
+}
