@@ -60,6 +60,8 @@ export { onBackpressureDrop } from './operators/onBackpressureDrop';
 export { onBackpressureLatest } from './operators/onBackpressureLatest';
 export { limitRate } from './operators/limitRate';
 export { observeOn, DEFAULT_OBSERVE_ON_PREFETCH, type ObserveOnOptions } from './operators/observeOn';
+export { subscribeOn } from './operators/subscribeOn';
+export { delay, type DelayOptions } from './operators/delay';
 
 // ---- Combinators --------------------------------------------------------------------------------------------------
 export { concat } from './operators/concat';
