@@ -67,6 +67,7 @@ export { delay, type DelayOptions } from './operators/delay';
 export { concat } from './operators/concat';
 export { merge } from './operators/merge';
 export { zip } from './operators/zip';
+export { combineLatest } from './operators/combineLatest';
 
 // ---- Sinks --------------------------------------------------------------------------------------------------------
 export { consume, type ConsumeOptions, type ConsumeHandle } from './sinks/consume';
