@@ -62,6 +62,8 @@ export { limitRate } from './operators/limitRate';
 export { observeOn, DEFAULT_OBSERVE_ON_PREFETCH, type ObserveOnOptions } from './operators/observeOn';
 export { subscribeOn } from './operators/subscribeOn';
 export { delay, type DelayOptions } from './operators/delay';
+export { timeout, TimeoutError, type TimeoutOptions } from './operators/timeout';
+export { deadline, type DeadlineOptions } from './operators/deadline';
 
 // ---- Combinators --------------------------------------------------------------------------------------------------
 export { concat } from './operators/concat';
