@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { FailedPublisher, PUBLISHER_RULES, verifyPublisher, type PublisherVerificationOptions } from '@sluice/tck';
+import { expectOnlyTargetFails, mutantEnv, type MutantCase } from './harness';
+import { failedPublisher, FirehosePublisher, MutantPublisher, type Faults } from './MutantPublisher';
+
+// One deliberately broken publisher per required publisher test (plus the stochastic 1.3 test, the optional 1.4 test
+// that fails on misbehaviour, and the JavaScript-only tests): each must make its target test fail, with the rule in
+// the message, and nothing else fail except the few tests named in `alsoFails`, which share the broken path.
+
+interface PublisherMutant extends MutantCase {
+  readonly faults?: Faults;
+  readonly options?: Partial<PublisherVerificationOptions<number>>;
+}
+
+const MUTANTS: PublisherMutant[] = [
+  { title: 'a 1-element stream that completes only after 10 requested', target: 'required_createPublisher1MustProduceAStreamOfExactly1Element', faults: { lazyCompletionForOne: true } },
+  {
+    title: 'a 3-element stream that ends after 2 when requested one by one', target: 'required_createPublisher3MustProduceAStreamOfExactly3Elements',
+    faults: { shortWhenOneByOne: true }, alsoFails: ['required_spec105_mustSignalOnCompleteWhenFiniteStreamTerminates'],
+  },
+  { title: 'a negative maxElementsFromPublisher', target: 'required_validate_maxElementsFromPublisher', options: { maxElementsFromPublisher: -1 } },
+  {
+    title: 'a recursion bound of 0', target: 'required_validate_boundedDepthOfOnNextAndRequestRecursion',
+    options: { boundedDepthOfOnNextAndRequestRecursion: 0 }, alsoFails: ['required_spec303_mustNotAllowUnboundedRecursion'],
+  },
+  { title: 'an extra element for the first request', target: 'required_spec101_subscriptionRequestMustResultInTheCorrectNumberOfProducedElements', faults: { extraElementForFive: true } },
+  { title: 'no completion while demand is left over', target: 'required_spec102_maySignalLessThanRequestedAndTerminateSubscription', faults: { noCompletionWithLeftoverDemand: true } },
+  { title: 'onComplete signalled from inside cancel()', target: 'stochastic_spec103_mustSignalOnMethodsSequentially', faults: { completeFromCancel: true } },
+  { title: 'a second onComplete on a later macrotask', target: 'required_spec105_mustSignalOnCompleteWhenFiniteStreamTerminates', faults: { lateSecondCompletion: true } },
+  { title: 'onComplete again when requested after completion', target: 'required_spec107_mustNotEmitFurtherSignalsOnceOnCompleteHasBeenSignalled', faults: { completeAgainOnRequest: true } },
+  { title: 'subscribe(null) returns normally', target: 'required_spec109_subscribeThrowTypeErrorOnNullSubscriber', faults: { acceptNullSubscriber: true } },
+  { title: 'an empty publisher that skips onSubscribe', target: 'required_spec109_mustIssueOnSubscribeForNonNullSubscriber', faults: { noOnSubscribeWhenEmpty: true } },
+  {
+    title: 'a rejection signalled before onSubscribe',
+    target: 'required_spec109_mayRejectCallsToSubscribeIfPublisherIsUnableOrUnwillingToServeThemRejectionMustTriggerOnErrorAfterOnSubscribe',
+    options: { createFailedPublisher: () => failedPublisher('errorBeforeOnSubscribe') }, alsoFails: ['optional_spec104_mustSignalOnErrorWhenFails'],
+  },
+  { title: 'a failed publisher that signals onError twice', target: 'optional_spec104_mustSignalOnErrorWhenFails', options: { createFailedPublisher: () => failedPublisher('secondErrorLater') } },
+  { title: 'a second request from inside onSubscribe throws', target: 'required_spec302_mustAllowSynchronousRequestCallsFromOnNextAndOnSubscribe', faults: { throwOnSecondRequestInOnSubscribe: true } },
+  { title: 'recursive emission from request', target: 'required_spec303_mustNotAllowUnboundedRecursion', faults: { recursive: true } },
+  { title: 'request after cancel revives the subscription', target: 'required_spec306_afterSubscriptionIsCancelledRequestMustBeNops', faults: { requestRevives: true } },
+  { title: 'a second cancel throws', target: 'required_spec307_afterSubscriptionIsCancelledAdditionalCancelationsMustBeNops', faults: { throwOnSecondCancel: true } },
+  { title: 'request(0) ignored', target: 'required_spec309_requestZeroMustSignalRangeError', faults: { ignoreZero: true } },
+  {
+    title: 'negative requests ignored', target: 'required_spec309_requestNegativeNumberMustSignalRangeError', faults: { ignoreNegativeIntegers: true },
+  },
+  { title: 'NaN slips through `n <= 0`', target: 'required_spec309_requestNaNMustSignalRangeError', faults: { naiveNaN: true } },
+  { title: 'fractional requests accepted', target: 'required_spec309_requestFractionMustSignalRangeError', faults: { acceptFractions: true } },
+  { title: '-Infinity taken as Infinity', target: 'required_spec309_requestNegativeInfinityMustSignalRangeError', faults: { absoluteInfinity: true } },
+  { title: 'remaining elements flushed on cancel', target: 'required_spec312_cancelMustMakeThePublisherToEventuallyStopSignaling', faults: { flushOnCancel: true } },
+  { title: 'subscribers kept forever', target: 'required_spec313_cancelMustMakeThePublisherEventuallyDropAllReferencesToTheSubscriber', faults: { leakSubscribers: true } },
+  { title: 'a single huge request rejected', target: 'required_spec317_mustSupportAPendingElementCountUpToLongMaxValue', faults: { rejectHugeSingleRequest: true } },
+  { title: 'cumulative demand of exactly the maximum rejected', target: 'required_spec317_mustSupportACumulativePendingElementCountUpToLongMaxValue', faults: { rejectCumulativeMax: true, asyncDrain: true } },
+  { title: 'demand above the maximum rejected instead of saturated', target: 'required_spec317_mustNotSignalOnErrorWhenPendingAboveLongMaxValue', faults: { rejectAboveMax: true } },
+  { title: 'Infinity rejected as a non-integer', target: 'required_spec317_requestInfinityMustBeTreatedAsUnbounded', faults: { rejectInfinity: true } },
+];
+
+describe('publisher mutants', () => {
+  it.each(MUTANTS.map((m) => [m.title, m] as const))('%s fails its target test', async (_, mutant) => {
+    const report = await verifyPublisher<number>({
+      createPublisher: (n) => new MutantPublisher(n, mutant.faults),
+      createFailedPublisher: () => new FailedPublisher(),
+      ...mutant.options,
+      env: mutantEnv,
+    });
+    expectOnlyTargetFails(report, mutant);
+  });
+
+  it('every required, stochastic and JavaScript-only publisher test has a mutant', () => {
+    const covered = new Set(MUTANTS.map((m) => m.target));
+    const required = PUBLISHER_RULES.filter((r) => r.category === 'required' || r.category === 'stochastic').map((r) => r.id);
+    expect(required.filter((id) => !covered.has(id))).toEqual([]);
+  });
+
+  it('a publisher that ignores demand and cancel cannot hang the verification: the signal budget stops it', async () => {
+    const report = await verifyPublisher({ createPublisher: () => new FirehosePublisher(), env: mutantEnv, only: ['1.1'] });
+    const result = report.results.find((r) => r.id === 'required_spec101_subscriptionRequestMustResultInTheCorrectNumberOfProducedElements')!;
+    expect(result.status).toBe('failed');
+    expect(result.message).toMatch(/^§1\.1: requested 1 element, received 2: \[0,1\]; calls: request\(1\)/);
+  });
+
+  it('a broken optional behaviour is reported as skipped with the reason, not as failed', async () => {
+    const report = await verifyPublisher({
+      createPublisher: (n) => new MutantPublisher(n, { ignoreNegativeIntegers: true, ignoreZero: false }),
+      env: mutantEnv,
+      only: ['optional_spec309_requestNegativeNumberMaySignalRangeErrorWithSpecificMessage'],
+    });
+    expect(report.results).toHaveLength(1);
+    expect(report.results[0]!.status).toBe('skipped');
+    expect(report.results[0]!.message).toMatch(/^Skipped because the tested implementation does NOT implement this OPTIONAL requirement\. Reason: §3\.9: expected onError\(RangeError\)/);
+  });
+});
