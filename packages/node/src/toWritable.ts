@@ -68,6 +68,7 @@ class WritableSubscriber<T> implements WritableSink<T> {
   private readonly end: boolean;
   private signal: AbortSignal | undefined;
   private state: State = 'idle';
+  private cancelledUpstream = false;
   /** Requested from upstream and not yet received. */
   private outstanding = 0;
   private waitingForDrain = false;
@@ -77,7 +78,10 @@ class WritableSubscriber<T> implements WritableSink<T> {
 
   private readonly onDrain = (): void => {
     this.waitingForDrain = false;
-    if (this.state === 'ending') return this.succeed(); // end: false, everything handed over
+    if (this.state === 'ending') {
+      if (!this.end) this.succeed(); // end: false, and everything written was accepted; with end: true, 'finish' decides
+      return;
+    }
     this.replenish(1);
   };
   private readonly onWritableError = (error: Error): void => this.fail(error, true);
@@ -189,7 +193,10 @@ class WritableSubscriber<T> implements WritableSink<T> {
     this.state = 'done';
     this.upstream = null;
     this.release();
-    if (cancelUpstream && upstream !== null) upstream.cancel();
+    if (cancelUpstream && upstream !== null) {
+      this.cancelledUpstream = true;
+      upstream.cancel();
+    }
     this.reject(error);
   }
 
@@ -217,7 +224,7 @@ class WritableSubscriber<T> implements WritableSink<T> {
       emitted: this.written,
       dropped: 0,
       terminated: this.state === 'done',
-      cancelled: this.state === 'done' && this.upstream === null,
+      cancelled: this.cancelledUpstream,
     };
   }
 }

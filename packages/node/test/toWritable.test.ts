@@ -38,6 +38,24 @@ describe('toWritable', () => {
       expect(chunks.join('')).toBe('1;2;3;');
     });
 
+    it('resolves only on finish, not on a drain that follows end()', async () => {
+      const writable = new SlowWritable({ objectMode: true, highWaterMark: 1 });
+      const source = new TestPublisher<number>();
+      const sink = toWritable<number>(writable, { prefetch: 2 });
+      source.subscribe(sink);
+      source.next(1, 2);
+      source.complete();
+      const done = outcome(sink.finished);
+      writable.release(1);
+      await settle(); // 'drain' may fire here: the transfer is not finished until 'finish'
+      expect(writable.writableFinished).toBe(false);
+      expect(done.settled).toBe(false);
+      while (writable.release(1) > 0) await settle(1);
+      await watchdog(sink.finished);
+      expect(writable.writableFinished).toBe(true);
+      expect(sink.inspect()).toMatchObject({ stage: 'toWritable', terminated: true, cancelled: false, received: 2 });
+    });
+
     it('leaves the writable open with end: false', async () => {
       const writable = new PassThrough({ objectMode: true });
       const sink = toWritable<number>(writable, { end: false });
