@@ -52,6 +52,7 @@ export { mergeMap, flatMap, type MergeMapOptions } from './operators/mergeMap';
 export { concatMap, type ConcatMapOptions } from './operators/concatMap';
 export { switchMap, type SwitchMapOptions } from './operators/switchMap';
 export { exhaustMap, type ExhaustMapOptions } from './operators/exhaustMap';
+export { window } from './operators/window';
 export { buffer } from './operators/buffer';
 export {
   onBackpressureBuffer, type OnBackpressureBufferOptions, type BufferOverflowStrategy,

@@ -1,0 +1,225 @@
+import { Flow, type Operator } from '../Flow';
+import { addDemand, requirePositiveBound } from '../internal/demand';
+import { DrainSubscription } from '../internal/DrainSubscription';
+import { nullArgumentError, overDeliveryError } from '../internal/errors';
+import type { Inspectable, StageSnapshot } from '../internal/inspect';
+import { lift } from '../internal/lift';
+import { reportError } from '../internal/report';
+import { Subflow, type SubflowOwner } from '../internal/Subflow';
+import type { Publisher } from '../spec/Publisher';
+import type { Subscriber } from '../spec/Subscriber';
+import type { Subscription } from '../spec/Subscription';
+
+/**
+ * Splits the items into consecutive windows of `count` items, each a unicast Flow; the last may be shorter.
+ *
+ * ```
+ * source:     1 2 3 4 5 |
+ * window(2):  [1 2|] [3 4|] [5|] |
+ * ```
+ *
+ * **Demand**: a window is opened only when the downstream has requested one: the stage then requests the window's
+ * first item, and the window is emitted when it arrives. After that, upstream demand follows the window's own
+ * subscriber exactly (capped at the `count` items the window can hold), so no item waits without a request: the
+ * stage holds at most the first item of the current window, plus whatever its subscriber requested and did not
+ * consume yet (at most `count`). The next window opens once the current one has its `count` items. A window must be
+ * subscribed for the stream to advance; if its subscriber cancels, the rest of that window is requested and
+ * discarded (counted as `dropped` in `inspect()`) and the next window follows. A window accepts one subscriber; a
+ * second receives `onError`. **Errors**: an upstream error goes to the current window and to the downstream.
+ * **Completion**: completes the current window, then the downstream. No empty window is ever emitted.
+ * **Cancellation**: cancelling the downstream cancels the upstream once the current window no longer has a live
+ * subscriber; a window emitted but not yet subscribed is then failed, so a late subscriber is told instead of
+ * waiting forever.
+ *
+ * @example
+ * range(1, 5).pipe(window(2), concatMap((w) => w.pipe(reduce((a, b) => a + b, 0)))); // 3, 7, 5
+ */
+export function window<T>(count: number): Operator<T, Flow<T>> {
+  const size = requirePositiveBound('window: count', count);
+  return (source: Publisher<T>): Flow<Flow<T>> =>
+    lift(source, (downstream: Subscriber<Flow<T>>) => new WindowSubscriber<T>(downstream, size));
+}
+
+class WindowSubscriber<T> extends DrainSubscription<Flow<T>> implements Subscriber<T>, SubflowOwner<T>, Inspectable {
+  private upstream: Subscription | null = null;
+  private readonly count: number;
+  private current: Subflow<T> | null = null;
+  /** The window made and waiting to be emitted (it is requested only with demand, so it waits for the loop only). */
+  private pending: Flow<T> | null = null;
+  /** The first item of a new window was requested and has not arrived. */
+  private opening = false;
+  private received = 0;
+  /** Items of the current window requested upstream (including its first) and received. */
+  private windowRequested = 0;
+  private windowReceived = 0;
+  /** Total demand of the current window's subscriber. */
+  private windowDemand = 0;
+  /** The current window's subscriber cancelled: its remaining items are discarded. */
+  private discarding = false;
+  private upstreamDone = false;
+  private error: Error | null = null;
+  private terminated = false;
+  private emitted = 0;
+  private dropped = 0;
+  private upstreamOutstanding = 0;
+
+  constructor(downstream: Subscriber<Flow<T>>, count: number) {
+    super(downstream);
+    this.count = count;
+  }
+
+  onSubscribe(subscription: Subscription): void {
+    if (subscription == null) throw nullArgumentError('onSubscribe', subscription); // §2.13
+    if (this.upstream !== null || this.upstreamDone) {
+      subscription.cancel(); // §2.5
+      return;
+    }
+    this.upstream = subscription;
+    this.downstream!.onSubscribe(this);
+  }
+
+  onNext(value: T): void {
+    if (value == null) throw nullArgumentError('onNext', value); // §2.13
+    if (this.upstreamDone) return; // §2.8
+    if (this.upstreamOutstanding === 0) return this.stop(overDeliveryError('window', 0)); // §1.1
+    this.upstreamOutstanding--;
+    this.received++;
+    let window = this.current;
+    if (window === null) {
+      this.opening = false;
+      window = this.current = new Subflow<T>('a window of window', this.count, this);
+      this.windowRequested = 1;
+      this.windowReceived = 0;
+      this.windowDemand = 0;
+      this.discarding = false;
+      this.pending = new Flow<T>((subscriber) => window!.subscribe(subscriber));
+    }
+    this.windowReceived++;
+    if (this.discarding) this.dropped++;
+    else window.push(value); // never full: at most count items are requested for it
+    if (this.windowReceived === this.count) this.closeWindow();
+    this.drain();
+  }
+
+  onError(error: Error): void {
+    if (error == null) throw nullArgumentError('onError', error); // §2.13
+    if (this.upstreamDone) return reportError(error); // §1.7
+    this.upstream = null;
+    this.stop(error);
+  }
+
+  onComplete(): void {
+    if (this.upstreamDone) return; // §1.7
+    this.upstreamDone = true;
+    this.upstream = null;
+    this.closeWindow();
+    this.drain();
+  }
+
+  private stop(error: Error): void {
+    this.upstreamDone = true;
+    const upstream = this.upstream;
+    this.upstream = null;
+    upstream?.cancel();
+    const window = this.current;
+    this.current = null;
+    window?.finish(error);
+    if (this.cancelled) {
+      if (window === null) reportError(error); // nobody left to tell: never swallowed
+      return;
+    }
+    this.error = error;
+    this.drain();
+  }
+
+  private closeWindow(): void {
+    const window = this.current;
+    this.current = null;
+    window?.finish(null);
+    if (this.cancelled) this.cancelUpstream(); // the downstream is gone and so is the last live window
+  }
+
+  subflowRequested(window: Subflow<T>, n: number): void {
+    if (window !== this.current || this.discarding) return;
+    this.windowDemand = addDemand(this.windowDemand, n); // §3.17
+    this.requestForWindow(Math.min(this.count, this.windowDemand));
+  }
+
+  subflowConsumed(): void {}
+
+  subflowCancelled(window: Subflow<T>, discarded: number): void {
+    this.dropped += discarded;
+    if (window !== this.current) return;
+    if (this.cancelled) return this.cancelUpstream();
+    this.discarding = true; // skip the rest of this window so the next one starts where it should
+    this.requestForWindow(this.count);
+  }
+
+  private requestForWindow(total: number): void {
+    const more = total - this.windowRequested;
+    const upstream = this.upstream;
+    if (more <= 0 || upstream === null) return;
+    this.windowRequested = total;
+    this.upstreamOutstanding += more;
+    upstream.request(more);
+  }
+
+  protected emitSome(downstream: Subscriber<Flow<T>>): void {
+    if (this.error !== null) return this.end(this.error);
+    const pending = this.pending;
+    if (pending !== null && this.requested > 0) {
+      this.pending = null;
+      this.requested--;
+      this.emitted++;
+      downstream.onNext(pending);
+      if (this.cancelled) return;
+    }
+    if (this.pending !== null) return;
+    if (this.upstreamDone) return this.end(null);
+    const upstream = this.upstream;
+    if (this.current === null && !this.opening && this.requested > 0 && upstream !== null) {
+      this.opening = true; // §3.3 a synchronous upstream delivers inside this call; onNext only queues and marks
+      this.upstreamOutstanding++;
+      upstream.request(1);
+    }
+  }
+
+  private end(error: Error | null): void {
+    this.terminated = true;
+    if (error === null) this.complete();
+    else this.fail(error);
+  }
+
+  private cancelUpstream(): void {
+    const upstream = this.upstream;
+    this.upstream = null;
+    this.upstreamDone = true;
+    upstream?.cancel();
+  }
+
+  protected override dispose(): void {
+    if (this.terminated) return;
+    // The downstream cancelled. A window with a live subscriber keeps the upstream until it has its items.
+    const window = this.current;
+    this.pending = null;
+    if (window !== null && window.subscribed && !this.discarding) return;
+    this.current = null;
+    window?.finish(new Error('window: the downstream cancelled before this window was subscribed'));
+    this.cancelUpstream();
+  }
+
+  inspect(): StageSnapshot {
+    return {
+      stage: 'window',
+      capacity: this.count,
+      buffered: this.current?.queue.size ?? 0,
+      requested: this.requested,
+      upstreamRequested: this.upstreamOutstanding,
+      received: this.received,
+      emitted: this.emitted,
+      dropped: this.dropped,
+      terminated: this.terminated,
+      cancelled: this.cancelled && !this.terminated,
+    };
+  }
+}
