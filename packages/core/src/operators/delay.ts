@@ -12,6 +12,10 @@ import type { Publisher } from '../spec/Publisher';
 import type { Subscriber } from '../spec/Subscriber';
 import type { Subscription } from '../spec/Subscription';
 
+// Marks a task being scheduled: a scheduler that runs the task synchronously (an immediate scheduler) clears it
+// before `schedule` returns, so the returned cancel function is stored only while the task is still pending.
+const SCHEDULING: CancelTask = () => {};
+
 export interface DelayOptions {
   /** Where time comes from. Default `timerScheduler` (setTimeout); tests pass a `VirtualTimeScheduler`. */
   scheduler?: Scheduler;
@@ -62,7 +66,8 @@ class DelaySubscriber<T> extends DrainSubscription<T> implements Subscriber<T>, 
   private upstream: Subscription | null = null;
   private upstreamRequested = 0;
   private cancelTimer: CancelTask | null = null;
-  private firing = false;
+  /** Set by the timer, consumed by the next emit pass: only a timer emits, so even delay(0) hops through the scheduler. */
+  private timerFired = false;
   private done = false;
   private terminated = false;
   private error: Error | null = null;
@@ -135,8 +140,8 @@ class DelaySubscriber<T> extends DrainSubscription<T> implements Subscriber<T>, 
       return this.fail(this.error);
     }
     const queue = this.queue;
-    if (this.firing) {
-      // Only a timer emits, so even delay(0) hops through the scheduler. Every waiting item was requested.
+    if (this.timerFired) {
+      this.timerFired = false; // every waiting item was requested, so all that fell due go out now
       const now = this.scheduler.now();
       while (queue.size > 0 && this.requested > 0 && queue.peek()!.due <= now) {
         const entry = queue.poll()!;
@@ -174,16 +179,14 @@ class DelaySubscriber<T> extends DrainSubscription<T> implements Subscriber<T>, 
 
   private armTimer(): void {
     if (this.cancelTimer !== null || this.queue.size === 0) return;
-    this.cancelTimer = this.scheduler.schedule(this.fire, Math.max(0, this.queue.peek()!.due - this.scheduler.now()));
+    this.cancelTimer = SCHEDULING;
+    const cancelTimer = this.scheduler.schedule(this.fire, Math.max(0, this.queue.peek()!.due - this.scheduler.now()));
+    if (this.cancelTimer === SCHEDULING) this.cancelTimer = cancelTimer;
   }
 
   private readonly fire = (): void => {
     this.cancelTimer = null;
-    this.firing = true;
-    try {
-      this.drain();
-    } finally {
-      this.firing = false;
-    }
+    this.timerFired = true;
+    this.drain();
   };
 }

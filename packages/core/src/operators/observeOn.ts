@@ -14,6 +14,10 @@ import type { Subscription } from '../spec/Subscription';
 /** The default `prefetch` of `observeOn`: the buffer's bound and the first upstream request. */
 export const DEFAULT_OBSERVE_ON_PREFETCH = 256;
 
+// Marks a task being scheduled: a scheduler that runs the task synchronously (an immediate scheduler) clears it
+// before `schedule` returns, so the returned cancel function is stored only while the task is still pending.
+const SCHEDULING: CancelTask = () => {};
+
 export interface ObserveOnOptions {
   /** Items requested upstream ahead of downstream demand; also the buffer's bound. Default 256. */
   prefetch?: number;
@@ -195,7 +199,9 @@ class ObserveOnSubscriber<T> extends DrainSubscription<T> implements Subscriber<
   private scheduleTick(): void {
     // One tick at a time; a tick that is running reschedules itself at its end if work is left.
     if (this.inTick || this.cancelTick !== null || this.scheduler === null) return;
-    this.cancelTick = this.scheduler.schedule(this.tick);
+    this.cancelTick = SCHEDULING;
+    const cancelTick = this.scheduler.schedule(this.tick);
+    if (this.cancelTick === SCHEDULING) this.cancelTick = cancelTick;
   }
 
   private readonly tick = (): void => {

@@ -8,6 +8,10 @@ import type { Publisher } from '../spec/Publisher';
 import type { Subscriber } from '../spec/Subscriber';
 import type { Subscription } from '../spec/Subscription';
 
+// Marks a task being scheduled: a scheduler that runs the task synchronously (an immediate scheduler) clears it
+// before `schedule` returns, so the returned cancel function is stored only while the task is still pending.
+const SCHEDULING: CancelTask = () => {};
+
 /**
  * Subscribes to the source from a `scheduler` task, and forwards every later `request(n)` from one too (Reactor's
  * `subscribeOn` with its default `requestOnSeparateThread`). Items and terminal signals are not moved: they arrive
@@ -69,7 +73,9 @@ class SubscribeOnSubscriber<T> implements Subscriber<T>, Subscription {
 
   start(): void {
     if (this.scheduler === null) return; // cancelled or failed inside onSubscribe: never subscribe
-    this.cancelSubscribe = this.scheduler.schedule(this.subscribeTask);
+    this.cancelSubscribe = SCHEDULING;
+    const cancelSubscribe = this.scheduler.schedule(this.subscribeTask);
+    if (this.cancelSubscribe === SCHEDULING) this.cancelSubscribe = cancelSubscribe;
   }
 
   onSubscribe(subscription: Subscription): void {
@@ -115,7 +121,10 @@ class SubscribeOnSubscriber<T> implements Subscriber<T>, Subscription {
       return;
     }
     this.pending = addDemand(this.pending, n); // §3.17
-    if (this.upstream !== null && this.cancelRequest === null) this.cancelRequest = this.scheduler!.schedule(this.requestTask);
+    if (this.upstream === null || this.cancelRequest !== null) return; // sent with the subscription, or already scheduled
+    this.cancelRequest = SCHEDULING;
+    const cancelRequest = this.scheduler!.schedule(this.requestTask);
+    if (this.cancelRequest === SCHEDULING) this.cancelRequest = cancelRequest;
   }
 
   cancel(): void {

@@ -10,6 +10,10 @@ import type { Publisher } from '../spec/Publisher';
 import type { Subscriber } from '../spec/Subscriber';
 import type { Subscription } from '../spec/Subscription';
 
+// Marks a task being scheduled: a scheduler that runs the task synchronously (an immediate scheduler) clears it
+// before `schedule` returns, so the returned cancel function is stored only while the task is still pending.
+const SCHEDULING: CancelTask = () => {};
+
 /** Signalled by `timeout` (an item took too long) and `deadline` (the whole stream took too long). */
 export class TimeoutError extends Error {
   /** The budget that ran out, in milliseconds. */
@@ -153,7 +157,9 @@ class TimeoutSubscriber<T> implements Subscriber<T>, Subscription {
 
   private armTimer(): void {
     if (this.cancelTimer !== null || this.done || this.switched || this.arbiter.requested === 0) return;
-    this.cancelTimer = this.scheduler!.schedule(this.onTimeout, this.ms);
+    this.cancelTimer = SCHEDULING;
+    const cancelTimer = this.scheduler!.schedule(this.onTimeout, this.ms);
+    if (this.cancelTimer === SCHEDULING) this.cancelTimer = cancelTimer;
   }
 
   private stopTimer(): void {

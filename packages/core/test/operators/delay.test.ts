@@ -242,6 +242,24 @@ describe('delay', () => {
       expect(s.values).toEqual([1, 2, 3]);
     });
 
+    it('keeps working on a scheduler that runs due tasks synchronously', () => {
+      const clock = new VirtualTimeScheduler();
+      // Runs a task at once when it is due now, otherwise leaves it to the virtual clock.
+      const eager: Scheduler = {
+        now: () => clock.now(),
+        schedule: (task, delayMs = 0) => (delayMs <= 0 ? (task(), () => {}) : clock.schedule(task, delayMs)),
+      };
+      const s = new TestSubscriber<number>({ initialRequest: 2, onNext: (_, sub) => sub.request(1) });
+      range(0, 20).pipe(delay(0, { scheduler: eager, capacity: 3 })).subscribe(s);
+      expect(s.values).toEqual(Array.from({ length: 20 }, (_, i) => i));
+      expect(s.completed).toBe(true);
+      const t = new TestSubscriber<number>('unbounded');
+      range(0, 3).pipe(delay(5, { scheduler: eager })).subscribe(t);
+      clock.advanceBy(5);
+      expect(t.values).toEqual([0, 1, 2]);
+      expect(t.completed).toBe(true);
+    });
+
     it('rejects a bad delay, capacity or scheduler at assembly time', () => {
       for (const ms of [-1, NaN, Infinity]) expect(() => delay(ms)).toThrow(RangeError);
       expect(() => delay('5' as unknown as number)).toThrow(/delay: delayMs must be a non-negative finite number/);

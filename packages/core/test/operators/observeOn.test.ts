@@ -464,6 +464,17 @@ describe('observeOn', () => {
       expect(() => observeOn(clock, { delayError: 'yes' as unknown as boolean })).toThrow(TypeError);
     });
 
+    it('keeps working on a scheduler that runs tasks synchronously', () => {
+      const immediate: Scheduler = { now: () => 0, schedule: (task) => (task(), () => {}) };
+      const s = new TestSubscriber<number>(3);
+      range(0, 10).pipe(observeOn(immediate, { prefetch: 4 })).subscribe(s);
+      expect(s.values).toEqual([0, 1, 2]);
+      s.request(10);
+      expect(s.values).toEqual(Array.from({ length: 10 }, (_, i) => i));
+      expect(s.completed).toBe(true);
+      expect(s.violations).toEqual([]);
+    });
+
     it('schedules nothing when cancelled inside onSubscribe', () => {
       const clock = new VirtualTimeScheduler();
       const upstream = new TestPublisher<number>();

@@ -202,6 +202,17 @@ describe('subscribeOn', () => {
       expect(clock.pending).toBe(0);
     });
 
+    it('keeps forwarding requests on a scheduler that runs tasks synchronously', () => {
+      const immediate: Scheduler = { now: () => 0, schedule: (task) => (task(), () => {}) };
+      const s = new TestSubscriber<number>(1);
+      range(0, 5).pipe(subscribeOn(immediate)).subscribe(s);
+      expect(s.values).toEqual([0]);
+      s.request(2);
+      s.request(2);
+      expect(s.values).toEqual([0, 1, 2, 3, 4]);
+      expect(s.completed).toBe(true);
+    });
+
     it('rejects a missing or malformed scheduler at assembly time', () => {
       expect(() => subscribeOn(undefined as unknown as Scheduler)).toThrow(TypeError);
       expect(() => subscribeOn({ now: () => 0 } as Scheduler)).toThrow(/subscribeOn: scheduler must have/);
