@@ -50,6 +50,11 @@ export class RingBuffer<T> {
     return this.size === 0 ? undefined : this.items[this.head];
   }
 
+  /** The item `offset` places after the oldest (0 = `peek()`), or undefined past the end; for readers with cursors. */
+  get(offset: number): T | undefined {
+    return offset >= 0 && offset < this.size ? this.items[(this.head + offset) & this.mask] : undefined;
+  }
+
   /** Replaces the newest item (for 'latest'); returns the replaced one. */
   replaceLast(item: T): T | undefined {
     if (this.size === 0) {

@@ -18,6 +18,17 @@ export interface StageSnapshot {
   readonly dropped: number;
   readonly terminated: boolean;
   readonly cancelled: boolean;
+  /**
+   * Multicast stages only: one entry per current subscriber, in subscription order, with its outstanding demand
+   * and the buffered items it has not received yet.
+   */
+  readonly subscribers?: readonly SubscriberSnapshot[];
+}
+
+/** One subscriber of a multicast stage (see `StageSnapshot.subscribers`). */
+export interface SubscriberSnapshot {
+  readonly requested: number;
+  readonly pending: number;
 }
 
 export interface Inspectable {
