@@ -51,17 +51,51 @@ export function watchdogMillis(env: TestEnvironment): number {
 export async function runTests(kind: VerificationKind, tests: readonly TestCase[], env: TestEnvironment, options: RunOptions = {}): Promise<Report> {
   const started = Date.now();
   const results: TestResult[] = [];
-  for (const test of tests) {
-    if (!matchesOnly(test.entry, options.only)) continue;
-    const result = await runOne(test, env, options.captureUncaughtErrors === true);
-    results.push(result);
-    options.onResult?.(result);
+  // One process-wide listener for the whole run, so an error an implementation rethrows on a timer after its test
+  // ended cannot crash the verification; it is attributed to the test running (or just finished) when it surfaces.
+  const escapes = options.captureUncaughtErrors === true ? new EscapeCollector() : undefined;
+  escapes?.install();
+  try {
+    for (const test of tests) {
+      if (!matchesOnly(test.entry, options.only)) continue;
+      const result = await runOne(test, env, escapes);
+      results.push(result);
+      options.onResult?.(result);
+    }
+  } finally {
+    escapes?.uninstall();
   }
   return { tool: 'sluice-tck', kind, results, summary: summarize(results), durationMs: Date.now() - started };
 }
 
+/** Collects errors that reach `uncaughtException` / `unhandledRejection` while a verification runs. */
+export class EscapeCollector {
+  private errors: unknown[] = [];
+  private readonly listener = (error: unknown) => {
+    this.errors.push(error);
+  };
+
+  install(): void {
+    const proc = (globalThis as any).process;
+    proc?.on?.('uncaughtException', this.listener);
+    proc?.on?.('unhandledRejection', this.listener);
+  }
+
+  uninstall(): void {
+    const proc = (globalThis as any).process;
+    proc?.off?.('uncaughtException', this.listener);
+    proc?.off?.('unhandledRejection', this.listener);
+  }
+
+  take(): unknown[] {
+    const errors = this.errors;
+    this.errors = [];
+    return errors;
+  }
+}
+
 /** Runs one test and turns its outcome into a result. */
-export async function runOne(test: TestCase, env: TestEnvironment, captureUncaught = false): Promise<TestResult> {
+export async function runOne(test: TestCase, env: TestEnvironment, escapes?: EscapeCollector): Promise<TestResult> {
   const { entry } = test;
   const started = Date.now();
   const result = (status: TestResult['status'], message: string): TestResult => ({
@@ -70,17 +104,7 @@ export async function runOne(test: TestCase, env: TestEnvironment, captureUncaug
   });
   if (entry.category === 'untested' || !test.run) return result('skipped', UNTESTED_REASON);
 
-  let escaped: unknown = undefined;
-  let hasEscaped = false;
-  const proc = captureUncaught ? (globalThis as any).process : undefined;
-  const onEscape = (error: unknown) => {
-    if (!hasEscaped) {
-      hasEscaped = true;
-      escaped = error;
-    }
-  };
-  proc?.on?.('uncaughtException', onEscape);
-  proc?.on?.('unhandledRejection', onEscape);
+  escapes?.take(); // errors from before this test are not its own
   let outcome: { kind: 'pass' } | { kind: 'skip' | 'fail'; message: string };
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
@@ -104,13 +128,12 @@ export async function runOne(test: TestCase, env: TestEnvironment, captureUncaug
       // cleanup problems never change a result
     }
   }
-  if (captureUncaught) {
+  if (escapes) {
     // let errors rethrown on a timer by the implementation surface while this test still owns them
     await new Promise((resolve) => setTimeout(resolve, 0));
-    proc?.off?.('uncaughtException', onEscape);
-    proc?.off?.('unhandledRejection', onEscape);
-    if (hasEscaped && outcome.kind === 'pass') {
-      outcome = { kind: 'fail', message: `an error escaped asynchronously (uncaught): ${describeThrown(escaped)}` };
+    const escaped = escapes.take();
+    if (escaped.length > 0 && outcome.kind === 'pass') {
+      outcome = { kind: 'fail', message: `an error escaped asynchronously (uncaught): ${describeThrown(escaped[0])}` };
     }
   }
   if (outcome.kind === 'pass') return result('passed', '');
