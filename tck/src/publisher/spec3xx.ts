@@ -141,19 +141,29 @@ export const required_spec313_cancelMustMakeThePublisherEventuallyDropAllReferen
     skip('needs a garbage collector exposed as globalThis.gc: run node with --expose-gc (the sluice-tck CLI does this itself; vitest: poolOptions execArgv)');
   }
   const pub = ctx.createPublisher(rule, 3, false);
-  const ref = await subscribeRequestCancel(ctx, pub);
+  // Two witnesses: the WeakRef (deref() is undefined once collected) and a FinalizationRegistry callback (may run
+  // later, or never: the spec does not promise it). Either one proves the subscriber was collected.
+  let finalized = false;
+  const registry = new FinalizationRegistry<string>(() => {
+    finalized = true;
+  });
+  const ref = await subscribeRequestCancel(ctx, pub, registry);
   await sleep(ctx.env.publisherReferenceGCTimeoutMillis);
   for (let attempt = 0; attempt < 5; attempt++) {
     gc();
     await macrotask(); // V8 keeps WeakRef targets alive until the current job ends
     gc();
-    if (ref.deref() === undefined) return;
+    if (ref.deref() === undefined || finalized) return;
     await sleep(10);
   }
   fail(rule, `the publisher did not drop its reference to the test subscriber after subscription cancellation (still reachable ${ctx.env.publisherReferenceGCTimeoutMillis} ms after cancel() and 5 forced collections); calls: request(1), cancel()`);
 };
 
-async function subscribeRequestCancel(ctx: PublisherTestContext<unknown>, pub: { subscribe(s: any): void }): Promise<WeakRef<object>> {
+async function subscribeRequestCancel(
+  ctx: PublisherTestContext<unknown>,
+  pub: { subscribe(s: any): void },
+  registry: FinalizationRegistry<string>,
+): Promise<WeakRef<object>> {
   const rule = '3.13';
   const sub = ctx.untrackedSubscriber({ maxElements: 3 });
   await ctx.subscribe(rule, pub, sub);
@@ -162,6 +172,7 @@ async function subscribeRequestCancel(ctx: PublisherTestContext<unknown>, pub: {
   sub.cancel();
   sub.verify(rule);
   sub.dispose();
+  registry.register(sub, 'tck subscriber');
   return new WeakRef(sub);
 }
 
