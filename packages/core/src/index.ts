@@ -53,6 +53,7 @@ export { concatMap, type ConcatMapOptions } from './operators/concatMap';
 export { switchMap, type SwitchMapOptions } from './operators/switchMap';
 export { exhaustMap, type ExhaustMapOptions } from './operators/exhaustMap';
 export { window } from './operators/window';
+export { groupBy, GroupedFlow, type GroupByOptions } from './operators/groupBy';
 export { buffer } from './operators/buffer';
 export {
   onBackpressureBuffer, type OnBackpressureBufferOptions, type BufferOverflowStrategy,
