@@ -60,9 +60,10 @@ export class MulticastHub<T> implements Subscriber<T>, Publisher<T>, Inspectable
   private errorDelivered = false;
   /** The upstream was cancelled by the owner (a disposed connection, refCount, autoCancel). */
   cancelled = false;
-  private cancelError: Error | null = null;
-  /** What a subscriber arriving after the upstream was cancelled receives. */
-  private lateError: Error | null = null;
+  /** Subscribers still attached when the owner disconnected are failed by the next drain. */
+  private failOnDisconnect = false;
+  /** Why the upstream was cancelled; errors are built when needed (an Error's stack would pin the caller's frames). */
+  private cancelReason: 'disconnected' | 'idle' | null = null;
   /** A subscriber cancelled from inside onSubscribe, before it was added (for the idle check). */
   private leftEarly = false;
   connected = false;
@@ -97,11 +98,12 @@ export class MulticastHub<T> implements Subscriber<T>, Publisher<T>, Inspectable
     source.subscribe(this);
   }
 
-  /** Cancels the upstream; current subscribers receive `error` (default: a CancellationError). Idempotent. */
-  disconnect(error?: Error): void {
+  /** Cancels the upstream; current subscribers receive a CancellationError. Idempotent. */
+  disconnect(): void {
     if (this.cancelled || this.done) return;
     this.cancelled = true;
-    this.cancelError = this.lateError = error ?? disconnectedError(this.stage);
+    this.cancelReason = 'disconnected';
+    this.failOnDisconnect = true;
     this.cancelUpstream();
     this.drain();
   }
@@ -131,7 +133,7 @@ export class MulticastHub<T> implements Subscriber<T>, Publisher<T>, Inspectable
       return;
     }
     if (this.cancelled) {
-      inner.close(false)?.onError(this.lateError!); // the upstream is gone: nothing will ever come
+      inner.close(false)?.onError(cancelledError(this.stage, this.cancelReason)); // the upstream is gone
       return;
     }
     inner.cursor = this.startIndex();
@@ -220,9 +222,9 @@ export class MulticastHub<T> implements Subscriber<T>, Publisher<T>, Inspectable
   }
 
   private drainOnce(): void {
-    if (this.cancelled && this.cancelError !== null) {
-      this.failAll(this.cancelError);
-      this.cancelError = null;
+    if (this.failOnDisconnect) {
+      this.failOnDisconnect = false;
+      if (this.inners.length > 0) this.failAll(cancelledError(this.stage, 'disconnected'));
       this.clearBuffer();
     }
     if (this.error !== null && this.eagerError && !this.errorDelivered) {
@@ -240,8 +242,7 @@ export class MulticastHub<T> implements Subscriber<T>, Publisher<T>, Inspectable
     if (this.inners.some((inner) => inner.closed)) this.removeClosed();
     if (cancelledSome && this.inners.length === 0 && (this.single || this.cancelWhenIdle) && !this.done && !this.cancelled) {
       this.cancelled = true; // the last subscriber left: release the upstream (refCount, autoCancel, unicast)
-      this.lateError = new CancellationError(this.stage, 'cancelled');
-      this.lateError.message = `${this.stage}: the upstream was cancelled when the last subscriber cancelled`;
+      this.cancelReason = 'idle';
       this.cancelUpstream();
       this.clearBuffer();
       const onIdle = this.onIdle;
@@ -361,9 +362,11 @@ export class MulticastHub<T> implements Subscriber<T>, Publisher<T>, Inspectable
   }
 }
 
-function disconnectedError(stage: string): CancellationError {
+function cancelledError(stage: string, reason: 'disconnected' | 'idle' | null): CancellationError {
   const error = new CancellationError(stage, 'cancelled');
-  error.message = `${stage}: disconnected: the connection was disposed while this subscriber was active`;
+  error.message = reason === 'idle'
+    ? `${stage}: the upstream was cancelled when the last subscriber cancelled; no more items will come`
+    : `${stage}: disconnected: the connection was disposed while this subscriber was active`;
   return error;
 }
 
