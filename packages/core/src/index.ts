@@ -14,7 +14,7 @@ export { RingBuffer } from './internal/RingBuffer';
 export { OverflowBuffer, requireOverflowStrategy, type OverflowStrategy, type OfferResult } from './internal/overflow';
 export { replenishAt, requirePositiveBound } from './internal/demand';
 export { lift, toFlow } from './internal/lift';
-export type { Inspectable, StageSnapshot } from './internal/inspect';
+export type { Inspectable, StageSnapshot, SubscriberSnapshot } from './internal/inspect';
 
 // ---- Schedulers ---------------------------------------------------------------------------------------------------
 export type { Scheduler, CancelTask } from './schedulers/Scheduler';
@@ -32,6 +32,7 @@ export { empty } from './sources/empty';
 export { never } from './sources/never';
 export { fail } from './sources/fail';
 export { create, type CreateEmitter, type CreateOptions, type CreateProducer } from './sources/create';
+export { createSink, type Sink } from './sources/createSink';
 export { defer } from './sources/defer';
 export { generate, type GenerateEmitter } from './sources/generate';
 export { interval, type IntervalOptions } from './sources/interval';
@@ -61,6 +62,10 @@ export {
 export { onBackpressureDrop } from './operators/onBackpressureDrop';
 export { onBackpressureLatest } from './operators/onBackpressureLatest';
 export { limitRate } from './operators/limitRate';
+export { publish, type PublishOptions } from './operators/publish';
+export { share } from './operators/share';
+export { replay } from './operators/replay';
+export { ConnectableFlow, type Connection } from './internal/MulticastConnection';
 export { observeOn, DEFAULT_OBSERVE_ON_PREFETCH, type ObserveOnOptions } from './operators/observeOn';
 export { subscribeOn } from './operators/subscribeOn';
 export { delay, type DelayOptions } from './operators/delay';
@@ -72,6 +77,10 @@ export { concat } from './operators/concat';
 export { merge } from './operators/merge';
 export { zip } from './operators/zip';
 export { combineLatest } from './operators/combineLatest';
+
+// ---- Processors ---------------------------------------------------------------------------------------------------
+export { UnicastProcessor, type UnicastProcessorOptions } from './processors/UnicastProcessor';
+export { MulticastProcessor, type MulticastProcessorOptions } from './processors/MulticastProcessor';
 
 // ---- Sinks --------------------------------------------------------------------------------------------------------
 export { consume, type ConsumeOptions, type ConsumeHandle } from './sinks/consume';
