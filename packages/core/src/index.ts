@@ -65,7 +65,7 @@ export { limitRate } from './operators/limitRate';
 export { publish, type PublishOptions } from './operators/publish';
 export { share } from './operators/share';
 export { replay } from './operators/replay';
-export { ConnectableFlow, type Connection } from './internal/MulticastConnection';
+export { ConnectableFlow, SharedFlow, type Connection } from './internal/MulticastConnection';
 export { observeOn, DEFAULT_OBSERVE_ON_PREFETCH, type ObserveOnOptions } from './operators/observeOn';
 export { subscribeOn } from './operators/subscribeOn';
 export { delay, type DelayOptions } from './operators/delay';

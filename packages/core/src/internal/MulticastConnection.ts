@@ -47,18 +47,34 @@ export class ConnectableFlow<T> extends Flow<T> implements Inspectable {
    * (Reactor's refCount). A subscriber arriving after the upstream terminated starts a new connection (except for
    * replay). Default 1: `publish().refCount()` is `share()`.
    */
-  refCount(minSubscribers = 1): Flow<T> {
+  refCount(minSubscribers = 1): SharedFlow<T> {
     const min = requirePositiveBound('refCount: minSubscribers', minSubscribers);
-    return new Flow<T>((subscriber) => this.state.subscribeCounting(subscriber, min, true));
+    return new SharedFlow<T>(this.state, min, true);
   }
 
   /** A Flow that connects once `minSubscribers` are attached and never disconnects by itself. Default 1. */
-  autoConnect(minSubscribers = 1): Flow<T> {
+  autoConnect(minSubscribers = 1): SharedFlow<T> {
     const min = requirePositiveBound('autoConnect: minSubscribers', minSubscribers);
-    return new Flow<T>((subscriber) => this.state.subscribeCounting(subscriber, min, false));
+    return new SharedFlow<T>(this.state, min, false);
   }
 
   /** A snapshot of the latest connection (the one in use, or the one that just ended): buffer depth, upstream demand and each subscriber's demand and lag. */
+  inspect(): StageSnapshot {
+    return this.state.latest().inspect();
+  }
+}
+
+/** The Flow of `refCount`/`autoConnect` (and `share`): connects itself, and can be inspected like its ConnectableFlow. */
+export class SharedFlow<T> extends Flow<T> implements Inspectable {
+  /** @internal */ readonly state: ConnectionState<T>;
+
+  /** @internal use `share`, `refCount`, `autoConnect` */
+  constructor(state: ConnectionState<T>, minSubscribers: number, disconnectWhenIdle: boolean) {
+    super((subscriber) => state.subscribeCounting(subscriber, minSubscribers, disconnectWhenIdle));
+    this.state = state;
+  }
+
+  /** A snapshot of the latest connection: buffer depth, upstream demand and each subscriber's demand and lag. */
   inspect(): StageSnapshot {
     return this.state.latest().inspect();
   }

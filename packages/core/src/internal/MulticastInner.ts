@@ -2,9 +2,11 @@ import type { Subscriber } from '../spec/Subscriber';
 import type { Subscription } from '../spec/Subscription';
 import { addDemand, isValidRequest } from './demand';
 import { invalidRequestError } from './errors';
+import type { Inspectable, StageSnapshot } from './inspect';
 
 /** What a MulticastInner reports to (the MulticastHub): a request or a cancel changed what may be emitted. */
-export interface MulticastParent {
+export interface MulticastParent extends Inspectable {
+  readonly stage: string;
   drain(): void;
 }
 
@@ -12,7 +14,7 @@ export interface MulticastParent {
  * One subscriber of a multicast: its own demand and a cursor (the absolute index of the next item it receives)
  * into the hub's shared buffer. All signals to `downstream` are sent by the hub's drain loop (§1.3).
  */
-export class MulticastInner<T> implements Subscription {
+export class MulticastInner<T> implements Subscription, Inspectable {
   downstream: Subscriber<T> | null;
   private parent: MulticastParent | null;
   /** Outstanding demand; `Infinity` when unbounded. */
@@ -25,9 +27,12 @@ export class MulticastInner<T> implements Subscription {
   cancelledBySubscriber = false;
   invalidRequest: RangeError | null = null;
 
+  private readonly stage: string;
+
   constructor(downstream: Subscriber<T>, parent: MulticastParent) {
     this.downstream = downstream;
     this.parent = parent;
+    this.stage = parent.stage;
   }
 
   request(n: number): void {
@@ -50,6 +55,16 @@ export class MulticastInner<T> implements Subscription {
     this.cancelledBySubscriber = bySubscriber;
     this.downstream = null; // §3.13
     return downstream;
+  }
+
+  /** The multicast stage's snapshot (shared by all its subscribers); after this subscriber left, an empty one. */
+  inspect(): StageSnapshot {
+    const parent = this.parent;
+    if (parent !== null) return parent.inspect();
+    return {
+      stage: this.stage, capacity: 0, buffered: 0, requested: 0, upstreamRequested: 0, received: 0, emitted: 0,
+      dropped: 0, terminated: !this.cancelledBySubscriber, cancelled: this.cancelledBySubscriber, subscribers: [],
+    };
   }
 
   /** Drops the link to the hub once it removed this inner, so a kept Subscription holds nothing. */

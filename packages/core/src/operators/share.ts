@@ -1,4 +1,4 @@
-import type { Flow } from '../Flow';
+import type { SharedFlow } from '../internal/MulticastConnection';
 import type { Publisher } from '../spec/Publisher';
 import { publish, validatePublishOptions, type PublishOptions } from './publish';
 
@@ -20,14 +20,15 @@ import { publish, validatePublishOptions, type PublishOptions } from './publish'
  * steps; each subscriber receives buffered items at its own demand (see `publish`). **Errors**: an upstream error
  * reaches every current subscriber at once; completion after each one's buffered items; an invalid `request(n)`
  * fails only that subscriber (§3.9) and counts as its cancel. **Cancellation**: releases the subscriber's hold on
- * the buffer and its reference (§3.13); the last one out cancels the source.
+ * the buffer and its reference (§3.13); the last one out cancels the source. `inspect()` on the returned flow
+ * (and on each subscriber's subscription) reports the buffer depth, upstream demand and every subscriber's demand.
  *
  * @example
  * const ticks = interval(1000, { scheduler }).pipe(share());
  * ticks.subscribe(a);
  * ticks.subscribe(b); // one interval timer for both
  */
-export function share<T>(options: PublishOptions = {}): (source: Publisher<T>) => Flow<T> {
+export function share<T>(options: PublishOptions = {}): (source: Publisher<T>) => SharedFlow<T> {
   const { prefetch, name } = validatePublishOptions('share', options);
   const toConnectable = publish<T>({ prefetch, name });
   return (source) => toConnectable(source).refCount(1);

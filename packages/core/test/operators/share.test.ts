@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { isInspectable } from '../../src/internal/inspect';
 import { share } from '../../src/operators/share';
 import { range } from '../../src/sources/range';
 import { TestPublisher } from '../../src/testing/TestPublisher';
@@ -79,6 +80,25 @@ describe('share', () => {
       upstream.next(1, 2, 3, 4);
       expect(upstream.totalRequested).toBe(4);
       expect(upstream.outstanding).toBe(0);
+    });
+
+    it('reports the real buffer depth and every subscriber demand on the flow and on each subscription', () => {
+      const { upstream, shared } = setup(4);
+      const a = new TestSubscriber<number>(3);
+      const b = new TestSubscriber<number>(1);
+      shared.subscribe(a);
+      shared.subscribe(b);
+      upstream.next(1, 2, 3);
+      const expected = {
+        stage: 'share', capacity: 4, buffered: 2, requested: 0, upstreamRequested: 1, received: 3, emitted: 4,
+        dropped: 0, terminated: false, cancelled: false,
+        subscribers: [{ requested: 0, pending: 0 }, { requested: 0, pending: 2 }],
+      };
+      expect(shared.inspect()).toEqual(expected);
+      expect(isInspectable(a.subscription) && a.subscription.inspect()).toEqual(expected);
+      b.cancel();
+      expect(shared.inspect()).toMatchObject({ buffered: 0, subscribers: [{ requested: 0, pending: 0 }] });
+      expect(isInspectable(b.subscription) && b.subscription.inspect()).toMatchObject({ stage: 'share', cancelled: true });
     });
   });
 
