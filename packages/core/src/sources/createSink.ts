@@ -39,7 +39,8 @@ export interface Sink<T> {
  * by an upstream Publisher, `UnicastProcessor`.
  *
  * **Demand**: items are handed out at the pace of the slowest subscriber: a subscriber receives only what it
- * requested, and an item leaves the buffer when every current subscriber received it. At most `capacity` (default
+ * requested, runs at most one item ahead of the slowest one (close to Reactor's multicast sink, where the slowest
+ * demand gates everyone), and an item leaves the buffer when every current subscriber received it. At most `capacity` (default
  * 256) items wait, plus the one next in line for the slowest subscriber; beyond that `overflow` applies: 'error'
  * (default, fails every subscriber with OverflowError), 'block' (`next` returns false), 'drop-newest',
  * 'drop-oldest', 'latest' (counted in `inspect().dropped` and passed to `onDrop`). **Errors**: `error(e)`, a `null`

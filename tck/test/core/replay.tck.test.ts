@@ -1,0 +1,8 @@
+import { range, replay } from '@sluice/core';
+import { publisherVerification } from '@sluice/tck/vitest';
+import { coreOptions, count } from './base';
+
+// replay: verified through refCount; a history of 4 items for subscribers joining later.
+publisherVerification('replay', coreOptions({
+  createPublisher: (n) => range(0, count(n)).pipe(replay(4, { prefetch: 16 })).refCount(),
+}));
