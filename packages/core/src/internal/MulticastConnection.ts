@@ -58,7 +58,10 @@ export class ConnectableFlow<T> extends Flow<T> implements Inspectable {
     return new SharedFlow<T>(this.state, min, false);
   }
 
-  /** A snapshot of the latest connection (the one in use, or the one that just ended): buffer depth, upstream demand and each subscriber's demand and lag. */
+  /**
+   * A snapshot of the latest connection (the one in use, or the one that just ended): buffer depth, upstream demand
+   * and each subscriber's demand and lag.
+   */
   inspect(): StageSnapshot {
     return this.state.latest().inspect();
   }

@@ -40,13 +40,14 @@ export interface Sink<T> {
  *
  * **Demand**: items are handed out at the pace of the slowest subscriber: a subscriber receives only what it
  * requested, runs at most one item ahead of the slowest one (close to Reactor's multicast sink, where the slowest
- * demand gates everyone), and an item leaves the buffer when every current subscriber received it. At most `capacity` (default
- * 256) items wait, plus the one next in line for the slowest subscriber; beyond that `overflow` applies: 'error'
- * (default, fails every subscriber with OverflowError), 'block' (`next` returns false), 'drop-newest',
- * 'drop-oldest', 'latest' (counted in `inspect().dropped` and passed to `onDrop`). **Errors**: `error(e)`, a `null`
- * item and an overflow under 'error' reach each subscriber after the items buffered for it. **Cancellation**: a
- * subscriber cancelling releases its hold and its reference (§3.13); the sink stays open for other and later
- * subscribers. A subscriber arriving after the end receives what is still buffered for it, then the terminal signal.
+ * demand gates everyone), and an item leaves the buffer when every current subscriber received it. At most
+ * `capacity` (default 256) items wait, plus the one next in line for the slowest subscriber; beyond that `overflow`
+ * applies: 'error' (default, fails every subscriber with OverflowError), 'block' (`next` returns false),
+ * 'drop-newest', 'drop-oldest', 'latest' (counted in `inspect().dropped` and passed to `onDrop`). **Errors**:
+ * `error(e)`, a `null` item and an overflow under 'error' reach each subscriber after the items buffered for it.
+ * **Cancellation**: a subscriber cancelling releases its hold and its reference (§3.13); the sink stays open for
+ * other and later subscribers. A subscriber arriving after the end receives what is still buffered for it, then the
+ * terminal signal.
  *
  * @example
  * const sink = createSink<string>({ capacity: 100, overflow: 'drop-oldest' });
