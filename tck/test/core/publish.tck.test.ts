@@ -4,5 +4,5 @@ import { coreOptions, count } from './base';
 
 // publish: verified through autoConnect (connects on the first subscriber), so each TCK test gets a live connection.
 publisherVerification('publish', coreOptions({
-  createPublisher: (n) => range(0, count(n)).pipe(publish({ prefetch: 16 })).autoConnect(),
+  createPublisher: (n) => publish<number>({ prefetch: 16 })(range(0, count(n))).autoConnect(),
 }));

@@ -4,5 +4,5 @@ import { coreOptions, count } from './base';
 
 // replay: verified through refCount; a history of 4 items for subscribers joining later.
 publisherVerification('replay', coreOptions({
-  createPublisher: (n) => range(0, count(n)).pipe(replay(4, { prefetch: 16 })).refCount(),
+  createPublisher: (n) => replay<number>(4, { prefetch: 16 })(range(0, count(n))).refCount(),
 }));
