@@ -35,8 +35,10 @@ export interface PublishOptions {
  * subscribers wait for the next `connect()`, which subscribes the source again. `inspect()` on the returned flow
  * reports the buffer depth, upstream demand and each subscriber's demand and lag.
  *
+ * Apply it directly (`publish<T>()(source)`) to keep the ConnectableFlow type; `pipe` widens results to Flow.
+ *
  * @example
- * const hot = range(0, 1000).pipe(publish({ prefetch: 64 }));
+ * const hot = publish<number>({ prefetch: 64 })(range(0, 1000));
  * hot.subscribe(a);
  * hot.subscribe(b);
  * const connection = hot.connect(); // later: connection.dispose()

@@ -22,8 +22,10 @@ import { validatePublishOptions, type PublishOptions } from './publish';
  * An invalid `request(n)` fails only that subscriber (§3.9). **Cancellation**: a subscriber cancelling releases
  * its hold and its reference (§3.13); `connection.dispose()` cancels the source and discards the history.
  *
+ * Apply it directly (`replay<T>(n)(source)`) to keep the ConnectableFlow type; `pipe` widens results to Flow.
+ *
  * @example
- * const latest = prices.pipe(replay(1));
+ * const latest = replay<Price>(1)(prices);
  * latest.connect();
  * latest.subscribe(s); // receives the last price at once (on demand), then the live ones
  */
