@@ -128,6 +128,45 @@ describe('delay', () => {
       expect(broken).toBe(0);
       expect(s.violations).toEqual([]);
     });
+
+    it('never emits early and keeps its bounds over 200 seeded random scripts', () => {
+      let seed = 777;
+      const random = (bound: number) => {
+        seed = (seed * 1103515245 + 12345) % 2147483648;
+        return seed % bound;
+      };
+      const problems: string[] = [];
+      for (let run = 0; run < 200; run++) {
+        const capacity = 1 + random(6);
+        const ms = random(20);
+        const clock = new VirtualTimeScheduler();
+        const upstream = new TestPublisher<number>();
+        const arrived: number[] = [];
+        const s = new TestSubscriber<number>({
+          onNext: (value) => {
+            if (clock.now() !== arrived[value]! + ms) problems.push(`run ${run}: item ${value} at ${clock.now()}, due ${arrived[value]! + ms}`);
+          },
+        });
+        delay<number>(ms, { scheduler: clock, capacity })(upstream).subscribe(s);
+        let sent = 0;
+        for (let step = 0; step < 30; step++) {
+          const action = random(3);
+          if (action === 0) s.request(random(5) === 0 ? Infinity : 1 + random(4));
+          else if (action === 1) {
+            for (let k = random(4); k > 0 && upstream.outstanding > 0; k--) {
+              arrived.push(clock.now());
+              upstream.next(sent++);
+            }
+          } else clock.advanceBy(random(15));
+          const snap = snapshot(s);
+          if (snap.buffered + snap.upstreamRequested > Math.min(snap.requested, capacity)) {
+            problems.push(`run ${run} step ${step}: ${JSON.stringify(snap)}`);
+          }
+        }
+        problems.push(...s.violations);
+      }
+      expect(problems).toEqual([]);
+    });
   });
 
   describe('errors', () => {

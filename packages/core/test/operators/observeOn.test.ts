@@ -249,6 +249,38 @@ describe('observeOn', () => {
       expect(snapshot(s)).toMatchObject({ upstreamRequested: 0, terminated: true, cancelled: false });
     });
 
+    it('keeps its bounds and order over 200 seeded random interleavings of requests, items and ticks', () => {
+      let seed = 4242;
+      const random = (bound: number) => {
+        seed = (seed * 1103515245 + 12345) % 2147483648;
+        return seed % bound;
+      };
+      const problems: string[] = [];
+      for (let run = 0; run < 200; run++) {
+        const prefetch = 1 + random(9);
+        const clock = new VirtualTimeScheduler();
+        const upstream = new TestPublisher<number>();
+        const s = new TestSubscriber<number>();
+        observeOn<number>(clock, { prefetch })(upstream).subscribe(s);
+        let sent = 0;
+        for (let step = 0; step < 40; step++) {
+          const action = random(3);
+          if (action === 0) s.request(1 + random(prefetch * 2));
+          else if (action === 1) for (let k = random(prefetch + 1); k > 0 && upstream.outstanding > 0; k--) upstream.next(sent++);
+          else clock.runNext();
+          const snap = snapshot(s);
+          if (snap.buffered + snap.upstreamRequested > prefetch) problems.push(`run ${run} step ${step}: ${JSON.stringify(snap)}`);
+          if (snap.buffered !== sent - s.count) problems.push(`run ${run} step ${step}: depth ${snap.buffered} != ${sent - s.count}`);
+        }
+        upstream.complete();
+        s.request(Infinity);
+        clock.runUntilIdle();
+        if (s.values.some((value, i) => value !== i) || s.count !== sent || !s.completed) problems.push(`run ${run}: ${s.log.join(' ')}`);
+        problems.push(...s.violations);
+      }
+      expect(problems).toEqual([]);
+    });
+
     it('adds up requests made before the tick into one batch', () => {
       const clock = new VirtualTimeScheduler();
       const scheduler = trackingScheduler(clock);
