@@ -14,7 +14,7 @@ export function corePublishers(core) {
   const count = (n) => (isUnbounded(n) ? Infinity : n);
   const src = (n) => range(0, count(n));
   const ticking = (n, op) => {
-    const flow = core.interval(1).pipe(op);
+    const flow = core.interval(1, { onOverflow: 'drop' }).pipe(op);
     return isUnbounded(n) ? flow : flow.pipe(core.take(n));
   };
   const iterable = (n) => ({ [Symbol.iterator]: () => naturals(n) });
@@ -79,6 +79,14 @@ export function corePublishers(core) {
     mergeMap: { createPublisher: (n) => src(n).pipe(core.mergeMap((x) => core.of(x))) },
     flatMap: { createPublisher: (n) => src(n).pipe(core.flatMap((x) => range(x, 1))) },
     concatMap: { createPublisher: (n) => src(n).pipe(core.concatMap((x) => core.of(x))) },
+    // switchMap/exhaustMap request their outer source unbounded and drop values by design (a synchronous outer would
+    // switch/skip past everything before the first request), so they sit on a ticking source, take(n) after them.
+    switchMap: { createPublisher: (n) => ticking(n, core.switchMap((x) => core.of(x))) },
+    exhaustMap: { createPublisher: (n) => ticking(n, core.exhaustMap((x) => core.of(x))) },
+    // a window must be subscribed before the next one opens (bounded memory, by design): each is reduced to its sum
+    window: { createPublisher: (n) => range(0, count(n) * 2).pipe(core.window(2), core.concatMap((w) => w.pipe(core.reduce((a, x) => a + x, 0)))) },
+    // every group stays open until the source completes, and at most maxGroups (default 256) may be open
+    groupBy: { createPublisher: (n) => src(n).pipe(core.groupBy((x) => x)), maxElementsFromPublisher: 256 },
     buffer: { createPublisher: (n) => range(0, count(n) * 2).pipe(core.buffer(2)) },
     onBackpressureBuffer: { createPublisher: (n) => src(n).pipe(core.onBackpressureBuffer()) },
     // Dropping operators cannot give "exactly n" behind a synchronous source (everything arrives before the first
@@ -86,9 +94,15 @@ export function corePublishers(core) {
     onBackpressureDrop: { createPublisher: (n) => ticking(n, core.onBackpressureDrop()) },
     onBackpressureLatest: { createPublisher: (n) => ticking(n, core.onBackpressureLatest()) },
     limitRate: { createPublisher: (n) => src(n).pipe(core.limitRate(4)) },
+    observeOn: { createPublisher: (n) => src(n).pipe(core.observeOn(core.macrotaskScheduler)) },
+    subscribeOn: { createPublisher: (n) => src(n).pipe(core.subscribeOn(core.macrotaskScheduler)) },
+    delay: { createPublisher: (n) => src(n).pipe(core.delay(1)) },
+    timeout: { createPublisher: (n) => src(n).pipe(core.timeout(60_000)) },
+    deadline: { createPublisher: (n) => src(n).pipe(core.deadline(60_000)) },
     concat: { createPublisher: (n) => (isUnbounded(n) ? core.concat(src(n)) : core.concat(range(0, n >> 1), range(n >> 1, n - (n >> 1)))) },
     merge: { createPublisher: (n) => (isUnbounded(n) ? core.merge(src(n)) : core.merge(range(0, n >> 1), range(n >> 1, n - (n >> 1)))) },
     zip: { createPublisher: (n) => core.zip(src(n), src(n + 3)).pipe(map(([a]) => a)) },
+    combineLatest: { createPublisher: (n) => core.combineLatest(core.of(0), src(n)).pipe(map(([, b]) => b)) },
     // ---- composed chains (Reactor-style): many stages, so interactions between operators are verified too ----
     'chain: range→map→filter→scan→take→concatMap→buffer→map': {
       createPublisher: (n) => range(0, Infinity).pipe(
@@ -129,7 +143,8 @@ export function exportedFactoryNames(indexSource) {
   for (const match of section.matchAll(/export\s*\{([^}]*)\}/g)) {
     for (const part of match[1].split(',')) {
       const name = part.trim();
-      if (name && !name.startsWith('type ')) names.push(name.split(/\s+as\s+/).pop());
+      // factories are lower-case functions; classes (GroupedFlow, TimeoutError) and constants (DEFAULT_…) are not
+      if (name && !name.startsWith('type ') && /^[a-z]/.test(name)) names.push(name.split(/\s+as\s+/).pop());
     }
   }
   return names;
