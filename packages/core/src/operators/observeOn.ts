@@ -113,10 +113,11 @@ class ObserveOnSubscriber<T> extends DrainSubscription<T> implements Subscriber<
   onNext(item: T): void {
     if (item == null) throw nullArgumentError('onNext', item); // §2.13
     if (this.done || this.cancelled) return; // §2.8 items in flight after cancel are dropped
-    if (!this.queue.offer(item)) {
-      // §1.1 the upstream delivered beyond prefetch: stop intake, deliver what is buffered, then the error
-      this.stopIntake(overDeliveryError('observeOn', this.upstreamRequested));
+    if (this.upstreamRequested === 0) {
+      // §1.1 the upstream delivered beyond what was requested: stop intake, deliver what is buffered, then the error
+      this.stopIntake(overDeliveryError('observeOn', 0));
     } else {
+      this.queue.offer(item); // cannot fail: buffered + upstreamRequested never exceeds prefetch
       this.received++;
       this.upstreamRequested--;
     }

@@ -350,6 +350,27 @@ describe('observeOn', () => {
       expect(s.error?.message).toMatch(/^§1\.1: observeOn/);
     });
 
+    it('detects over-delivery by demand, even while the buffer still has room', () => {
+      const clock = new VirtualTimeScheduler();
+      let emit: ((value: number) => void) | null = null;
+      let cancelled = false;
+      const manual = flowOf<number>((subscriber) => {
+        subscriber.onSubscribe({ request: () => {}, cancel: () => (cancelled = true) });
+        emit = (value) => subscriber.onNext(value);
+      });
+      const s = new TestSubscriber<number>(2);
+      manual.pipe(observeOn(clock, { prefetch: 4 })).subscribe(s);
+      for (const value of [1, 2, 3, 4]) emit!(value);
+      clock.runUntilIdle(); // 2 emitted, 2 buffered: room for 2 more, but nothing was requested (replenish comes at 3)
+      expect(snapshot(s)).toMatchObject({ buffered: 2, upstreamRequested: 0 });
+      emit!(5);
+      expect(cancelled).toBe(true);
+      s.request(10);
+      clock.runUntilIdle();
+      expect(s.values).toEqual([1, 2, 3, 4]);
+      expect(s.error?.message).toMatch(/^§1\.1: observeOn/);
+    });
+
     it('signals onError(RangeError) at once for an invalid request and cancels upstream', () => {
       const clock = new VirtualTimeScheduler();
       const upstream = new TestPublisher<number>();
