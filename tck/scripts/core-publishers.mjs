@@ -60,6 +60,17 @@ export function corePublishers(core) {
         emitter.complete();
       }),
     },
+    createSink: {
+      // an application producer that awaits room for each item (the slowest subscriber paces it)
+      createPublisher: (n) => {
+        const sink = core.createSink({ capacity: 16 });
+        void (async () => {
+          for (let i = 0; i < count(n); i++) await sink.offer(i);
+          sink.complete();
+        })();
+        return sink.flow;
+      },
+    },
     // ---- operators ----
     map: { createPublisher: (n) => src(n).pipe(map(identity)) },
     filter: { createPublisher: (n) => range(0, count(n) * 2).pipe(core.filter((x) => x % 2 === 0)) },
@@ -103,6 +114,10 @@ export function corePublishers(core) {
     merge: { createPublisher: (n) => (isUnbounded(n) ? core.merge(src(n)) : core.merge(range(0, n >> 1), range(n >> 1, n - (n >> 1)))) },
     zip: { createPublisher: (n) => core.zip(src(n), src(n + 3)).pipe(map(([a]) => a)) },
     combineLatest: { createPublisher: (n) => core.combineLatest(core.of(0), src(n)).pipe(map(([, b]) => b)) },
+    // multicasting operators, each through the variant that connects itself
+    publish: { createPublisher: (n) => core.publish({ prefetch: 16 })(src(n)).autoConnect() },
+    share: { createPublisher: (n) => src(n).pipe(core.share({ prefetch: 16 })) },
+    replay: { createPublisher: (n) => core.replay(4, { prefetch: 16 })(src(n)).refCount() },
     // ---- composed chains (Reactor-style): many stages, so interactions between operators are verified too ----
     'chain: range→map→filter→scan→take→concatMap→buffer→map': {
       createPublisher: (n) => range(0, Infinity).pipe(
@@ -128,6 +143,26 @@ export function corePublishers(core) {
     entries[name] = { createFailedPublisher: failed, ...spec };
   }
   return entries;
+}
+
+/** Identity processors exported by @sluice/core, for the processor verification (absent ones are left out). */
+/** @param {any} core */
+export function coreProcessors(core) {
+  const failed = () => core.fail(new Error('sluice-tck: failed publisher'));
+  const table = {};
+  if (typeof core.UnicastProcessor === 'function') {
+    table.UnicastProcessor = {
+      createIdentityProcessor: (bufferSize) => new core.UnicastProcessor({ capacity: bufferSize }),
+      createElement: (i) => i, createFailedPublisher: failed, maxSupportedSubscribers: 1,
+    };
+  }
+  if (typeof core.MulticastProcessor === 'function') {
+    table.MulticastProcessor = {
+      createIdentityProcessor: (bufferSize) => new core.MulticastProcessor({ capacity: bufferSize }),
+      createElement: (i) => i, createFailedPublisher: failed, doesCoordinatedEmission: false,
+    };
+  }
+  return table;
 }
 
 /**

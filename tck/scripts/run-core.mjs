@@ -20,7 +20,7 @@ if (typeof globalThis.gc !== 'function' && process.env.SLUICE_TCK_REEXEC !== '1'
 
 const core = await import(pathToFileURL(resolve(here, '../../packages/core/dist/index.js')).href);
 const tck = await import(pathToFileURL(resolve(here, '../dist/index.js')).href);
-const { corePublishers, exportedFactoryNames } = await import('./core-publishers.mjs');
+const { corePublishers, coreProcessors, exportedFactoryNames } = await import('./core-publishers.mjs');
 
 const args = process.argv.slice(2);
 let only;
@@ -46,7 +46,15 @@ for (const [name, spec] of selected) {
   for (const r of report.results) if (r.status === 'failed') failing.push(`${name}: ${r.id}`);
 }
 
-process.stdout.write(`\n${selected.length} publishers: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped\n`);
+const processors = Object.entries(coreProcessors(core)).filter(([name]) => names.length === 0 || names.includes(name));
+for (const [name, options] of processors) {
+  const report = await tck.verifyProcessor({ ...options, only });
+  process.stdout.write(`\n=== ${name} (identity processor verification) ===\n${tck.formatTable(report, colour)}\n`);
+  for (const key of Object.keys(totals)) totals[key] += report.summary[key];
+  for (const r of report.results) if (r.status === 'failed') failing.push(`${name}: ${r.id}`);
+}
+
+process.stdout.write(`\n${selected.length} publishers and ${processors.length} processors: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped\n`);
 if (failing.length > 0) process.stdout.write(`failed:\n${failing.map((f) => `  ${f}`).join('\n')}\n`);
 if (uncovered.length > 0) process.stdout.write(`not covered by the table in tck/scripts/core-publishers.mjs: ${uncovered.join(', ')}\n`);
 process.exitCode = failing.length > 0 ? 1 : 0;
