@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FailedPublisher, PUBLISHER_RULES, verifyPublisher, type PublisherVerificationOptions } from '@sluice/tck';
+import { FailedPublisher, PUBLISHER_RULES, ReferencePublisher, verifyPublisher, type PublisherVerificationOptions } from '@sluice/tck';
 import { expectOnlyTargetFails, mutantEnv, type MutantCase } from './harness';
 import { failedPublisher, FirehosePublisher, MutantPublisher, type Faults } from './MutantPublisher';
 
@@ -77,6 +77,29 @@ describe('publisher mutants', () => {
     const result = report.results.find((r) => r.id === 'required_spec101_subscriptionRequestMustResultInTheCorrectNumberOfProducedElements')!;
     expect(result.status).toBe('failed');
     expect(result.message).toMatch(/^§1\.1: requested 1 element, received 2: \[0,1\]; calls: request\(1\)/);
+  });
+
+  it('a publisher that emits undefined as an element fails with §2.13 in the message', async () => {
+    const report = await verifyPublisher<unknown>({
+      createPublisher: (n) => new ReferencePublisher<unknown>(n, () => undefined),
+      env: mutantEnv,
+      only: ['required_createPublisher1MustProduceAStreamOfExactly1Element'],
+    });
+    expect(report.results[0]!.status).toBe('failed');
+    expect(report.results[0]!.message).toMatch(/^§1\.2: violated §2\.13: the publisher emitted undefined as an element/);
+  });
+
+  it('without a garbage collector the §3.13 test is skipped with the reason, never failed', async () => {
+    const gc = (globalThis as { gc?: unknown }).gc;
+    (globalThis as { gc?: unknown }).gc = undefined;
+    try {
+      const report = await verifyPublisher({ createPublisher: (n) => new MutantPublisher(n, { leakSubscribers: true }), env: mutantEnv, only: ['3.13'] });
+      expect(report.results.map((r) => [r.status, r.message])).toEqual([
+        ['skipped', expect.stringMatching(/^needs a garbage collector exposed as globalThis\.gc: run node with --expose-gc/)],
+      ]);
+    } finally {
+      (globalThis as { gc?: unknown }).gc = gc;
+    }
   });
 
   it('a broken optional behaviour is reported as skipped with the reason, not as failed', async () => {
