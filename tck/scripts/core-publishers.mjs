@@ -137,6 +137,15 @@ export function corePublishers(core) {
       ),
     },
   };
+  // observability stages (present once the metrics work has landed)
+  if (typeof core.name === 'function' && typeof core.createMetricsRegistry === 'function') {
+    table.name = { createPublisher: (n) => src(n).pipe(core.name('tck', { registry: core.createMetricsRegistry() })) };
+  }
+  if (typeof core.metrics === 'function' && typeof core.createMetricsRegistry === 'function') {
+    table.metrics = {
+      createPublisher: (n) => src(n).pipe(core.name('tck'), core.onBackpressureBuffer(), core.metrics(core.createMetricsRegistry(), { all: true })),
+    };
+  }
   const failed = () => core.fail(new Error('sluice-tck: failed publisher'));
   const entries = {};
   for (const [name, spec] of Object.entries(table)) {
@@ -165,6 +174,9 @@ export function coreProcessors(core) {
   return table;
 }
 
+/** Lower-case exports in those sections that do not build a publisher. */
+const NOT_FACTORIES = new Set(['createMetricsRegistry']);
+
 /**
  * The source/operator names @sluice/core exports: every `export { name }` between the "Sources" banner and the
  * "Sinks" banner of packages/core/src/index.ts (types excluded). Used to flag publishers the table does not cover.
@@ -179,7 +191,7 @@ export function exportedFactoryNames(indexSource) {
     for (const part of match[1].split(',')) {
       const name = part.trim();
       // factories are lower-case functions; classes (GroupedFlow, TimeoutError) and constants (DEFAULT_…) are not
-      if (name && !name.startsWith('type ') && /^[a-z]/.test(name)) names.push(name.split(/\s+as\s+/).pop());
+      if (name && !name.startsWith('type ') && /^[a-z]/.test(name) && !NOT_FACTORIES.has(name)) names.push(name.split(/\s+as\s+/).pop());
     }
   }
   return names;

@@ -2,7 +2,6 @@
 // This is the only file of the TCK that imports a test framework.
 import { describe, it } from 'vitest';
 import { createEnvironment, type TestEnvironment } from './environment';
-import { TckSkip } from './harness/errors';
 import { processorTestCases, type ProcessorVerificationOptions } from './processor/verification';
 import type { PublisherVerificationOptions } from './publisher/context';
 import { publisherTestCases, type CommonVerificationOptions } from './publisher/verification';
@@ -63,4 +62,3 @@ export function processorVerification<T>(name: string, options: ProcessorVerific
   register(name, (env) => processorTestCases(options, env), options);
 }
 
-export { TckSkip };
