@@ -82,6 +82,13 @@ export { combineLatest } from './operators/combineLatest';
 export { UnicastProcessor, type UnicastProcessorOptions } from './processors/UnicastProcessor';
 export { MulticastProcessor, type MulticastProcessorOptions } from './processors/MulticastProcessor';
 
+// ---- Metrics ------------------------------------------------------------------------------------------------------
+export {
+  createMetricsRegistry, MetricsRegistry, type StageMetrics, type StageOutcome, type SampleOptions,
+} from './metrics/MetricsRegistry';
+export { name, type NameOptions } from './operators/name';
+export { metrics, type MetricsOptions } from './operators/metrics';
+
 // ---- Sinks --------------------------------------------------------------------------------------------------------
 export { consume, type ConsumeOptions, type ConsumeHandle } from './sinks/consume';
 export { BaseSubscriber, type SignalType } from './sinks/BaseSubscriber';

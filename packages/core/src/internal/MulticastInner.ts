@@ -67,6 +67,11 @@ export class MulticastInner<T> implements Subscription, Inspectable {
     };
   }
 
+  /** The object `inspect()` describes (the hub while attached), so a metrics registry counts a shared buffer once. */
+  inspectSource(): object {
+    return this.parent ?? this;
+  }
+
   /** Drops the link to the hub once it removed this inner, so a kept Subscription holds nothing. */
   detach(): void {
     this.parent = null;
