@@ -187,6 +187,23 @@ describe('fromObservable', () => {
       expect(pushed).toBe(5);
     });
 
+    it('releases the subscriber while a long-lived Subject stays alive (§3.13)', async () => {
+      const subject = new Subject<number>();
+      const ref = (() => {
+        const s = new TestSubscriber<number>(1);
+        fromObservable(subject).subscribe(s);
+        subject.next(1);
+        s.cancel();
+        return new WeakRef(s);
+      })();
+      for (let i = 0; i < 3; i++) {
+        await new Promise((resolve) => setImmediate(resolve));
+        (globalThis as { gc?: () => void }).gc!();
+      }
+      expect(ref.deref()).toBe(undefined);
+      expect(subject.observed).toBe(false);
+    });
+
     it('never subscribes to the Observable when cancelled inside onSubscribe', () => {
       const subject = new Subject<number>();
       const s = new TestSubscriber<number>({ onSubscribe: (sub) => sub.cancel() });
