@@ -16,13 +16,16 @@ export interface StageMetrics {
   readonly capacity: number;
   /** Gauge: items held in the stage's buffers now, received but not yet emitted downstream. */
   readonly buffered: number;
-  /** Gauge: demand downstream has signalled that the stage has not yet met (`Infinity` when unbounded). */
+  /**
+   * Gauge: demand downstream has signalled that the stage has not yet met (`Infinity` when unbounded; a multicast
+   * reports its slowest subscriber's).
+   */
   readonly requested: number;
   /** Gauge: demand the stage has signalled upstream that upstream has not yet met (0 for a source). */
   readonly upstreamRequested: number;
   /** Counter: items that entered the stage (for a source: items its producer handed in). */
   readonly received: number;
-  /** Counter: items the stage delivered downstream. */
+  /** Counter: items the stage delivered downstream (a multicast counts one delivery per subscriber). */
   readonly emitted: number;
   /** Counter: items an overflow strategy discarded (drop-newest, drop-oldest, latest). */
   readonly dropped: number;
