@@ -52,7 +52,11 @@ export class ConnectableFlow<T> extends Flow<T> implements Inspectable {
     return new SharedFlow<T>(this.state, min, true);
   }
 
-  /** A Flow that connects once `minSubscribers` are attached and never disconnects by itself. Default 1. */
+  /**
+   * A Flow that connects once `minSubscribers` are attached and never disconnects by itself (subscribers cancelling
+   * leave the source running). After the source terminated, the next `minSubscribers` subscribers connect it again
+   * (except for replay). Default 1.
+   */
   autoConnect(minSubscribers = 1): SharedFlow<T> {
     const min = requirePositiveBound('autoConnect: minSubscribers', minSubscribers);
     return new SharedFlow<T>(this.state, min, false);
