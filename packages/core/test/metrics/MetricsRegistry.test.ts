@@ -77,116 +77,157 @@ describe('MetricsRegistry', () => {
       expect(samples).toEqual(['100:1', '200:7', '300:7']);
       expect(clock.pending).toBe(0);
     });
-  });
 
-  describe('depth equals the real buffer', () => {
-    it('create: buffered is what the producer pushed minus what was delivered', () => {
-      const registry = createMetricsRegistry();
-      let emitter: CreateEmitter<number> | null = null;
-      const s = new TestSubscriber<number>();
-      create<number>((e) => { emitter = e; }, { capacity: 5, overflow: 'drop-newest' })
-        .pipe(name('src', { registry }))
-        .subscribe(s);
-      for (let i = 0; i < 4; i++) emitter!.next(i);
-      expect(registry.stage('src')).toMatchObject({ capacity: 5, buffered: 4, requested: 0, received: 4, emitted: 0 });
-      s.request(3);
-      expect(s.values).toEqual([0, 1, 2]);
-      expect(registry.stage('src')).toMatchObject({ buffered: 1, requested: 0, emitted: 3 });
-      for (let i = 4; i < 10; i++) emitter!.next(i); // 1 + 6 > 5: two are dropped
-      expect(registry.stage('src')).toMatchObject({ buffered: 5, dropped: 2, received: 10 });
-      s.request(7);
-      expect(s.count).toBe(8);
-      expect(registry.stage('src')).toMatchObject({ buffered: 0, requested: 2, emitted: 8 });
-      expect(registry.stage('src')!.buffered).toBe(registry.stage('src')!.received - registry.stage('src')!.dropped - s.count);
-    });
+    describe('depth equals the real buffer', () => {
+      it('create: buffered is what the producer pushed minus what was delivered', () => {
+        const registry = createMetricsRegistry();
+        let emitter: CreateEmitter<number> | null = null;
+        const s = new TestSubscriber<number>();
+        create<number>((e) => { emitter = e; }, { capacity: 5, overflow: 'drop-newest' })
+          .pipe(name('src', { registry }))
+          .subscribe(s);
+        for (let i = 0; i < 4; i++) emitter!.next(i);
+        expect(registry.stage('src')).toMatchObject({ capacity: 5, buffered: 4, requested: 0, received: 4, emitted: 0 });
+        s.request(3);
+        expect(s.values).toEqual([0, 1, 2]);
+        expect(registry.stage('src')).toMatchObject({ buffered: 1, requested: 0, emitted: 3 });
+        for (let i = 4; i < 10; i++) emitter!.next(i); // 1 + 6 > 5: two are dropped
+        expect(registry.stage('src')).toMatchObject({ buffered: 5, dropped: 2, received: 10 });
+        s.request(7);
+        expect(s.count).toBe(8);
+        expect(registry.stage('src')).toMatchObject({ buffered: 0, requested: 2, emitted: 8 });
+        expect(registry.stage('src')!.buffered).toBe(registry.stage('src')!.received - registry.stage('src')!.dropped - s.count);
+      });
 
-    it('onBackpressureBuffer: buffered is upstream items minus delivered, demand both ways', () => {
-      const registry = createMetricsRegistry();
-      const upstream = new TestPublisher<number>();
-      const s = new TestSubscriber<number>(2);
-      onBackpressureBuffer<number>({ capacity: 10 })(upstream).pipe(name('buf', { registry })).subscribe(s);
-      upstream.next(1, 2, 3, 4, 5, 6);
-      expect(registry.stage('buf')).toMatchObject({ capacity: 10, buffered: 4, requested: 0, upstreamRequested: Infinity, received: 6, emitted: 2 });
-      s.request(3);
-      expect(registry.stage('buf')).toMatchObject({ buffered: 1, requested: 0, emitted: 5 });
-      s.request(4);
-      expect(registry.stage('buf')).toMatchObject({ buffered: 0, requested: 3 });
-      expect(s.violations).toEqual([]);
-    });
+      it('onBackpressureBuffer: buffered is upstream items minus delivered, demand both ways', () => {
+        const registry = createMetricsRegistry();
+        const upstream = new TestPublisher<number>();
+        const s = new TestSubscriber<number>(2);
+        onBackpressureBuffer<number>({ capacity: 10 })(upstream).pipe(name('buf', { registry })).subscribe(s);
+        upstream.next(1, 2, 3, 4, 5, 6);
+        expect(registry.stage('buf')).toMatchObject({ capacity: 10, buffered: 4, requested: 0, upstreamRequested: Infinity, received: 6, emitted: 2 });
+        s.request(3);
+        expect(registry.stage('buf')).toMatchObject({ buffered: 1, requested: 0, emitted: 5 });
+        s.request(4);
+        expect(registry.stage('buf')).toMatchObject({ buffered: 0, requested: 3 });
+        expect(s.violations).toEqual([]);
+      });
 
-    it('limitRate: buffered plus upstream demand stays within high, and matches the script', () => {
-      const registry = createMetricsRegistry();
-      const upstream = new TestPublisher<number>();
-      const s = new TestSubscriber<number>(1);
-      limitRate<number>(4)(upstream).pipe(name('rate', { registry })).subscribe(s);
-      expect(upstream.requests).toEqual([4]);
-      upstream.next(1, 2, 3);
-      expect(registry.stage('rate')).toMatchObject({ capacity: 4, buffered: 2, requested: 0, upstreamRequested: 1, received: 3, emitted: 1 });
-      s.request(2);
-      // 3 delivered = replenish point (4 - 1): 3 more requested upstream
-      expect(upstream.requests).toEqual([4, 3]);
-      expect(registry.stage('rate')).toMatchObject({ buffered: 0, requested: 0, upstreamRequested: 4, emitted: 3 });
-      upstream.next(4, 5);
-      expect(registry.stage('rate')).toMatchObject({ buffered: 2, upstreamRequested: 2 });
-      expect(upstream.outstanding).toBe(2);
-    });
+      it('limitRate: buffered plus upstream demand stays within high, and matches the script', () => {
+        const registry = createMetricsRegistry();
+        const upstream = new TestPublisher<number>();
+        const s = new TestSubscriber<number>(1);
+        limitRate<number>(4)(upstream).pipe(name('rate', { registry })).subscribe(s);
+        expect(upstream.requests).toEqual([4]);
+        upstream.next(1, 2, 3);
+        expect(registry.stage('rate')).toMatchObject({ capacity: 4, buffered: 2, requested: 0, upstreamRequested: 1, received: 3, emitted: 1 });
+        s.request(2);
+        // 3 delivered = replenish point (4 - 1): 3 more requested upstream
+        expect(upstream.requests).toEqual([4, 3]);
+        expect(registry.stage('rate')).toMatchObject({ buffered: 0, requested: 0, upstreamRequested: 4, emitted: 3 });
+        upstream.next(4, 5);
+        expect(registry.stage('rate')).toMatchObject({ buffered: 2, upstreamRequested: 2 });
+        expect(upstream.outstanding).toBe(2);
+      });
 
-    it('mergeMap: buffered counts the items waiting in the inner queues', () => {
-      const registry = createMetricsRegistry();
-      const outer = new TestPublisher<number>();
-      const inners = [new TestPublisher<string>(), new TestPublisher<string>()];
-      const s = new TestSubscriber<string>(1);
-      mergeMap((i: number) => inners[i]!, { concurrency: 2, prefetch: 4 })(outer).pipe(name('merge', { registry })).subscribe(s);
-      outer.next(0, 1);
-      inners[0]!.next('a', 'b', 'c');
-      inners[1]!.next('x', 'y');
-      expect(s.values).toEqual(['a']);
-      expect(registry.stage('merge')).toMatchObject({ capacity: 8, buffered: 4, requested: 0, upstreamRequested: 0, received: 5, emitted: 1 });
-      s.request(3);
-      expect(s.count).toBe(4);
-      expect(registry.stage('merge')).toMatchObject({ buffered: 1, requested: 0, emitted: 4 });
-      expect(registry.stage('merge')!.buffered).toBe(5 - s.count);
-    });
+      it('mergeMap: buffered counts the items waiting in the inner queues', () => {
+        const registry = createMetricsRegistry();
+        const outer = new TestPublisher<number>();
+        const inners = [new TestPublisher<string>(), new TestPublisher<string>()];
+        const s = new TestSubscriber<string>(1);
+        mergeMap((i: number) => inners[i]!, { concurrency: 2, prefetch: 4 })(outer).pipe(name('merge', { registry })).subscribe(s);
+        outer.next(0, 1);
+        inners[0]!.next('a', 'b', 'c');
+        inners[1]!.next('x', 'y');
+        expect(s.values).toEqual(['a']);
+        expect(registry.stage('merge')).toMatchObject({ capacity: 8, buffered: 4, requested: 0, upstreamRequested: 0, received: 5, emitted: 1 });
+        s.request(3);
+        expect(s.count).toBe(4);
+        expect(registry.stage('merge')).toMatchObject({ buffered: 1, requested: 0, emitted: 4 });
+        expect(registry.stage('merge')!.buffered).toBe(5 - s.count);
+      });
 
-    it('observeOn: buffered is what arrived and has not been delivered on a tick', () => {
-      const clock = new VirtualTimeScheduler();
-      const registry = createMetricsRegistry();
-      const upstream = new TestPublisher<number>();
-      const s = new TestSubscriber<number>(2);
-      observeOn<number>(clock, { prefetch: 8 })(upstream).pipe(name('hop', { registry })).subscribe(s);
-      upstream.next(1, 2, 3, 4, 5);
-      expect(registry.stage('hop')).toMatchObject({ capacity: 8, buffered: 5, requested: 2, upstreamRequested: 3, received: 5, emitted: 0 });
-      clock.runUntilIdle();
-      expect(s.values).toEqual([1, 2]);
-      expect(registry.stage('hop')).toMatchObject({ buffered: 3, requested: 0, upstreamRequested: 3, emitted: 2 });
-      s.request(10);
-      clock.runUntilIdle();
-      expect(registry.stage('hop')).toMatchObject({ buffered: 0, requested: 7, emitted: 5, upstreamRequested: 3 });
-      upstream.next(6, 7, 8);
-      expect(registry.stage('hop')).toMatchObject({ buffered: 3, upstreamRequested: 0 });
-      clock.runUntilIdle();
-      // the 6th item emitted reaches the replenish point (6 of 8): 6 more are requested upstream
-      expect(registry.stage('hop')).toMatchObject({ buffered: 0, requested: 4, emitted: 8, upstreamRequested: 6 });
-      expect(upstream.outstanding).toBe(6);
-    });
+      it('observeOn: buffered is what arrived and has not been delivered on a tick', () => {
+        const clock = new VirtualTimeScheduler();
+        const registry = createMetricsRegistry();
+        const upstream = new TestPublisher<number>();
+        const s = new TestSubscriber<number>(2);
+        observeOn<number>(clock, { prefetch: 8 })(upstream).pipe(name('hop', { registry })).subscribe(s);
+        upstream.next(1, 2, 3, 4, 5);
+        expect(registry.stage('hop')).toMatchObject({ capacity: 8, buffered: 5, requested: 2, upstreamRequested: 3, received: 5, emitted: 0 });
+        clock.runUntilIdle();
+        expect(s.values).toEqual([1, 2]);
+        expect(registry.stage('hop')).toMatchObject({ buffered: 3, requested: 0, upstreamRequested: 3, emitted: 2 });
+        s.request(10);
+        clock.runUntilIdle();
+        expect(registry.stage('hop')).toMatchObject({ buffered: 0, requested: 7, emitted: 5, upstreamRequested: 3 });
+        upstream.next(6, 7, 8);
+        expect(registry.stage('hop')).toMatchObject({ buffered: 3, upstreamRequested: 0 });
+        clock.runUntilIdle();
+        // the 6th item emitted reaches the replenish point (6 of 8): 6 more are requested upstream
+        expect(registry.stage('hop')).toMatchObject({ buffered: 0, requested: 4, emitted: 8, upstreamRequested: 6 });
+        expect(upstream.outstanding).toBe(6);
+      });
 
-    it('share: the shared buffer is counted once, and each subscriber\'s lag is in details', () => {
-      const registry = createMetricsRegistry();
-      const upstream = new TestPublisher<number>();
-      const shared = share<number>({ prefetch: 4 })(upstream).pipe(name('fanout', { registry }));
-      const fast = new TestSubscriber<number>(10);
-      const slow = new TestSubscriber<number>(1);
-      shared.subscribe(fast);
-      shared.subscribe(slow);
-      upstream.next(1, 2, 3);
-      expect(fast.values).toEqual([1, 2, 3]);
-      expect(slow.values).toEqual([1]);
-      const stage = registry.stage('fanout')!;
-      expect(stage).toMatchObject({ subscriptions: 2, capacity: 4, buffered: 2, received: 3 });
-      expect(stage.details).toHaveLength(1);
-      expect(stage.details[0]!.subscribers).toEqual([{ requested: 7, pending: 0 }, { requested: 0, pending: 2 }]);
-      slow.cancel();
-      expect(registry.stage('fanout')).toMatchObject({ subscriptions: 1, buffered: 0, cancelled: 1, received: 3 });
+      it('share: the shared buffer is counted once, and each subscriber\'s lag is in details', () => {
+        const registry = createMetricsRegistry();
+        const upstream = new TestPublisher<number>();
+        const shared = share<number>({ prefetch: 4 })(upstream).pipe(name('fanout', { registry }));
+        const fast = new TestSubscriber<number>(10);
+        const slow = new TestSubscriber<number>(1);
+        shared.subscribe(fast);
+        shared.subscribe(slow);
+        upstream.next(1, 2, 3);
+        expect(fast.values).toEqual([1, 2, 3]);
+        expect(slow.values).toEqual([1]);
+        const stage = registry.stage('fanout')!;
+        expect(stage).toMatchObject({ subscriptions: 2, capacity: 4, buffered: 2, received: 3 });
+        expect(stage.details).toHaveLength(1);
+        expect(stage.details[0]!.subscribers).toEqual([{ requested: 7, pending: 0 }, { requested: 0, pending: 2 }]);
+        slow.cancel();
+        expect(registry.stage('fanout')).toMatchObject({ subscriptions: 1, buffered: 0, cancelled: 1, received: 3 });
+      });
+
+      it('matches a model of each buffer and both demands over seeded random request/emit scripts', () => {
+        let seed = 42;
+        const random = (n: number): number => {
+          seed = (seed * 1103515245 + 12345) % 2147483648;
+          return seed % n;
+        };
+        const clock = new VirtualTimeScheduler();
+        const stages = {
+          onBackpressureBuffer: (up: TestPublisher<number>) => onBackpressureBuffer<number>({ capacity: 16, overflow: 'drop-oldest' })(up),
+          limitRate: (up: TestPublisher<number>) => limitRate<number>(8)(up),
+          observeOn: (up: TestPublisher<number>) => observeOn<number>(clock, { prefetch: 8 })(up),
+        };
+        for (const [label, apply] of Object.entries(stages)) {
+          for (let run = 0; run < 50; run++) {
+            const registry = createMetricsRegistry();
+            const upstream = new TestPublisher<number>();
+            const s = new TestSubscriber<number>();
+            apply(upstream).pipe(name(label, { registry })).subscribe(s);
+            let pushed = 0;
+            for (let step = 0; step < 30; step++) {
+              if (random(2) === 0) s.request(1 + random(6));
+              else {
+                const k = Math.min(random(6), Number(upstream.outstanding));
+                for (let i = 0; i < k; i++) upstream.next(pushed++);
+              }
+              if (random(3) === 0) clock.runNext(); // observeOn delivers on ticks; often the buffer waits for one
+              const m = registry.stage(label)!;
+              const model = {
+                buffered: pushed - m.dropped - s.count, received: pushed, emitted: s.count,
+                requested: s.requested - s.count, upstreamRequested: upstream.outstanding,
+              };
+              const { buffered, received, emitted, requested, upstreamRequested } = m;
+              expect({ label, run, step, buffered, received, emitted, requested, upstreamRequested })
+                .toEqual({ label, run, step, ...model });
+              expect(m.buffered).toBeLessThanOrEqual(m.capacity);
+            }
+            expect(s.violations).toEqual([]);
+          }
+        }
+      });
     });
   });
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { isInspectable, type Inspectable } from '../../src/internal/inspect';
 import { createMetricsRegistry } from '../../src/metrics/MetricsRegistry';
 import { limitRate } from '../../src/operators/limitRate';
 import { map } from '../../src/operators/map';
@@ -56,6 +57,28 @@ describe('metrics', () => {
       upstream.next(1, 2, 3);
       // stage 0 is the foreign TestPublisher (adapted), stage 1 map: neither is Inspectable
       expect(registry.snapshot().map((m) => [m.stage, m.buffered])).toEqual([['onBackpressureBuffer#2', 1], ['rate', 1]]);
+    });
+
+    it('adds no stage of its own: the subscriber gets the buffering stage\'s own subscription', () => {
+      const s = new TestSubscriber<number>();
+      onBackpressureBuffer<number>({ capacity: 4 })(new TestPublisher<number>()).pipe(metrics(createMetricsRegistry())).subscribe(s);
+      expect(isInspectable(s.subscription) ? s.subscription.inspect().stage : null).toBe('onBackpressureBuffer');
+    });
+
+    it('computes no snapshot while items flow, only when asked', () => {
+      const registry = createMetricsRegistry();
+      let emitter: CreateEmitter<number> | null = null;
+      const s = new TestSubscriber<number>('unbounded');
+      create<number>((e) => { emitter = e; }).pipe(name('src'), metrics(registry)).subscribe(s);
+      const source = (s.subscription as unknown as { upstream: Inspectable }).upstream;
+      let calls = 0;
+      const inspect = source.inspect.bind(source);
+      source.inspect = () => (calls++, inspect());
+      for (let i = 0; i < 100; i++) emitter!.next(i);
+      expect(s.count).toBe(100);
+      expect(calls).toBe(0);
+      expect(registry.stage('src')!.emitted).toBe(100);
+      expect(calls).toBe(1);
     });
   });
 
