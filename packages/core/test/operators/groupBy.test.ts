@@ -10,7 +10,7 @@ import { range } from '../../src/sources/range';
 import { TestPublisher } from '../../src/testing/TestPublisher';
 import { TestSubscriber } from '../../src/testing/TestSubscriber';
 import { operatorContract } from '../contract/operatorContract';
-import { isReleased, recorded } from './_helpers/flatten';
+import { isReleased, recorded, seededRandom } from './_helpers/flatten';
 
 type Group = GroupedFlow<string, number>;
 
@@ -168,6 +168,66 @@ describe('groupBy', () => {
         terminated: false,
         cancelled: false,
       });
+    });
+
+    it('never overflows a group and keeps every item in order under 200 seeded random interleavings', () => {
+      let moved = 0;
+      for (let seed = 1; seed <= 200; seed++) {
+        const random = seededRandom(seed);
+        const prefetch = 1 + random(5);
+        const keys = 1 + random(4);
+        const context = `seed ${seed}, prefetch ${prefetch}, keys ${keys}`;
+        const upstream = new TestPublisher<number>();
+        const main = new TestSubscriber<GroupedFlow<number, number>>('unbounded');
+        const readers: { key: number; s: TestSubscriber<number>; cancelled: boolean }[] = [];
+        const sentSince = new Map<number, number[]>(); // items of each key sent since its current group opened
+        const expected = new Map<TestSubscriber<number>, number[]>();
+        groupBy((x: number) => x % keys, { prefetch, maxGroups: keys })(upstream).subscribe({
+          onSubscribe: (sub) => main.onSubscribe(sub),
+          onNext: (g) => {
+            main.onNext(g);
+            const s = new TestSubscriber<number>({ onNext: (_, sub) => random(3) === 0 && sub.request(1) });
+            readers.push({ key: g.key, s, cancelled: false });
+            expected.set(s, (sentSince.get(g.key) ?? []).slice(-1)); // the item that opened the group
+            sentSince.set(g.key, []);
+            g.subscribe(s);
+          },
+          onError: (e) => main.onError(e),
+          onComplete: () => main.onComplete(),
+        });
+        let next = 0;
+        for (let step = 0; step < 80 && !main.terminated; step++) {
+          const open = readers.filter((r) => !r.cancelled && !r.s.terminated);
+          const reader = open[random(Math.max(open.length, 1))];
+          const action = random(8);
+          if (action < 4 && upstream.outstanding > 0) {
+            const value = next++ * keys + random(keys); // any key
+            const key = value % keys;
+            const current = readers.filter((r) => r.key === key && !r.cancelled).at(-1);
+            if (current !== undefined) expected.get(current.s)!.push(value);
+            else sentSince.set(key, [value]);
+            upstream.next(value);
+            moved++;
+          } else if (action < 7 && reader !== undefined) {
+            reader.s.request(1 + random(3));
+          } else if (reader !== undefined && random(3) === 0) {
+            reader.cancelled = true;
+            reader.s.cancel();
+          }
+          const snapshot = isInspectable(main.subscription) ? main.subscription.inspect() : null;
+          if (main.error !== null) expect.fail(`${main.error.message} at step ${step} (${context})`);
+          if (snapshot === null || snapshot.buffered > keys * prefetch) expect.fail(`snapshot ${JSON.stringify(snapshot)} (${context})`);
+          if (upstream.outstanding > prefetch) expect.fail(`upstream outstanding ${upstream.outstanding} (${context})`);
+        }
+        for (const r of readers) {
+          if (r.cancelled) continue;
+          r.s.request(Infinity);
+          expect(r.s.values, context).toEqual(expected.get(r.s));
+          expect(r.s.violations, context).toEqual([]);
+        }
+        expect(main.violations, context).toEqual([]);
+      }
+      expect(moved).toBeGreaterThan(2000); // the model really moved items
     });
 
     it('keeps onNext depth at 1 when groups are read with request(1) from inside onNext', () => {
