@@ -54,10 +54,23 @@ class RangeSubscription extends DrainSubscription<number> {
         if (this.cancelled) return;
       }
     } else {
-      while (index !== end && this.requested > 0) {
-        this.requested--;
-        downstream.onNext(index++);
-        if (this.cancelled) return;
+      // Count emissions in a local and settle `requested` once per batch (Reactor's slow path): a request made
+      // from inside onNext only raises `this.requested`, which is re-read when the batch runs out.
+      let emitted = 0;
+      let requested = this.requested;
+      for (;;) {
+        while (emitted !== requested && index !== end) {
+          downstream.onNext(index++);
+          if (this.cancelled) return;
+          emitted++;
+        }
+        if (index === end) break;
+        requested = this.requested;
+        if (requested === emitted) {
+          this.index = index;
+          this.requested = 0;
+          return;
+        }
       }
     }
     this.index = index;
