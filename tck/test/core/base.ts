@@ -7,7 +7,7 @@ import type { PublisherVerificationOptions, TestEnvironment } from '@sluice/tck'
 
 export const coreEnv: Partial<TestEnvironment> = {
   defaultTimeoutMillis: 1_000,
-  defaultNoSignalsTimeoutMillis: 25,
+  defaultNoSignalsTimeoutMillis: 15,
   publisherReferenceGCTimeoutMillis: 20,
 };
 
