@@ -42,10 +42,11 @@ export class GroupedFlow<K, T> extends Flow<T> {
  *   G0 (key 0):           - 2 - 4 - |
  * ```
  *
- * **Demand**: the groups are emitted as the downstream requests them. Items are requested upstream only as far as
- * every open group has room: outstanding upstream demand never exceeds the free space of the fullest group's queue
- * (`prefetch` each), so no item ever has to be dropped or queued without bound; it is replenished in batches as the
- * groups' subscribers consume. Memory is bounded by `maxGroups × prefetch` items. **Deadlock rule**: a group whose
+ * **Demand**: the groups are emitted as the downstream requests them. `prefetch` items are requested upstream at
+ * subscription (groups made before the downstream asks for them wait, with their items, in bounded queues), and
+ * after that only as far as every open group has room: outstanding upstream demand never exceeds the free space of
+ * the fullest group's queue (`prefetch` each), so no item ever has to be dropped or queued without bound; it is
+ * replenished in batches of 75% of `prefetch` as the groups' subscribers consume. Memory is bounded by `maxGroups × prefetch` items. **Deadlock rule**: a group whose
  * queue is full holds the upstream back. If that group has a subscriber, that is ordinary backpressure (its
  * subscriber will request). If it has none (the downstream has not requested it yet, or received it and did not
  * subscribe), nothing could ever unblock the stream, so instead of hanging it fails with an error that names the
