@@ -12,6 +12,11 @@ function snapshot(s: { subscription: unknown }): StageSnapshot {
   return s.subscription.inspect();
 }
 
+/** The real buffer behind the snapshot, read directly so the test compares the snapshot with the truth. */
+function realBufferSize(s: { subscription: unknown }): number {
+  return (s.subscription as unknown as { buffer: { size: number } }).buffer.size;
+}
+
 describe('limitRate', () => {
   operatorContract('limitRate', {
     apply: (source) => limitRate<number>(8)(source),
@@ -140,6 +145,7 @@ describe('limitRate', () => {
       for (const [step, expected] of steps) {
         step();
         expect(snapshot(s)).toMatchObject({ stage: 'limitRate', ...expected });
+        expect(snapshot(s).buffered).toBe(realBufferSize(s));
       }
     });
   });

@@ -11,6 +11,11 @@ function snapshot(s: { subscription: unknown }): StageSnapshot {
   return s.subscription.inspect();
 }
 
+/** The real buffer behind the snapshot, read directly so the test compares the snapshot with the truth. */
+function realBufferSize(s: { subscription: unknown }): number {
+  return (s.subscription as unknown as { buffer: { size: number } }).buffer.size;
+}
+
 describe('onBackpressureDrop', () => {
   operatorContract('onBackpressureDrop', {
     apply: (source) => onBackpressureDrop<number>()(source),
@@ -113,6 +118,7 @@ describe('onBackpressureDrop', () => {
       for (const [step, expected] of steps) {
         step();
         expect(snapshot(s)).toMatchObject({ stage: 'onBackpressureDrop', ...expected });
+        expect(snapshot(s).buffered).toBe(realBufferSize(s));
       }
     });
   });

@@ -11,6 +11,11 @@ function snapshot(s: { subscription: unknown }): StageSnapshot {
   return s.subscription.inspect();
 }
 
+/** The real buffer behind the snapshot, read directly so the test compares the snapshot with the truth. */
+function realBufferSize(s: { subscription: unknown }): number {
+  return (s.subscription as unknown as { buffer: { size: number } }).buffer.size;
+}
+
 describe('onBackpressureLatest', () => {
   operatorContract('onBackpressureLatest', {
     apply: (source) => onBackpressureLatest<number>()(source),
@@ -95,6 +100,7 @@ describe('onBackpressureLatest', () => {
       for (const [step, expected] of steps) {
         step();
         expect(snapshot(s)).toMatchObject({ stage: 'onBackpressureLatest', ...expected });
+        expect(snapshot(s).buffered).toBe(realBufferSize(s));
       }
     });
   });
