@@ -79,6 +79,22 @@ describe('publisher mutants', () => {
     expect(result.message).toMatch(/^§1\.1: requested 1 element, received 2: \[0,1\]; calls: request\(1\)/);
   });
 
+  it('isolates errors per test: a factory that throws for one size fails only the tests using that size', async () => {
+    const report = await verifyPublisher<number>({
+      createPublisher: (n) => {
+        if (n === 1) throw new Error('no single-element streams');
+        return new ReferencePublisher(n, (i) => i);
+      },
+      env: mutantEnv,
+    });
+    expect(report.results.filter((r) => r.status === 'failed').map((r) => [r.id, r.message])).toEqual([
+      ['required_createPublisher1MustProduceAStreamOfExactly1Element', '§1.2: setup: createPublisher(1) threw Error: no single-element streams'],
+      ['required_spec107_mustNotEmitFurtherSignalsOnceOnCompleteHasBeenSignalled', '§1.7: setup: createPublisher(1) threw Error: no single-element streams'],
+      ['required_spec307_afterSubscriptionIsCancelledAdditionalCancelationsMustBeNops', '§3.7: setup: createPublisher(1) threw Error: no single-element streams'],
+    ]);
+    expect(report.results).toHaveLength(42);
+  });
+
   it('a publisher that emits undefined as an element fails with §2.13 in the message', async () => {
     const report = await verifyPublisher<unknown>({
       createPublisher: (n) => new ReferencePublisher<unknown>(n, () => undefined),
