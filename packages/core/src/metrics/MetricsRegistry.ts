@@ -197,7 +197,8 @@ export class MetricsRegistry {
 
   /**
    * Calls `callback(snapshot(), now)` every `periodMs` on the scheduler until the returned function is called. If
-   * the callback throws, sampling stops and the error goes to `reportError`.
+   * the callback throws, sampling stops and the error goes to `reportError`. On the default `timerScheduler` the
+   * pending timer keeps Node's event loop alive, so call the returned function when the pipeline is done.
    *
    * @example
    * const stop = registry.every(250, (stages) => console.log(stages.map((s) => `${s.stage}=${s.buffered}`).join(' ')));
