@@ -7,7 +7,8 @@ export default defineConfig([
     format: ['esm', 'cjs'],
     dts: true,
     sourcemap: true,
-    clean: false, // two configs build into dist/ concurrently; cleaning here could delete the CLI
+    // two configs build into dist/ concurrently: clean everything except what the CLI config writes
+    clean: ['**/*', '!cli.js', '!cli.js.map'],
     target: 'node20',
     splitting: true,
     treeshake: true,
