@@ -1,5 +1,11 @@
 // The workloads: which implementations run, on what input, and how each table is rendered.
 import { impls as w1, slow as w1slow } from './workloads/w1-throughput.mjs';
+import { impls as w2 } from './workloads/w2-overload.mjs';
+import { impls as w3 } from './workloads/w3-flatten.mjs';
+import { impls as w4, slow as w4slow } from './workloads/w4-observeon.mjs';
+import { impls as w5 } from './workloads/w5-node.mjs';
+import { impls as w6 } from './workloads/w6-forawait.mjs';
+import { impls as w7 } from './workloads/w7-tck.mjs';
 
 const fmt = (x) => (x >= 1e6 ? `${(x / 1e6).toFixed(1)} M` : x >= 1e3 ? `${(x / 1e3).toFixed(1)} k` : x.toFixed(1));
 const table = (header, lines) =>
@@ -21,6 +27,49 @@ function throughputTable(baseline) {
   };
 }
 
+const mib = (bytes) => (bytes === undefined ? '–' : `${(bytes / 2 ** 20).toFixed(2)} MiB`);
+
+/** W2: time as a multiple of the consumer alone, live heap above the consumer alone's at 1% and 50%. */
+function overloadTable(rows, median) {
+  const stat = (row, key) => median(row.samples.map((s) => s[key]));
+  const byN = new Map();
+  for (const row of rows) {
+    if (!row.failure && row.entry.impl === 'consumer alone') byN.set(row.entry.n, row);
+  }
+  return table(
+    ['implementation', 'N', 'time ÷ consumer alone', 'live heap at 1% (Δ)', 'live heap at 50% (Δ)'],
+    rows.map((row) => {
+      if (row.failure) return [row.entry.impl, fmt(row.entry.n), `failed: ${row.failure}`, '', ''];
+      const base = byN.get(row.entry.n);
+      const ratio = base ? (stat(row, 'ms') / stat(base, 'ms')).toFixed(2) : '–';
+      const delta = (key) => (base ? mib(stat(row, key) - stat(base, key)) : mib(stat(row, key)));
+      return [row.entry.impl, fmt(row.entry.n), ratio, delta('heap1'), delta('heap50')];
+    }),
+  );
+}
+
+/** Items per second, with the ratio to a named baseline row and the live heap at 50% when reported. */
+function pairTable(baseline) {
+  return (rows, median) => {
+    const rate = (row) => median(row.samples.map((s) => s.itemsPerSec));
+    const baseRow = rows.find((r) => r.entry.impl === baseline && !r.failure);
+    return table(
+      ['implementation', 'N', 'items/s (median)', `ratio to ${baseline}`, 'live heap at 50%'],
+      rows.map((row) =>
+        row.failure
+          ? [row.entry.impl, fmt(row.entry.n), `failed: ${row.failure}`, '', '']
+          : [row.entry.impl, fmt(row.entry.n), fmt(rate(row)), baseRow ? (rate(row) / rate(baseRow)).toFixed(2) : '–',
+            row.samples[0].heap50 === undefined ? '–' : mib(median(row.samples.map((s) => s.heap50)))],
+      ),
+    );
+  };
+}
+
+function wallTable(rows, median) {
+  return table(['what', 'runs', 'wall time (median)'], rows.map((row) =>
+    row.failure ? [row.entry.impl, '', `failed: ${row.failure}`] : [row.entry.impl, String(row.entry.n), `${median(row.samples.map((s) => s.ms)).toFixed(0)} ms`]));
+}
+
 export function suites(quick) {
   const big = quick ? 2_000_000 : 10_000_000;
   const small = quick ? 200_000 : 1_000_000;
@@ -32,6 +81,51 @@ export function suites(quick) {
       note: 'Synchronous sources; slow implementations run on a smaller N (items per second stay comparable).',
       entries: Object.keys(w1).map((impl) => ({ impl, n: w1slow.has(impl) ? small : big })),
       render: throughputTable('plain loop'),
+    },
+    {
+      id: 'w2',
+      title: 'W2 overload: ~100-byte items produced as fast as possible, a consumer awaiting one setImmediate per item',
+      file: 'w2-overload.mjs',
+      note: 'Δ = live heap (after a forced GC) minus the consumer alone\'s at the same point. RxJS runs only the smaller N: its concatMap buffer is an array it shifts, so time grows quadratically.',
+      entries: (quick ? [50_000, 200_000] : [200_000, 1_000_000]).flatMap((n) =>
+        Object.keys(w2).filter((impl) => !(impl.startsWith('rxjs') && n > 200_000)).map((impl) => ({ impl, n }))),
+      render: overloadTable,
+    },
+    {
+      id: 'w3',
+      title: 'W3 mergeMap / concatMap with asynchronous inners (concurrency 8)',
+      file: 'w3-flatten.mjs',
+      entries: Object.keys(w3).map((impl) => ({ impl, n: quick ? 50_000 : 300_000 })),
+      render: pairTable('rxjs mergeMap'),
+    },
+    {
+      id: 'w4',
+      title: 'W4 observeOn: range → async boundary → sum',
+      file: 'w4-observeon.mjs',
+      note: 'RxJS\'s asapScheduler is run on a much smaller N: it is quadratic in the number of queued actions here.',
+      entries: Object.keys(w4).map((impl) => ({ impl, n: impl.includes('asap') ? 20_000 : w4slow.has(impl) ? 20_000 : quick ? 200_000 : 1_000_000 })),
+      render: pairTable('rxjs observeOn(asyncScheduler)'),
+    },
+    {
+      id: 'w5',
+      title: 'W5 Node adapter: fromReadable → map → toWritable against Readable → Transform → Writable',
+      file: 'w5-node.mjs',
+      entries: Object.keys(w5).map((impl) => ({ impl, n: impl.includes('bytes') ? (quick ? 50_000 : 200_000) : quick ? 100_000 : 500_000 })),
+      render: pairTable('Node Transform objects'),
+    },
+    {
+      id: 'w6',
+      title: 'W6 for await over range → map → filter',
+      file: 'w6-forawait.mjs',
+      entries: Object.keys(w6).map((impl) => ({ impl, n: quick ? 200_000 : 1_000_000 })),
+      render: pairTable('async generators'),
+    },
+    {
+      id: 'w7',
+      title: 'W7 full TCK publisher verification of range (a correct in-memory publisher)',
+      file: 'w7-tck.mjs',
+      entries: Object.keys(w7).map((impl) => ({ impl, n: 1 })),
+      render: wallTable,
     },
   ];
   return all;
