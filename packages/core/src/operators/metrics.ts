@@ -19,7 +19,7 @@ export interface MetricsOptions {
  * registry of its own registers with `registry`; with `{ all: true }`, so does every other buffering stage.
  *
  * ```
- * source.pipe(onBackpressureBuffer(64), name('buffer'), map(f), metrics(registry))
+ * source.pipe(onBackpressureBuffer({ capacity: 64 }), name('buffer'), map(f), metrics(registry))
  * registry.stage('buffer') → { capacity: 64, buffered: 12, requested: 3, ... }
  * ```
  *
