@@ -68,6 +68,10 @@ class BufferSubscriber<T> extends ForwardingSubscriber<T, T[]> implements Inspec
       this.emitted++;
       this.requested = produced(this.requested, 1);
       this.downstream.onNext(current);
+      if (this.cancelled) {
+        this.done = true; // §1.8 cancelled from inside that last onNext: nothing more, not even onComplete
+        return;
+      }
     }
     super.onComplete();
   }

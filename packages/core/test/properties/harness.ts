@@ -1,0 +1,439 @@
+/**
+ * The shared model for the property suites (issue #8). A *subject* is one exported stage built over zero or more
+ * hostile TestPublishers; fast-check generates a *schedule* of steps (downstream `request(k)` with good and bad k,
+ * `cancel()`, upstream emissions within and beyond demand, nulls, terminals, signals after a terminal, virtual
+ * time) plus a script of reentrant actions run from inside `onNext`. After every step the harness checks:
+ *
+ * - total onNext ≤ total (valid) requested (§1.1);
+ * - each upstream's total requested ≤ the subject's bound (its documented prefetch or pass-through demand);
+ * - signals are serial: no signal while another is on the stack (§1.3, §3.3), except a terminal signal delivered
+ *   inside the subscriber's own request/cancel call;
+ * - at most one terminal signal and nothing after it (§1.7); nothing at all after `cancel()` returned (§2.8, §3.6);
+ * - a bad `request(k)` ends the subscription with `onError(RangeError '§3.9: …')` (§3.9) unless it was over;
+ * - a hostile upstream (over-delivery, null element) is cancelled and the downstream fails (§1.1, §2.13);
+ * - after everything, unbounded demand plus completing every upstream terminates the subscriber (liveness).
+ *
+ * `SLUICE_PROPERTY_RUNS` raises the number of runs per property (default 200). On failure fast-check prints the
+ * seed and the shrunk counterexample path (`{ seed, path }` replays it).
+ */
+import fc from 'fast-check';
+import type { Publisher } from '../../src/spec/Publisher';
+import type { Subscriber } from '../../src/spec/Subscriber';
+import type { Subscription } from '../../src/spec/Subscription';
+import { VirtualTimeScheduler } from '../../src/schedulers/VirtualTimeScheduler';
+import { TestPublisher } from '../../src/testing/TestPublisher';
+import { captureReportedErrors } from '../../src/testing/reportedErrors';
+
+export const RUNS = Math.max(1, Number(process.env['SLUICE_PROPERTY_RUNS'] ?? 200) || 200);
+
+/** fast-check parameters shared by every property: the run count, and a report that always carries the seed. */
+export function params(runs = RUNS): fc.Parameters<unknown> {
+  return { numRuns: runs, verbose: fc.VerbosityLevel.None };
+}
+
+/** Runs a property and rethrows fast-check's report (seed, path, counterexample) as the test failure message. */
+export async function check<Ts>(property: fc.IAsyncPropertyWithHooks<Ts> | fc.IPropertyWithHooks<Ts>, runs = RUNS): Promise<void> {
+  const details = await fc.check(property as fc.IAsyncProperty<Ts>, params(runs) as fc.Parameters<Ts>);
+  if (details.failed) {
+    // fast-check's default report starts with "Property failed after N tests { seed: S, path: "P", endOnFailure: true }".
+    const report = fc.defaultReportMessage(details) ?? `property failed, seed ${details.seed}`;
+    const cause = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
+    throw new Error(`${report}\n\nCaused by: ${cause}\n(replay: fc.check(property, { seed: ${details.seed}, path: "${details.counterexamplePath}" }))`);
+  }
+}
+
+// ---- The environment one run builds a subject in ----------------------------------------------------------------
+
+export interface Env {
+  readonly scheduler: VirtualTimeScheduler;
+  /** Upstreams the subject was built over; they may be subscribed late (concat) or several times (retry-like). */
+  readonly upstreams: TestPublisher<number>[];
+}
+
+export interface BoundContext {
+  /** Valid demand the downstream requested so far (Infinity once unbounded). */
+  requested: number;
+  /** Items the downstream received. */
+  received: number;
+  /** Items this upstream delivered to the subject. */
+  emitted: number;
+}
+
+export type Bound = (c: BoundContext) => number;
+/** One item up per item requested down (map, tap, scan…). */
+export const passThrough: Bound = (c) => c.requested;
+/** Pass-through, plus one replacement request per item that was swallowed (filter, distinctUntilChanged…). */
+export const replacing: Bound = (c) => c.requested + Math.max(0, c.emitted - c.received);
+/** A queueing stage: never more than `p` outstanding upstream beyond what arrived. */
+export const prefetch = (p: number): Bound => (c) => c.emitted + p;
+export const unbounded: Bound = () => Infinity;
+
+export interface Subject {
+  /** The export this subject covers (scanned by coverage.prop.test.ts). */
+  name: string;
+  /** How many hostile TestPublishers to build over (0 for sources). */
+  upstreams: number;
+  build(env: Env): Publisher<unknown>;
+  /** Upper bound of each upstream's total requested. Default: passThrough. */
+  bound?: Bound;
+  /** A bad request(k) from the downstream ends the subscription with a §3.9 RangeError. Default true. */
+  failsOnBadRequest?: boolean;
+  /** Cancelling the (only) downstream cancels every subscribed upstream. Default true. */
+  cancelsUpstream?: boolean;
+  /** Unbounded demand and completed upstreams terminate the subscriber. Default true. */
+  terminates?: boolean;
+  /** The subject signals from microtasks (promises, async iterables): settle also drains the job queue. */
+  async?: boolean;
+  /** Generate hostile upstream steps (over-delivery, nulls, signals after terminal). Default true. */
+  hostile?: boolean;
+  /** Upstream errors (rule violations included) are caught and replaced (catchError): no failure is owed. */
+  catchesErrors?: boolean;
+  /** Runs per property (defaults to RUNS); lower for slow async subjects. */
+  runs?: number;
+}
+
+// ---- Schedules -------------------------------------------------------------------------------------------------
+
+export type Step =
+  | { kind: 'request'; n: number }
+  | { kind: 'cancel' }
+  | { kind: 'emit'; upstream: number; count: number }
+  | { kind: 'overEmit'; upstream: number }
+  | { kind: 'emitNull'; upstream: number }
+  | { kind: 'complete'; upstream: number }
+  | { kind: 'error'; upstream: number }
+  | { kind: 'afterTerminal'; upstream: number; what: 'next' | 'complete' | 'error' }
+  | { kind: 'advance'; ms: number };
+
+export type Reentrant = { kind: 'none' } | { kind: 'request'; n: number } | { kind: 'cancel' };
+
+export const BAD_REQUESTS = [0, -1, NaN, 1.5, -Infinity] as const;
+
+/** Mostly small valid requests, sometimes unbounded, sometimes one of the §3.9 bad values. */
+export const requestAmount: fc.Arbitrary<number> = fc.oneof(
+  { weight: 12, arbitrary: fc.integer({ min: 1, max: 5 }) },
+  { weight: 1, arbitrary: fc.constantFrom(Infinity, Number.MAX_SAFE_INTEGER, 64) },
+  { weight: 1, arbitrary: fc.constantFrom(...BAD_REQUESTS) },
+);
+
+export function stepArbitrary(upstreams: number, hostile: boolean): fc.Arbitrary<Step> {
+  const request = requestAmount.map((n): Step => ({ kind: 'request', n }));
+  const cancel = fc.constant<Step>({ kind: 'cancel' });
+  const advance = fc.integer({ min: 0, max: 30 }).map((ms): Step => ({ kind: 'advance', ms }));
+  const choices: fc.WeightedArbitrary<Step>[] = [
+    { weight: 10, arbitrary: request },
+    { weight: 1, arbitrary: cancel },
+    { weight: 3, arbitrary: advance },
+  ];
+  if (upstreams > 0) {
+    const up = fc.integer({ min: 0, max: upstreams - 1 });
+    choices.push(
+      { weight: 12, arbitrary: fc.record({ upstream: up, count: fc.integer({ min: 1, max: 4 }) }).map((r): Step => ({ kind: 'emit', ...r })) },
+      { weight: 1, arbitrary: up.map((upstream): Step => ({ kind: 'complete', upstream })) },
+      { weight: 1, arbitrary: up.map((upstream): Step => ({ kind: 'error', upstream })) },
+    );
+    if (hostile) {
+      choices.push(
+        { weight: 1, arbitrary: up.map((upstream): Step => ({ kind: 'overEmit', upstream })) },
+        { weight: 1, arbitrary: up.map((upstream): Step => ({ kind: 'emitNull', upstream })) },
+        {
+          weight: 1,
+          arbitrary: fc.record({ upstream: up, what: fc.constantFrom('next' as const, 'complete' as const, 'error' as const) })
+            .map((r): Step => ({ kind: 'afterTerminal', ...r })),
+        },
+      );
+    }
+  }
+  return fc.oneof(...choices);
+}
+
+export const reentrantArbitrary: fc.Arbitrary<Reentrant[]> = fc.array(
+  fc.oneof(
+    { weight: 6, arbitrary: fc.constant<Reentrant>({ kind: 'none' }) },
+    { weight: 4, arbitrary: requestAmount.map((n): Reentrant => ({ kind: 'request', n })) },
+    { weight: 1, arbitrary: fc.constant<Reentrant>({ kind: 'cancel' }) },
+  ),
+  { maxLength: 8 },
+);
+
+// ---- The monitoring subscriber -----------------------------------------------------------------------------------
+
+/** Records what the subject signals and every rule it sees broken, running a reentrant script from onNext. */
+export class Monitor implements Subscriber<unknown> {
+  subscription: Subscription | null = null;
+  requested = 0;
+  received = 0;
+  terminal: 'complete' | Error | null = null;
+  cancelled = false;
+  readonly violations: string[] = [];
+  /** A bad request was made while the subscription was live; a §3.9 error is owed. */
+  owedRangeError = false;
+  private signalDepth = 0;
+  private ownCallDepth = 0;
+  private script: Reentrant[];
+  private scriptIndex = 0;
+
+  constructor(script: Reentrant[] = []) {
+    this.script = script;
+  }
+
+  get over(): boolean {
+    return this.cancelled || this.terminal !== null;
+  }
+
+  onSubscribe(subscription: Subscription): void {
+    if (this.subscription !== null) this.violations.push('§2.5: onSubscribe twice');
+    this.subscription = subscription;
+  }
+
+  onNext(value: unknown): void {
+    this.enter(`onNext(${String(value)})`, false);
+    try {
+      if (value == null) this.violations.push(`§2.13: onNext(${String(value)})`);
+      if (this.received >= this.requested) {
+        this.violations.push(`§1.1: onNext #${this.received + 1} beyond demand ${this.requested}`);
+      }
+      this.received++;
+      const action = this.script[this.scriptIndex++ % Math.max(1, this.script.length)];
+      if (action?.kind === 'request') this.request(action.n);
+      else if (action?.kind === 'cancel') this.cancel();
+    } finally {
+      this.signalDepth--;
+    }
+  }
+
+  onError(error: Error): void {
+    this.enter(`onError(${error?.message})`, true);
+    try {
+      if (!(error instanceof Error)) this.violations.push(`onError with a non-Error ${String(error)}`);
+      this.terminal = error;
+    } finally {
+      this.signalDepth--;
+    }
+  }
+
+  onComplete(): void {
+    this.enter('onComplete', true);
+    try {
+      this.terminal = 'complete';
+    } finally {
+      this.signalDepth--;
+    }
+  }
+
+  request(n: number): void {
+    if (this.subscription === null) return;
+    const wasOver = this.over;
+    const valid = typeof n === 'number' && n > 0 && Number.isInteger(n) || n === Infinity;
+    if (valid) this.requested = this.requested + n >= Number.MAX_SAFE_INTEGER ? Infinity : this.requested + n;
+    else if (!wasOver) this.owedRangeError = true;
+    this.ownCallDepth++;
+    try {
+      this.subscription.request(n);
+    } catch (error) {
+      this.violations.push(`§3.16: request(${n}) threw ${String(error)}`);
+    } finally {
+      this.ownCallDepth--;
+    }
+  }
+
+  cancel(): void {
+    if (this.subscription === null) return;
+    this.ownCallDepth++;
+    try {
+      this.subscription.cancel();
+    } catch (error) {
+      this.violations.push(`§3.15: cancel() threw ${String(error)}`);
+    } finally {
+      this.ownCallDepth--;
+      this.cancelled = true; // from here on nothing may arrive (§2.8, §3.6)
+    }
+  }
+
+  private enter(signal: string, terminal: boolean): void {
+    if (this.subscription === null) this.violations.push(`§1.9: ${signal} before onSubscribe`);
+    if (this.terminal !== null) this.violations.push(`§1.7: ${signal} after ${this.terminal === 'complete' ? 'onComplete' : 'onError'}`);
+    if (this.cancelled) this.violations.push(`§2.8/§3.6: ${signal} after cancel() returned`);
+    if (this.signalDepth > 0 && !(terminal && this.ownCallDepth > 0)) {
+      this.violations.push(`§1.3/§3.3: ${signal} delivered while another signal was on the stack`);
+    }
+    this.signalDepth++;
+  }
+}
+
+// ---- Running one schedule ----------------------------------------------------------------------------------------
+
+class Upstream {
+  emitted = 0;
+  /** The upstream broke a rule on purpose while it was live: it must end up cancelled. */
+  mustBeCancelled = false;
+  private nextValue = 1;
+  constructor(readonly publisher: TestPublisher<number>) {}
+
+  get live(): boolean {
+    const p = this.publisher;
+    return p.subscriber !== null && !p.cancelled && !p.terminated;
+  }
+
+  value(): number {
+    return this.nextValue++;
+  }
+}
+
+async function settle(env: Env, subject: Subject): Promise<void> {
+  env.scheduler.advanceBy(0);
+  if (subject.async) {
+    for (let i = 0; i < 3; i++) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      env.scheduler.advanceBy(0);
+    }
+  }
+}
+
+/** Builds the subject, runs the schedule step by step and returns the violations seen (empty = the property holds). */
+export async function runSchedule(subject: Subject, steps: Step[], script: Reentrant[]): Promise<string[]> {
+  const reported = captureReportedErrors();
+  try {
+    return await runScheduleInner(subject, steps, script);
+  } finally {
+    reported.restore();
+  }
+}
+
+async function runScheduleInner(subject: Subject, steps: Step[], script: Reentrant[]): Promise<string[]> {
+  const scheduler = new VirtualTimeScheduler();
+  const publishers = Array.from({ length: subject.upstreams }, () =>
+    new TestPublisher<number>({ allow: { overDelivery: true, afterTerminal: true, nulls: true } }));
+  const env: Env = { scheduler, upstreams: publishers };
+  const ups = publishers.map((p) => new Upstream(p));
+  const bound = subject.bound ?? passThrough;
+  const monitor = new Monitor(script);
+  const problems: string[] = [];
+  let hostileSeen = false; // a hostile signal hit a live subscription before the downstream was over
+  let where = 'subscribe';
+
+  const checkInvariants = () => {
+    for (const [i, up] of ups.entries()) {
+      const limit = bound({ requested: monitor.requested, received: monitor.received, emitted: up.emitted });
+      if (up.publisher.totalRequested > limit) {
+        problems.push(`after ${where}: upstream ${i} requested ${up.publisher.totalRequested} > bound ${limit}`);
+      }
+      if (up.mustBeCancelled && !up.publisher.cancelled) {
+        problems.push(`after ${where}: hostile upstream ${i} was not cancelled`);
+      }
+    }
+    if (monitor.owedRangeError && (subject.failsOnBadRequest ?? true) && !monitor.cancelled) {
+      if (!(monitor.terminal instanceof RangeError) || !/^§3\.9:/.test(monitor.terminal.message)) {
+        if (monitor.terminal === null) problems.push(`after ${where}: no §3.9 onError after a bad request`);
+      }
+    }
+    if (monitor.cancelled && (subject.cancelsUpstream ?? true)) {
+      for (const [i, up] of ups.entries()) {
+        if (up.publisher.subscriber !== null && !up.publisher.cancelled && !up.publisher.terminated) {
+          problems.push(`after ${where}: downstream cancelled but upstream ${i} was not`);
+        }
+      }
+    }
+  };
+
+  subject.build(env).subscribe(monitor);
+  await settle(env, subject);
+  checkInvariants();
+
+  for (const [index, step] of steps.entries()) {
+    if (problems.length > 0 || monitor.violations.length > 0) break;
+    where = `step ${index} ${JSON.stringify(step)}`;
+    const up = 'upstream' in step ? ups[step.upstream] : undefined;
+    const publisher = up?.publisher;
+    switch (step.kind) {
+      case 'request':
+        monitor.request(step.n);
+        break;
+      case 'cancel':
+        monitor.cancel();
+        break;
+      case 'advance':
+        scheduler.advanceBy(step.ms);
+        break;
+      case 'emit':
+        for (let k = 0; k < step.count && up!.live && publisher!.outstanding > 0; k++) {
+          up!.emitted++;
+          publisher!.next(up!.value());
+        }
+        break;
+      case 'overEmit':
+        if (up!.live && publisher!.outstanding <= 0) {
+          up!.mustBeCancelled = true;
+          if (!monitor.over) hostileSeen = true;
+          up!.emitted++;
+          publisher!.next(up!.value());
+        }
+        break;
+      case 'emitNull':
+        if (up!.live) {
+          up!.mustBeCancelled = true;
+          if (!monitor.over) hostileSeen = true;
+          publisher!.next(null as unknown as number);
+        }
+        break;
+      case 'complete':
+        if (up!.live) publisher!.complete();
+        break;
+      case 'error':
+        if (up!.live) publisher!.error(new Error(`upstream ${step.upstream} failed`));
+        break;
+      case 'afterTerminal':
+        if (publisher!.subscriber !== null && publisher!.terminated && !publisher!.cancelled) {
+          if (step.what === 'next') publisher!.next(up!.value());
+          else if (step.what === 'complete') publisher!.complete();
+          else publisher!.error(new Error('late error'));
+        }
+        break;
+    }
+    await settle(env, subject);
+    checkInvariants();
+  }
+
+  if (problems.length === 0 && monitor.violations.length === 0) {
+    // Liveness: unbounded demand and every upstream completed must end the subscription.
+    where = 'the final drain';
+    const hostileOwed = hostileSeen && !monitor.over;
+    if (!monitor.over) {
+      monitor.request(Infinity);
+      for (let round = 0; round <= ups.length + 1; round++) {
+        await settle(env, subject);
+        for (const up of ups) if (up.live) up.publisher.complete();
+        scheduler.advanceBy(10_000);
+      }
+      await settle(env, subject);
+      checkInvariants();
+      if ((subject.terminates ?? true) && !monitor.over) problems.push('no terminal signal after unbounded demand and completed upstreams');
+    }
+    if (hostileOwed && !subject.catchesErrors && !(monitor.terminal instanceof Error) && !monitor.cancelled) {
+      problems.push(`a hostile upstream did not fail the downstream (terminal: ${String(monitor.terminal)})`);
+    }
+  }
+  return [...monitor.violations, ...problems];
+}
+
+/** The standard property of one subject: every generated schedule keeps every invariant. */
+export function scheduleProperty(subject: Subject) {
+  const hostile = (subject.hostile ?? true) && subject.upstreams > 0;
+  return fc.asyncProperty(
+    fc.array(stepArbitrary(subject.upstreams, hostile), { minLength: 1, maxLength: 30 }),
+    reentrantArbitrary,
+    async (steps, script) => {
+      const violations = await runSchedule(subject, steps, script);
+      if (violations.length > 0) throw new Error(`${subject.name}: ${violations.join('; ')}`);
+    },
+  );
+}
+
+/** Registers one `it` per subject (call inside a describe). */
+export function propertyTests(subjects: Subject[], it: (name: string, fn: () => Promise<void>, timeout?: number) => void): void {
+  for (const subject of subjects) {
+    it(`${subject.name} keeps demand, serial signals, one terminal and containment under random schedules`, async () => {
+      await check(scheduleProperty(subject), subject.runs ?? RUNS);
+    }, 60_000);
+  }
+}

@@ -1,0 +1,18 @@
+// Regression tests for the defects the issue #8 property, leak and stack suites caught, each named after its find.
+import { describe, expect, it } from 'vitest';
+import { buffer } from '../../src/operators/buffer';
+import { toFlow } from '../../src/internal/lift';
+import { TestPublisher } from '../../src/testing/TestPublisher';
+import { TestSubscriber } from '../../src/testing/TestSubscriber';
+
+describe('regressions found by the property suites', () => {
+  it('buffer does not signal onComplete after the subscriber cancelled inside the final partial array onNext', () => {
+    const upstream = new TestPublisher<number>();
+    const s = new TestSubscriber<number[]>({ initialRequest: 'unbounded', onNext: (_, sub) => sub.cancel() });
+    toFlow(upstream).pipe(buffer(3)).subscribe(s);
+    upstream.next(1);
+    upstream.complete();
+    expect(s.log).toEqual(['subscribe', 'request(Infinity)', 'next(1)', 'cancel']);
+    expect(s.violations).toEqual([]);
+  });
+});
