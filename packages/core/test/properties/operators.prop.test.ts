@@ -53,7 +53,7 @@ export const operatorSubjects: Subject[] = [
   { name: 'map', upstreams: 1, build: (env) => up(env).pipe(map((x) => x * 2)) },
   { name: 'filter', upstreams: 1, bound: replacing, build: (env) => up(env).pipe(filter((x) => x % 2 === 0)) },
   { name: 'take', upstreams: 1, build: (env) => up(env).pipe(take(3)) },
-  { name: 'takeWhile', upstreams: 1, build: (env) => up(env).pipe(takeWhile((x) => x < 5, { inclusive: true })) },
+  { name: 'takeWhile', upstreams: 1, build: (env) => up(env).pipe(takeWhile((x: number) => x < 5, { inclusive: true })) },
   { name: 'skip', upstreams: 1, bound: (c) => c.requested + 2, build: (env) => up(env).pipe(skip(2)) },
   { name: 'scan', upstreams: 1, build: (env) => up(env).pipe(scan((a, x) => a + x, 0)) },
   { name: 'reduce', upstreams: 1, bound: unbounded, build: (env) => up(env).pipe(reduce((a, x) => a + x, 0)) },
