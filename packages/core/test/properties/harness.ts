@@ -371,9 +371,16 @@ async function runScheduleInner(subject: Subject, steps: Step[], script: Reentra
         break;
       case 'emitNull':
         if (up!.live) {
-          up!.mustBeCancelled = true;
-          if (!monitor.over) hostileSeen = true;
-          publisher!.next(null as unknown as number);
+          try {
+            publisher!.next(null as unknown as number);
+            up!.mustBeCancelled = true; // contained by cancelling the upstream
+            if (!monitor.over) hostileSeen = true;
+          } catch (error) {
+            // §2.13 a Subscriber (a processor subscribed directly) may throw on null instead; anything else is a bug.
+            // The rejected null used none of the demand (TestPublisher counted it).
+            publisher!.outstanding++;
+            if (!(error instanceof TypeError)) problems.push(`${where}: onNext(null) threw ${String(error)}`);
+          }
         }
         break;
       case 'complete':
@@ -431,8 +438,11 @@ export function scheduleProperty(subject: Subject) {
 
 /** Registers one `it` per subject (call inside a describe). */
 export function propertyTests(subjects: Subject[], it: (name: string, fn: () => Promise<void>, timeout?: number) => void): void {
+  const seen = new Map<string, number>();
   for (const subject of subjects) {
-    it(`${subject.name} keeps demand, serial signals, one terminal and containment under random schedules`, async () => {
+    const nth = (seen.get(subject.name) ?? 0) + 1;
+    seen.set(subject.name, nth);
+    it(`${subject.name}${nth > 1 ? ` (variant ${nth})` : ''} keeps demand, serial signals, one terminal and containment under random schedules`, async () => {
       await check(scheduleProperty(subject), subject.runs ?? RUNS);
     }, 60_000);
   }
