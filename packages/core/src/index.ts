@@ -71,6 +71,7 @@ export { subscribeOn } from './operators/subscribeOn';
 export { delay, type DelayOptions } from './operators/delay';
 export { timeout, TimeoutError, type TimeoutOptions } from './operators/timeout';
 export { deadline, type DeadlineOptions } from './operators/deadline';
+export { debounce, type DebounceOptions } from './operators/debounce';
 
 // ---- Combinators --------------------------------------------------------------------------------------------------
 export { concat } from './operators/concat';

@@ -1,0 +1,177 @@
+import type { Flow, Operator } from '../Flow';
+import { DrainSubscription } from '../internal/DrainSubscription';
+import { nullArgumentError } from '../internal/errors';
+import type { Inspectable, StageSnapshot } from '../internal/inspect';
+import { lift } from '../internal/lift';
+import { reportError } from '../internal/report';
+import type { CancelTask, Scheduler } from '../schedulers/Scheduler';
+import { requireScheduler } from '../sources/interval';
+import type { Publisher } from '../spec/Publisher';
+import type { Subscriber } from '../spec/Subscriber';
+import type { Subscription } from '../spec/Subscription';
+
+// Marks a task being scheduled: an immediate scheduler clears it before `schedule` returns (as in delay.ts).
+const SCHEDULING: CancelTask = () => {};
+
+export interface DebounceOptions {
+  /** Where time comes from. Default `timerScheduler` (setTimeout); tests pass a `VirtualTimeScheduler`. */
+  scheduler?: Scheduler;
+}
+
+/**
+ * Emits an item only once `ms` have passed without a newer one: bursts collapse to their last item.
+ *
+ * ```
+ * source:         -a-b-c--------d---|
+ * debounce(5):    ------------c------d|      (c: 5 ms of silence after it; d: flushed at completion)
+ * ```
+ *
+ * **Demand**: debounce is lossy by design (it replaces items), so once downstream first requests it asks upstream
+ * for an unbounded amount and keeps **one** item: the latest, waiting for its quiet period. An item whose quiet
+ * period ended while downstream has no outstanding demand is not dropped: it waits in that single slot for the next
+ * `request(n)`, unless a newer item replaces it (which restarts the clock). So nothing is emitted unrequested (§1.1)
+ * and at most one item is held. `inspect()` reports `buffered` (0 or 1), `received`, `emitted`; `dropped` stays 0
+ * (replaced items are the operator's purpose, not an overflow: `received - emitted - buffered` of them).
+ * **Errors**: an upstream error is signalled at once; the waiting item is discarded. Completion flushes the waiting
+ * item at once (as soon as there is demand for it), then completes. An invalid `request(n)` cancels upstream and
+ * signals `onError(RangeError)` (§3.9).
+ * **Cancellation**: cancels upstream, withdraws the pending timer and drops the waiting item (§3.13).
+ *
+ * @example
+ * keystrokes.pipe(debounce(300)); // the text once typing paused for 300 ms
+ */
+export function debounce<T>(ms: number, options: DebounceOptions = {}): Operator<T, T> {
+  requirePeriod('debounce', ms);
+  const scheduler = requireScheduler('debounce', options.scheduler);
+  return (source: Publisher<T>): Flow<T> =>
+    lift(source, (downstream: Subscriber<T>) => new DebounceSubscriber(downstream, scheduler, ms));
+}
+
+function requirePeriod(operator: string, ms: unknown): void {
+  if (typeof ms !== 'number' || !(ms >= 0) || !Number.isFinite(ms)) {
+    throw new RangeError(`${operator}: ms must be a non-negative finite number, got ${String(ms)}`);
+  }
+}
+
+class DebounceSubscriber<T> extends DrainSubscription<T> implements Subscriber<T>, Inspectable {
+  private readonly scheduler: Scheduler;
+  private readonly ms: number;
+  private upstream: Subscription | null = null;
+  private upstreamRequested = false;
+  private pending: T | null = null;
+  /** The pending item's quiet period is over: it goes out as soon as there is demand. */
+  private ready = false;
+  private cancelTimer: CancelTask | null = null;
+  private done = false;
+  private terminated = false;
+  private error: Error | null = null;
+  private received = 0;
+  private emitted = 0;
+
+  constructor(downstream: Subscriber<T>, scheduler: Scheduler, ms: number) {
+    super(downstream);
+    this.scheduler = scheduler;
+    this.ms = ms;
+  }
+
+  onSubscribe(subscription: Subscription): void {
+    if (subscription == null) throw nullArgumentError('onSubscribe', subscription); // §2.13
+    if (this.upstream !== null || this.cancelled) {
+      subscription.cancel(); // §2.5
+      return;
+    }
+    this.upstream = subscription;
+    this.downstream!.onSubscribe(this);
+  }
+
+  onNext(value: T): void {
+    if (value == null) throw nullArgumentError('onNext', value); // §2.13
+    if (this.done || this.cancelled) return; // §2.8
+    this.received++;
+    this.pending = value; // a newer item replaces the waiting one and restarts its quiet period
+    this.ready = false;
+    this.withdrawTimer();
+    this.cancelTimer = SCHEDULING;
+    const cancelTimer = this.scheduler.schedule(this.fire, this.ms);
+    if (this.cancelTimer === SCHEDULING) this.cancelTimer = cancelTimer;
+  }
+
+  onError(error: Error): void {
+    if (error == null) throw nullArgumentError('onError', error); // §2.13
+    if (this.done) {
+      reportError(error); // §1.7
+      return;
+    }
+    this.done = true;
+    this.upstream = null;
+    this.error = error;
+    this.pending = null; // errors are not debounced: the waiting item is discarded
+    this.withdrawTimer();
+    this.drain();
+  }
+
+  onComplete(): void {
+    if (this.done) return; // §1.7
+    this.done = true;
+    this.upstream = null;
+    this.withdrawTimer();
+    this.ready = true; // the last item needs no more quiet: flush it
+    this.drain();
+  }
+
+  inspect(): StageSnapshot {
+    return {
+      stage: 'debounce', capacity: 1, buffered: this.pending === null ? 0 : 1, requested: this.requested,
+      upstreamRequested: this.upstreamRequested && !this.done && !this.cancelled ? Infinity : 0,
+      received: this.received, emitted: this.emitted, dropped: 0,
+      terminated: this.terminated, cancelled: this.cancelled && !this.terminated,
+    };
+  }
+
+  protected emitSome(downstream: Subscriber<T>): void {
+    if (this.error !== null) {
+      this.terminated = true;
+      return this.fail(this.error);
+    }
+    if (this.ready && this.pending !== null && this.requested > 0) {
+      const value = this.pending;
+      this.pending = null;
+      this.ready = false;
+      this.requested--;
+      this.emitted++;
+      downstream.onNext(value);
+      if (this.cancelled) return;
+    }
+    if (this.done) {
+      if (this.pending === null) {
+        this.terminated = true;
+        this.complete();
+      }
+      return;
+    }
+    if (!this.upstreamRequested && this.requested > 0) {
+      this.upstreamRequested = true; // lossy by design: upstream runs at its own pace, one item is kept
+      this.upstream!.request(Infinity);
+    }
+  }
+
+  protected override dispose(): void {
+    this.withdrawTimer(); // §3.13 the scheduled task no longer references this subscriber
+    this.pending = null;
+    const upstream = this.upstream;
+    this.upstream = null;
+    if (upstream !== null && !this.done) upstream.cancel();
+  }
+
+  private withdrawTimer(): void {
+    const cancelTimer = this.cancelTimer;
+    this.cancelTimer = null;
+    cancelTimer?.();
+  }
+
+  private readonly fire = (): void => {
+    this.cancelTimer = null;
+    this.ready = true;
+    this.drain();
+  };
+}
