@@ -1,0 +1,213 @@
+import type { Flow, Operator } from '../Flow';
+import { DrainSubscription } from '../internal/DrainSubscription';
+import { nullArgumentError } from '../internal/errors';
+import type { Inspectable, StageSnapshot } from '../internal/inspect';
+import { lift } from '../internal/lift';
+import { reportError } from '../internal/report';
+import type { CancelTask, Scheduler } from '../schedulers/Scheduler';
+import { requireScheduler } from '../sources/interval';
+import type { Publisher } from '../spec/Publisher';
+import type { Subscriber } from '../spec/Subscriber';
+import type { Subscription } from '../spec/Subscription';
+
+// Marks a task being scheduled: an immediate scheduler clears it before `schedule` returns (as in delay.ts).
+const SCHEDULING: CancelTask = () => {};
+
+export interface ThrottleOptions {
+  /** Emit the item that opens a window. Default true. */
+  leading?: boolean;
+  /** Emit the latest item seen during a window when the window ends (which opens a new window). Default false. */
+  trailing?: boolean;
+  /** Where time comes from. Default `timerScheduler` (setTimeout); tests pass a `VirtualTimeScheduler`. */
+  scheduler?: Scheduler;
+}
+
+/**
+ * Lets at most one item through per `ms` window: an item arriving while no window is open opens one; with
+ * `leading` (default) that item is emitted, with `trailing` the latest item of the window is emitted when it ends.
+ *
+ * ```
+ * source:                        -a-b-c-------d-e----|
+ * throttle(5):                   -a-----------d------|
+ * throttle(5, { trailing }):     -a----c------d----e-|     (a trailing item opens the next window)
+ * ```
+ *
+ * **Demand**: throttle is lossy by design, so once downstream first requests it asks upstream for an unbounded
+ * amount. An item it selects (leading or trailing) is emitted only if downstream has outstanding demand at that
+ * moment; otherwise it is **dropped and counted** in `inspect().dropped` (a rate limiter should not store work for
+ * later; nothing is emitted unrequested, §1.1). Items skipped inside a window are the operator's purpose and are not
+ * counted as dropped. At most one trailing item is held.
+ * **Errors**: an upstream error is signalled at once (a held trailing item is discarded). Completion is signalled
+ * at once too: a held trailing item is emitted first if there is demand, otherwise dropped. `leading: false` with
+ * `trailing: false` throws a `TypeError` at assembly (nothing would ever be emitted). An invalid `request(n)`
+ * cancels upstream and signals `onError(RangeError)` (§3.9).
+ * **Cancellation**: cancels upstream and withdraws the window timer (§3.13).
+ *
+ * @example
+ * clicks.pipe(throttle(1000)); // at most one click per second, the first of each burst
+ */
+export function throttle<T>(ms: number, options: ThrottleOptions = {}): Operator<T, T> {
+  if (typeof ms !== 'number' || !(ms > 0) || !Number.isFinite(ms)) {
+    throw new RangeError(`throttle: ms must be a positive finite number, got ${String(ms)}`);
+  }
+  const leading = options.leading ?? true;
+  const trailing = options.trailing ?? false;
+  if (typeof leading !== 'boolean' || typeof trailing !== 'boolean') {
+    throw new TypeError(`throttle: leading and trailing must be booleans, got ${String(leading)} and ${String(trailing)}`);
+  }
+  if (!leading && !trailing) throw new TypeError('throttle: leading and trailing cannot both be false (nothing would be emitted)');
+  const scheduler = requireScheduler('throttle', options.scheduler);
+  return (source: Publisher<T>): Flow<T> =>
+    lift(source, (downstream: Subscriber<T>) => new ThrottleSubscriber(downstream, scheduler, ms, leading, trailing));
+}
+
+class ThrottleSubscriber<T> extends DrainSubscription<T> implements Subscriber<T>, Inspectable {
+  private upstream: Subscription | null = null;
+  private upstreamRequested = false;
+  /** The latest item of the open window (trailing mode only). */
+  private latest: T | null = null;
+  /** The selected item, handed to the drain loop to emit or drop (at most one at a time: one per window). */
+  private outgoing: T | null = null;
+  /** The trailing item held at completion, emitted (or dropped) after `outgoing`. */
+  private flush: T | null = null;
+  private cancelTimer: CancelTask | null = null;
+  private done = false;
+  private terminated = false;
+  private error: Error | null = null;
+  private received = 0;
+  private emitted = 0;
+  private dropped = 0;
+
+  constructor(
+    downstream: Subscriber<T>, private readonly scheduler: Scheduler, private readonly ms: number,
+    private readonly leading: boolean, private readonly trailing: boolean,
+  ) {
+    super(downstream);
+  }
+
+  onSubscribe(subscription: Subscription): void {
+    if (subscription == null) throw nullArgumentError('onSubscribe', subscription); // §2.13
+    if (this.upstream !== null || this.cancelled) {
+      subscription.cancel(); // §2.5
+      return;
+    }
+    this.upstream = subscription;
+    this.downstream!.onSubscribe(this);
+  }
+
+  onNext(value: T): void {
+    if (value == null) throw nullArgumentError('onNext', value); // §2.13
+    if (this.done || this.cancelled) return; // §2.8
+    this.received++;
+    if (this.cancelTimer !== null) {
+      if (this.trailing) this.latest = value; // inside a window: only the latest can come out, at its end
+      return;
+    }
+    if (this.leading) this.select(value);
+    else this.latest = value;
+    this.openWindow();
+  }
+
+  onError(error: Error): void {
+    if (error == null) throw nullArgumentError('onError', error); // §2.13
+    if (this.done) {
+      reportError(error); // §1.7
+      return;
+    }
+    this.done = true;
+    this.upstream = null;
+    this.error = error;
+    this.latest = null;
+    this.withdrawTimer();
+    this.drain();
+  }
+
+  onComplete(): void {
+    if (this.done) return; // §1.7
+    this.done = true;
+    this.upstream = null;
+    this.withdrawTimer();
+    this.flush = this.latest; // a leading item may still be on its way out: the held one follows it
+    this.latest = null;
+    this.drain();
+  }
+
+  inspect(): StageSnapshot {
+    return {
+      stage: 'throttle', capacity: 1, buffered: (this.latest === null ? 0 : 1) + (this.flush === null ? 0 : 1), requested: this.requested,
+      upstreamRequested: this.upstreamRequested && !this.done && !this.cancelled ? Infinity : 0,
+      received: this.received, emitted: this.emitted, dropped: this.dropped,
+      terminated: this.terminated, cancelled: this.cancelled && !this.terminated,
+    };
+  }
+
+  protected emitSome(downstream: Subscriber<T>): void {
+    if (this.error !== null) {
+      this.terminated = true;
+      return this.fail(this.error);
+    }
+    const outgoing = this.outgoing;
+    this.outgoing = null;
+    if (outgoing !== null && !this.emitOrDrop(downstream, outgoing)) return;
+    if (this.done) {
+      const flush = this.flush;
+      this.flush = null;
+      if (flush !== null && !this.emitOrDrop(downstream, flush)) return;
+      this.terminated = true;
+      return this.complete();
+    }
+    if (!this.upstreamRequested && this.requested > 0) {
+      this.upstreamRequested = true; // lossy by design: upstream runs at its own pace
+      this.upstream!.request(Infinity);
+    }
+  }
+
+  /** Emits `value` if requested, else drops and counts it; returns false if downstream cancelled meanwhile. */
+  private emitOrDrop(downstream: Subscriber<T>, value: T): boolean {
+    if (this.requested === 0) {
+      this.dropped++; // §1.1 not requested: a throttled item is dropped, not stored
+      return true;
+    }
+    this.requested--;
+    this.emitted++;
+    downstream.onNext(value);
+    return !this.cancelled;
+  }
+
+  protected override dispose(): void {
+    this.withdrawTimer(); // §3.13 the scheduled task no longer references this subscriber
+    this.latest = null;
+    this.outgoing = null;
+    this.flush = null;
+    const upstream = this.upstream;
+    this.upstream = null;
+    if (upstream !== null && !this.done) upstream.cancel();
+  }
+
+  private select(value: T): void {
+    if (this.outgoing !== null) this.dropped++; // unreachable: one selection per window, handed out at once
+    this.outgoing = value;
+    this.drain();
+  }
+
+  private openWindow(): void {
+    this.cancelTimer = SCHEDULING;
+    const cancelTimer = this.scheduler.schedule(this.closeWindow, this.ms);
+    if (this.cancelTimer === SCHEDULING) this.cancelTimer = cancelTimer;
+  }
+
+  private withdrawTimer(): void {
+    const cancelTimer = this.cancelTimer;
+    this.cancelTimer = null;
+    cancelTimer?.();
+  }
+
+  private readonly closeWindow = (): void => {
+    this.cancelTimer = null;
+    const latest = this.latest;
+    this.latest = null;
+    if (latest === null || this.done || this.cancelled) return;
+    this.openWindow(); // a trailing emission throttles the items after it as well
+    this.select(latest);
+  };
+}
