@@ -1,7 +1,8 @@
 /**
  * The shared model for the property suites (issue #8). A *subject* is one exported stage built over zero or more
  * hostile TestPublishers; fast-check generates a *schedule* of steps (downstream `request(k)` with good and bad k,
- * `cancel()`, upstream emissions within and beyond demand, nulls, terminals, signals after a terminal, virtual
+ * `cancel()`, upstream emissions within and beyond demand, nulls, terminals, signals after a terminal or after
+ * cancel, virtual
  * time) plus a script of reentrant actions run from inside `onNext`. After every step the harness checks:
  *
  * - total onNext ≤ total (valid) requested (§1.1);
@@ -57,6 +58,9 @@ export interface BoundContext {
   received: number;
   /** Items this upstream delivered to the subject. */
   emitted: number;
+  /** For resubscribing stages (repeat, retry): requested from and delivered by earlier subscriptions. */
+  previousRequested: number;
+  previousEmitted: number;
 }
 
 export type Bound = (c: BoundContext) => number;
@@ -67,6 +71,11 @@ export const replacing: Bound = (c) => c.requested + Math.max(0, c.emitted - c.r
 /** A queueing stage: never more than `p` outstanding upstream beyond what arrived. */
 export const prefetch = (p: number): Bound => (c) => c.emitted + p;
 export const unbounded: Bound = () => Infinity;
+/**
+ * A resubscribing stage (repeat, retry): earlier subscriptions used what they used; the current one is asked at
+ * most for the downstream demand still outstanding.
+ */
+export const resubscribing: Bound = (c) => c.previousRequested + (c.emitted - c.previousEmitted) + (c.requested - c.received);
 
 export interface Subject {
   /** The export this subject covers (scanned by coverage.prop.test.ts). */
@@ -90,6 +99,8 @@ export interface Subject {
   catchesErrors?: boolean;
   /** Runs per property (defaults to RUNS); lower for slow async subjects. */
   runs?: number;
+  /** Extra checks after the run (user callbacks called once, resources released…); returns the problems. */
+  verify?(env: Env, monitor: Monitor): string[];
 }
 
 // ---- Schedules -------------------------------------------------------------------------------------------------
@@ -265,10 +276,21 @@ export class Monitor implements Subscriber<unknown> {
 
 class Upstream {
   emitted = 0;
+  previousRequested = 0;
+  previousEmitted = 0;
   /** The upstream broke a rule on purpose while it was live: it must end up cancelled. */
   mustBeCancelled = false;
   private nextValue = 1;
-  constructor(readonly publisher: TestPublisher<number>) {}
+  constructor(readonly publisher: TestPublisher<number>) {
+    const subscribe = publisher.subscribe.bind(publisher);
+    publisher.subscribe = (subscriber) => {
+      // A resubscription (repeat, retry) starts a fresh account; containment applies per subscription.
+      this.previousRequested = publisher.totalRequested;
+      this.previousEmitted = this.emitted;
+      this.mustBeCancelled = false;
+      subscribe(subscriber);
+    };
+  }
 
   get live(): boolean {
     const p = this.publisher;
@@ -303,7 +325,7 @@ export async function runSchedule(subject: Subject, steps: Step[], script: Reent
 async function runScheduleInner(subject: Subject, steps: Step[], script: Reentrant[]): Promise<string[]> {
   const scheduler = new VirtualTimeScheduler();
   const publishers = Array.from({ length: subject.upstreams }, () =>
-    new TestPublisher<number>({ allow: { overDelivery: true, afterTerminal: true, nulls: true } }));
+    new TestPublisher<number>({ allow: { overDelivery: true, afterTerminal: true, nulls: true, ignoreCancel: true } }));
   const env: Env = { scheduler, upstreams: publishers };
   const ups = publishers.map((p) => new Upstream(p));
   const bound = subject.bound ?? passThrough;
@@ -314,7 +336,10 @@ async function runScheduleInner(subject: Subject, steps: Step[], script: Reentra
 
   const checkInvariants = () => {
     for (const [i, up] of ups.entries()) {
-      const limit = bound({ requested: monitor.requested, received: monitor.received, emitted: up.emitted });
+      const limit = bound({
+        requested: monitor.requested, received: monitor.received, emitted: up.emitted,
+        previousRequested: up.previousRequested, previousEmitted: up.previousEmitted,
+      });
       if (up.publisher.totalRequested > limit) {
         problems.push(`after ${where}: upstream ${i} requested ${up.publisher.totalRequested} > bound ${limit}`);
       }
@@ -371,11 +396,13 @@ async function runScheduleInner(subject: Subject, steps: Step[], script: Reentra
         break;
       case 'emitNull':
         if (up!.live) {
+          const wasOver = monitor.over;
+          up!.mustBeCancelled = true; // contained by cancelling the upstream (a resubscription starts afresh)
           try {
             publisher!.next(null as unknown as number);
-            up!.mustBeCancelled = true; // contained by cancelling the upstream
-            if (!monitor.over) hostileSeen = true;
+            if (!wasOver) hostileSeen = true;
           } catch (error) {
+            up!.mustBeCancelled = false;
             // §2.13 a Subscriber (a processor subscribed directly) may throw on null instead; anything else is a bug.
             // The rejected null used none of the demand (TestPublisher counted it).
             publisher!.outstanding++;
@@ -390,7 +417,8 @@ async function runScheduleInner(subject: Subject, steps: Step[], script: Reentra
         if (up!.live) publisher!.error(new Error(`upstream ${step.upstream} failed`));
         break;
       case 'afterTerminal':
-        if (publisher!.subscriber !== null && publisher!.terminated && !publisher!.cancelled) {
+        // After its own terminal signal, or after it was cancelled (§2.8: signals may still be in flight).
+        if (publisher!.subscriber !== null && (publisher!.terminated || publisher!.cancelled)) {
           if (step.what === 'next') publisher!.next(up!.value());
           else if (step.what === 'complete') publisher!.complete();
           else publisher!.error(new Error('late error'));
@@ -407,7 +435,7 @@ async function runScheduleInner(subject: Subject, steps: Step[], script: Reentra
     const hostileOwed = hostileSeen && !monitor.over;
     if (!monitor.over) {
       monitor.request(Infinity);
-      for (let round = 0; round <= ups.length + 1; round++) {
+      for (let round = 0; round <= ups.length + 4; round++) {
         await settle(env, subject);
         for (const up of ups) if (up.live) up.publisher.complete();
         scheduler.advanceBy(10_000);
@@ -416,6 +444,7 @@ async function runScheduleInner(subject: Subject, steps: Step[], script: Reentra
       checkInvariants();
       if ((subject.terminates ?? true) && !monitor.over) problems.push('no terminal signal after unbounded demand and completed upstreams');
     }
+    if (subject.verify) problems.push(...subject.verify(env, monitor));
     if (hostileOwed && !subject.catchesErrors && !(monitor.terminal instanceof Error) && !monitor.cancelled) {
       problems.push(`a hostile upstream did not fail the downstream (terminal: ${String(monitor.terminal)})`);
     }
