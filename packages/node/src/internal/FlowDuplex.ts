@@ -197,7 +197,10 @@ class WriteSubscription<I> extends DrainSubscription<I> {
   protected override dispose(): void {
     const duplex = this.duplex;
     this.duplex = null;
-    if (this.ended && this.pending === null) return; // normal completion
+    // Normal completion: emitSome already ran the end callback. An end that arrived while the last chunk was being
+    // delivered (Node calls _final from inside that chunk's write callback) and was cancelled there (take(n)) still
+    // holds its callback: it is released below, or the writable side never finishes.
+    if (this.ended && this.pending === null && this.endCallback === null) return;
     // Cancelled from inside the pipeline: release the writer instead of blocking it forever.
     this.discarding = true;
     const callback = this.pendingCallback;
