@@ -214,11 +214,32 @@ export const optional_spec111_registeredSubscribersMustReceiveOnNextOrOnComplete
   ctx.verify(rule);
 };
 
+/**
+ * Element equality for §1.11. The JVM TCK uses `equals`, which is structural for lists and value types; JavaScript
+ * has no `equals`, so primitives compare with `Object.is` and arrays and plain objects structurally (a `buffer(2)`
+ * emitting fresh `[0, 1]` arrays to each subscriber emits the same elements). Other objects compare by identity.
+ */
+function sameElement(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b)) return true;
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => sameElement(x, b[i]));
+  if (isPlainObject(a) && isPlainObject(b)) {
+    const keys = Object.keys(a);
+    return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && sameElement(a[k], b[k]));
+  }
+  return false;
+}
+
+function isPlainObject(x: unknown): x is Record<string, unknown> {
+  if (typeof x !== 'object' || x === null) return false;
+  const proto = Object.getPrototypeOf(x);
+  return proto === Object.prototype || proto === null;
+}
+
 function sameSequences<T>(rule: string, subs: TckSubscriber<T>[]): void {
   const first = subs[0]!.received;
   for (let i = 1; i < subs.length; i++) {
     const other = subs[i]!.received;
-    if (other.length !== first.length || other.some((x, k) => x !== first[k])) {
+    if (other.length !== first.length || other.some((x, k) => !sameElement(x, first[k]))) {
       fail(rule, `subscribers received different sequences: subscriber 1 ${showList(first)}, subscriber ${i + 1} ${showList(other)}`);
     }
   }
