@@ -30,11 +30,15 @@ const NOT_A_STAGE: Record<string, string> = {
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
+/** Names of the subjects in ./subjects/*.ts and in the suites that keep their own table (sinks). */
 function coveredNames(): Set<string> {
   const names = new Set<string>();
-  for (const file of readdirSync(here)) {
-    if (!file.endsWith('.prop.test.ts') || file === 'coverage.prop.test.ts') continue;
-    for (const match of readFileSync(here + file, 'utf8').matchAll(/\bname: '([A-Za-z]+)'/g)) names.add(match[1]!);
+  const files = [
+    ...readdirSync(here + 'subjects').filter((f) => f.endsWith('.ts')).map((f) => here + 'subjects/' + f),
+    ...readdirSync(here).filter((f) => f.endsWith('.prop.test.ts') && f !== 'coverage.prop.test.ts').map((f) => here + f),
+  ];
+  for (const file of files) {
+    for (const match of readFileSync(file, 'utf8').matchAll(/\bname: '([A-Za-z]+)'/g)) names.add(match[1]!);
   }
   return names;
 }

@@ -1,74 +1,7 @@
-// Property suite: every source. Pull sources are driven by the schedule's requests alone; push sources (create,
-// createSink) and the Publisher-wrapping ones (from, defer) are fed by the schedule's upstream steps.
+// Property suite: sources (subjects in ./subjects/sources.ts, shared with the leak tests).
 import { describe, it } from 'vitest';
-import { create } from '../../src/sources/create';
-import { createSink } from '../../src/sources/createSink';
-import { defer } from '../../src/sources/defer';
-import { empty } from '../../src/sources/empty';
-import { fail } from '../../src/sources/fail';
-import { from } from '../../src/sources/from';
-import { fromAsyncIterable } from '../../src/sources/fromAsyncIterable';
-import { generate } from '../../src/sources/generate';
-import { interval } from '../../src/sources/interval';
-import { never } from '../../src/sources/never';
-import { of } from '../../src/sources/of';
-import { range } from '../../src/sources/range';
-import { timer } from '../../src/sources/timer';
-import { flowOf } from '../../src/Flow';
-import { toFlow } from '../../src/internal/lift';
-import type { Publisher } from '../../src/spec/Publisher';
-import type { Subscription } from '../../src/spec/Subscription';
-import { type Subject, passThrough, propertyTests, unbounded } from './harness';
-
-/** Feeds a push source from a TestPublisher: asks it for everything, relays its signals, cancels it on cancel. */
-function relay(upstream: Publisher<number>, target: { next(v: number): unknown; complete(): void; error(e: unknown): void }): () => void {
-  let subscription: Subscription | null = null;
-  upstream.subscribe({
-    onSubscribe: (s) => { subscription = s; s.request(Infinity); },
-    onNext: (v) => { target.next(v); },
-    onError: (e) => target.error(e),
-    onComplete: () => target.complete(),
-  });
-  return () => subscription?.cancel();
-}
-
-async function* countTo(n: number): AsyncGenerator<number> {
-  for (let i = 1; i <= n; i++) yield i;
-}
-
-export const sourceSubjects: Subject[] = [
-  { name: 'range', upstreams: 0, build: () => range(1, 12) },
-  { name: 'of', upstreams: 0, build: () => of(1, 2, 3, 4, 5) },
-  { name: 'from', upstreams: 0, build: () => from([1, 2, 3, 4, 5, 6]) },
-  { name: 'from', upstreams: 0, build: () => from(new Set([1, 2, 3, 4])) },
-  // A foreign Publisher: the strict boundary adapter must contain every hostile signal.
-  { name: 'from', upstreams: 1, bound: passThrough, build: (env) => from(env.upstreams[0]!) },
-  { name: 'from', upstreams: 0, async: true, runs: 50, build: () => from(Promise.resolve(7)) },
-  { name: 'fromAsyncIterable', upstreams: 0, async: true, runs: 50, build: () => fromAsyncIterable(countTo(6), { prefetch: 2 }) },
-  { name: 'toFlow', upstreams: 1, bound: passThrough, build: (env) => toFlow(env.upstreams[0]!) },
-  { name: 'flowOf', upstreams: 0, build: () => flowOf<number>((subscriber) => range(1, 4).subscribe(subscriber)) },
-  { name: 'empty', upstreams: 0, build: () => empty() },
-  { name: 'never', upstreams: 0, terminates: false, build: () => never() },
-  { name: 'fail', upstreams: 0, build: () => fail(new Error('failed source')) },
-  { name: 'defer', upstreams: 1, bound: passThrough, build: (env) => defer(() => env.upstreams[0]!) },
-  {
-    name: 'generate', upstreams: 0,
-    build: () => generate<number, number>(0, (i, emit) => { if (i < 9) emit.next(i + 1); else emit.complete(); return i + 1; }),
-  },
-  { name: 'interval', upstreams: 0, terminates: false, build: (env) => interval(3, { scheduler: env.scheduler }) },
-  { name: 'timer', upstreams: 0, build: (env) => timer(5, { scheduler: env.scheduler }) },
-  {
-    name: 'create', upstreams: 1, bound: unbounded, hostile: false,
-    build: (env) => create<number>((emitter) => {
-      const cancel = relay(env.upstreams[0]!, emitter);
-      emitter.onCancel(cancel);
-    }, { capacity: 3, overflow: 'drop-oldest' }),
-  },
-  {
-    name: 'createSink', upstreams: 1, bound: unbounded, hostile: false, cancelsUpstream: false,
-    build: (env) => { const sink = createSink<number>({ capacity: 3, overflow: 'latest' }); relay(env.upstreams[0]!, sink); return sink.flow; },
-  },
-];
+import { propertyTests } from './harness';
+import { sourceSubjects } from './subjects/sources';
 
 describe('sources: properties under random schedules', () => {
   propertyTests(sourceSubjects, it);

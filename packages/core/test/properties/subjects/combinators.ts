@@ -1,0 +1,20 @@
+// Property subjects: the combinators over several hostile upstreams (concat, merge, zip, combineLatest).
+import { combineLatest } from '../../../src/operators/combineLatest';
+import { concat } from '../../../src/operators/concat';
+import { map } from '../../../src/operators/map';
+import { merge } from '../../../src/operators/merge';
+import { zip } from '../../../src/operators/zip';
+import { type Subject, passThrough, prefetch } from '../harness';
+
+export const combinatorSubjects: Subject[] = [
+  { name: 'concat', upstreams: 3, bound: passThrough, build: (env) => concat(...env.upstreams) },
+  { name: 'merge', upstreams: 3, bound: prefetch(32), build: (env) => merge(...env.upstreams) },
+  {
+    name: 'zip', upstreams: 2, bound: prefetch(32),
+    build: (env) => zip(env.upstreams[0]!, env.upstreams[1]!).pipe(map(([a, b]) => a + b)),
+  },
+  {
+    name: 'combineLatest', upstreams: 3, bound: prefetch(1),
+    build: (env) => combineLatest(env.upstreams[0]!, env.upstreams[1]!, env.upstreams[2]!).pipe(map(([a, b, c]) => a + b + c)),
+  },
+];

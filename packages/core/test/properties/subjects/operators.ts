@@ -1,0 +1,99 @@
+// Property subjects: single-upstream operators (pass-through, queueing, flattening, multicast, time, metrics).
+import { buffer } from '../../../src/operators/buffer';
+import { catchError } from '../../../src/operators/catchError';
+import { concatMap } from '../../../src/operators/concatMap';
+import { deadline } from '../../../src/operators/deadline';
+import { delay } from '../../../src/operators/delay';
+import { distinctUntilChanged } from '../../../src/operators/distinctUntilChanged';
+import { exhaustMap } from '../../../src/operators/exhaustMap';
+import { filter } from '../../../src/operators/filter';
+import { groupBy } from '../../../src/operators/groupBy';
+import { limitRate } from '../../../src/operators/limitRate';
+import { map } from '../../../src/operators/map';
+import { flatMap, mergeMap } from '../../../src/operators/mergeMap';
+import { metrics } from '../../../src/operators/metrics';
+import { name } from '../../../src/operators/name';
+import { observeOn } from '../../../src/operators/observeOn';
+import { onBackpressureBuffer } from '../../../src/operators/onBackpressureBuffer';
+import { onBackpressureDrop } from '../../../src/operators/onBackpressureDrop';
+import { onBackpressureLatest } from '../../../src/operators/onBackpressureLatest';
+import { publish } from '../../../src/operators/publish';
+import { reduce } from '../../../src/operators/reduce';
+import { replay } from '../../../src/operators/replay';
+import { scan } from '../../../src/operators/scan';
+import { share } from '../../../src/operators/share';
+import { skip } from '../../../src/operators/skip';
+import { subscribeOn } from '../../../src/operators/subscribeOn';
+import { switchMap } from '../../../src/operators/switchMap';
+import { take } from '../../../src/operators/take';
+import { takeWhile } from '../../../src/operators/takeWhile';
+import { tap } from '../../../src/operators/tap';
+import { timeout } from '../../../src/operators/timeout';
+import { window } from '../../../src/operators/window';
+import { createMetricsRegistry } from '../../../src/metrics/MetricsRegistry';
+import { toFlow } from '../../../src/internal/lift';
+import { interval } from '../../../src/sources/interval';
+import { range } from '../../../src/sources/range';
+import type { Flow } from '../../../src/Flow';
+import type { Publisher } from '../../../src/spec/Publisher';
+import {
+  type Env, type Subject, passThrough, prefetch, replacing, unbounded,
+} from '../harness';
+
+const up = (env: Env): Flow<number> => toFlow(env.upstreams[0]!);
+/** A small synchronous inner: 0, 1 or 2 items depending on the outer value. */
+const inner = (x: number): Publisher<number> => range(x * 10, x % 3);
+/** A timed inner on the run's virtual scheduler. */
+const timedInner = (env: Env) => (x: number): Publisher<number> =>
+  interval(1 + (x % 3), { scheduler: env.scheduler }).pipe(take(1 + (x % 2)), map((i) => x * 10 + i));
+
+export const operatorSubjects: Subject[] = [
+  // pass-through
+  { name: 'map', upstreams: 1, build: (env) => up(env).pipe(map((x) => x * 2)) },
+  { name: 'filter', upstreams: 1, bound: replacing, build: (env) => up(env).pipe(filter((x) => x % 2 === 0)) },
+  { name: 'take', upstreams: 1, build: (env) => up(env).pipe(take(3)) },
+  { name: 'takeWhile', upstreams: 1, build: (env) => up(env).pipe(takeWhile((x: number) => x < 5, { inclusive: true })) },
+  { name: 'skip', upstreams: 1, bound: (c) => c.requested + 2, build: (env) => up(env).pipe(skip(2)) },
+  { name: 'scan', upstreams: 1, build: (env) => up(env).pipe(scan((a, x) => a + x, 0)) },
+  { name: 'reduce', upstreams: 1, bound: unbounded, build: (env) => up(env).pipe(reduce((a, x) => a + x, 0)) },
+  { name: 'distinctUntilChanged', upstreams: 1, bound: replacing, build: (env) => up(env).pipe(map((x) => x >> 1), distinctUntilChanged()) },
+  { name: 'tap', upstreams: 1, build: (env) => up(env).pipe(tap({ next: () => {}, complete: () => {}, error: () => {} })) },
+  {
+    name: 'catchError', upstreams: 2, bound: passThrough, catchesErrors: true,
+    build: (env) => up(env).pipe(catchError(() => toFlow(env.upstreams[1]!))),
+  },
+  { name: 'buffer', upstreams: 1, bound: (c) => c.requested * 3, build: (env) => up(env).pipe(buffer(3), map((b) => b.length)) },
+  { name: 'window', upstreams: 1, bound: unbounded, build: (env) => up(env).pipe(window(2), concatMap((w) => w.pipe(reduce((a, x) => a + x, 0)))) },
+  // queueing and flattening
+  { name: 'mergeMap', upstreams: 1, bound: prefetch(4), build: (env) => up(env).pipe(mergeMap(inner, { concurrency: 4, prefetch: 2 })) },
+  { name: 'flatMap', upstreams: 1, bound: prefetch(2), build: (env) => up(env).pipe(flatMap(timedInner(env), { concurrency: 2, prefetch: 1 })) },
+  { name: 'concatMap', upstreams: 1, bound: prefetch(3), build: (env) => up(env).pipe(concatMap(timedInner(env), { prefetch: 3 })) },
+  { name: 'switchMap', upstreams: 1, bound: prefetch(1), build: (env) => up(env).pipe(switchMap(timedInner(env), { prefetch: 2 })) },
+  { name: 'exhaustMap', upstreams: 1, bound: prefetch(1), build: (env) => up(env).pipe(exhaustMap(timedInner(env), { prefetch: 2 })) },
+  {
+    name: 'groupBy', upstreams: 1, bound: prefetch(4),
+    build: (env) => up(env).pipe(groupBy((x) => x % 3, { prefetch: 4 }), mergeMap((g) => g.pipe(take(2)), { concurrency: 3 })),
+  },
+  { name: 'onBackpressureBuffer', upstreams: 1, bound: unbounded, build: (env) => up(env).pipe(onBackpressureBuffer({ capacity: 4, overflow: 'drop-oldest' })) },
+  { name: 'onBackpressureDrop', upstreams: 1, bound: unbounded, build: (env) => up(env).pipe(onBackpressureDrop()) },
+  { name: 'onBackpressureLatest', upstreams: 1, bound: unbounded, build: (env) => up(env).pipe(onBackpressureLatest()) },
+  { name: 'limitRate', upstreams: 1, bound: prefetch(4), build: (env) => up(env).pipe(limitRate(4)) },
+  { name: 'observeOn', upstreams: 1, bound: prefetch(4), build: (env) => up(env).pipe(observeOn(env.scheduler, { prefetch: 4 })) },
+  { name: 'subscribeOn', upstreams: 1, build: (env) => up(env).pipe(subscribeOn(env.scheduler)) },
+  { name: 'delay', upstreams: 1, bound: prefetch(4), build: (env) => up(env).pipe(delay(5, { scheduler: env.scheduler, capacity: 4 })) },
+  { name: 'timeout', upstreams: 2, build: (env) => up(env).pipe(timeout(7, { scheduler: env.scheduler, fallback: toFlow(env.upstreams[1]!) })) },
+  { name: 'deadline', upstreams: 1, build: (env) => up(env).pipe(deadline(40, { scheduler: env.scheduler })) },
+  // multicast
+  { name: 'share', upstreams: 1, bound: prefetch(4), build: (env) => share<number>({ prefetch: 4 })(up(env)) },
+  {
+    name: 'publish', upstreams: 1, bound: prefetch(4), cancelsUpstream: false,
+    build: (env) => { const hot = publish<number>({ prefetch: 4 })(up(env)); const flow = hot.pipe(map((x) => x)); hot.connect(); return flow; },
+  },
+  {
+    name: 'replay', upstreams: 1, bound: prefetch(4), cancelsUpstream: false,
+    build: (env) => { const hot = replay<number>(2, { prefetch: 4 })(up(env)); hot.connect(); return hot; },
+  },
+  // metrics
+  { name: 'name', upstreams: 1, build: (env) => up(env).pipe(name('stage', { registry: createMetricsRegistry() })) },
+  { name: 'metrics', upstreams: 1, build: (env) => up(env).pipe(name('a'), map((x) => x + 1), name('b'), metrics(createMetricsRegistry())) },
+];
