@@ -1,4 +1,5 @@
 import type { Flow, Operator } from '../Flow';
+import { isConditional, type ConditionalSubscriber } from '../internal/conditional';
 import { DroppingSubscriber } from '../internal/DroppingSubscriber';
 import { nullArgumentError } from '../internal/errors';
 import { lift } from '../internal/lift';
@@ -30,13 +31,35 @@ export function filter<T>(predicate: (value: T, index: number) => boolean): Oper
   return (source: Publisher<T>): Flow<T> => lift(source, (downstream: Subscriber<T>) => new FilterSubscriber(downstream, predicate));
 }
 
-class FilterSubscriber<T> extends DroppingSubscriber<T> {
+class FilterSubscriber<T> extends DroppingSubscriber<T> implements ConditionalSubscriber<T> {
   private readonly predicate: (value: T, index: number) => boolean;
   private index = 0;
+  private readonly conditional: ConditionalSubscriber<T> | null;
 
   constructor(downstream: Subscriber<T>, predicate: (value: T, index: number) => boolean) {
     super(downstream);
     this.predicate = predicate;
+    this.conditional = isConditional(downstream) ? downstream : null;
+  }
+
+  /**
+   * onNext for a conditional source: a dropped item returns false instead of requesting a replacement (§1.1 the
+   * source did not count it, so downstream demand is unchanged either way).
+   */
+  tryOnNext(value: T): boolean {
+    if (value == null) throw nullArgumentError('onNext', value); // §2.13
+    if (this.done) return true;
+    let pass: boolean;
+    try {
+      pass = this.predicate(value, this.index++);
+    } catch (error) {
+      this.failWith(error);
+      return true;
+    }
+    if (!pass) return false;
+    if (this.conditional !== null) return this.conditional.tryOnNext(value);
+    this.downstream.onNext(value);
+    return true;
   }
 
   onNext(value: T): void {

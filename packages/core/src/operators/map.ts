@@ -1,4 +1,5 @@
 import type { Flow, Operator } from '../Flow';
+import { isConditional, type ConditionalSubscriber } from '../internal/conditional';
 import { nullArgumentError, nullResultError } from '../internal/errors';
 import { ForwardingSubscriber } from '../internal/ForwardingSubscriber';
 import { lift } from '../internal/lift';
@@ -25,13 +26,36 @@ export function map<T, R>(mapper: (value: T, index: number) => R): Operator<T, R
   return (source: Publisher<T>): Flow<R> => lift(source, (downstream: Subscriber<R>) => new MapSubscriber(downstream, mapper));
 }
 
-class MapSubscriber<T, R> extends ForwardingSubscriber<T, R> {
+class MapSubscriber<T, R> extends ForwardingSubscriber<T, R> implements ConditionalSubscriber<T> {
   private readonly mapper: (value: T, index: number) => R;
   private index = 0;
+  /** The downstream counts its own drops (filter): tryOnNext passes its answer up to the source. */
+  private readonly conditional: ConditionalSubscriber<R> | null;
 
   constructor(downstream: Subscriber<R>, mapper: (value: T, index: number) => R) {
     super(downstream);
     this.mapper = mapper;
+    this.conditional = isConditional(downstream) ? downstream : null;
+  }
+
+  /** onNext for a conditional source: true when the item counted against demand downstream. */
+  tryOnNext(value: T): boolean {
+    if (value == null) throw nullArgumentError('onNext', value); // §2.13
+    if (this.done) return true;
+    let result: R;
+    try {
+      result = this.mapper(value, this.index++);
+    } catch (error) {
+      this.failWith(error);
+      return true;
+    }
+    if (result == null) {
+      this.failWith(nullResultError('map', 'mapper', result)); // §2.13
+      return true;
+    }
+    if (this.conditional !== null) return this.conditional.tryOnNext(result);
+    this.downstream.onNext(result);
+    return true;
   }
 
   onNext(value: T): void {

@@ -1,4 +1,5 @@
 import { Flow } from '../Flow';
+import { isConditional } from '../internal/conditional';
 import { DrainSubscription } from '../internal/DrainSubscription';
 import type { Subscriber } from '../spec/Subscriber';
 
@@ -58,11 +59,21 @@ class RangeSubscription extends DrainSubscription<number> {
       // from inside onNext only raises `this.requested`, which is re-read when the batch runs out.
       let emitted = 0;
       let requested = this.requested;
+      // A conditional downstream (map/filter) says which items counted: dropped ones cost no request(1) round trip.
+      const conditional = isConditional(downstream) ? downstream : null;
       for (;;) {
-        while (emitted !== requested && index !== end) {
-          downstream.onNext(index++);
-          if (this.cancelled) return;
-          emitted++;
+        if (conditional !== null) {
+          while (emitted !== requested && index !== end) {
+            const counted = conditional.tryOnNext(index++);
+            if (this.cancelled) return;
+            if (counted) emitted++;
+          }
+        } else {
+          while (emitted !== requested && index !== end) {
+            downstream.onNext(index++);
+            if (this.cancelled) return;
+            emitted++;
+          }
         }
         if (index === end) break;
         requested = this.requested;

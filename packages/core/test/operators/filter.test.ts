@@ -66,6 +66,34 @@ describe('filter', () => {
       expect(s.violations).toEqual([]);
     });
 
+    it('lets a range count only the kept items (conditional path), with the same signals and indices', () => {
+      const s = new TestSubscriber<number>();
+      const indices: number[] = [];
+      range(1, 6)
+        .pipe(
+          map((x: number) => x * 10),
+          filter((x: number, i) => {
+            indices.push(i);
+            return x % 20 === 0;
+          }),
+        )
+        .subscribe(s);
+      s.request(2);
+      expect(s.log).toEqual(['subscribe', 'request(2)', 'next(20)', 'next(40)']);
+      expect(indices).toEqual([0, 1, 2, 3]);
+      s.request(1);
+      expect(s.log.slice(4)).toEqual(['request(1)', 'next(60)', 'complete']);
+      expect(s.maxOnNextDepth).toBe(1);
+      expect(s.violations).toEqual([]);
+    });
+
+    it('stops a range on the conditional path when cancelled from inside onNext', () => {
+      const s = new TestSubscriber<number>({ initialRequest: 5, onNext: (_, sub) => sub.cancel() });
+      range(0, 100).pipe(map((x: number) => x + 1), filter((x: number) => x % 2 === 0)).subscribe(s);
+      expect(s.log).toEqual(['subscribe', 'request(5)', 'next(2)', 'cancel']);
+      expect(s.violations).toEqual([]);
+    });
+
     it('sends no replacement requests once demand is unbounded', () => {
       const s = new TestSubscriber<number>('unbounded');
       range(1, 6).pipe((source) => spyUpstream(source, s.log), filter((x: number) => x > 4)).subscribe(s);
@@ -103,6 +131,31 @@ describe('filter', () => {
       upstream.next(1, 2);
       expect(s.log).toEqual(['subscribe', 'request(2)', 'next(1)', 'error(Error: boom)']);
       expect(upstream.cancelled).toBe(true);
+    });
+
+    it('cancels a range and signals the error when the predicate throws on the conditional path', () => {
+      const s = new TestSubscriber<number>(5);
+      const boom = new Error('boom');
+      range(0, 10)
+        .pipe(
+          filter((x: number) => {
+            if (x === 3) throw boom;
+            return x % 2 === 0;
+          }),
+        )
+        .subscribe(s);
+      expect(s.log).toEqual(['subscribe', 'request(5)', 'next(0)', 'next(2)', 'error(Error: boom)']);
+      expect(s.violations).toEqual([]);
+    });
+
+    it('signals a TypeError when a mapper before it returns null on the conditional path (§2.13)', () => {
+      const s = new TestSubscriber<number>(5);
+      range(0, 10)
+        .pipe(map((x: number) => (x === 1 ? (null as unknown as number) : x)), filter(() => true))
+        .subscribe(s);
+      expect(s.values).toEqual([0]);
+      expect(s.error).toBeInstanceOf(TypeError);
+      expect(s.violations).toEqual([]);
     });
 
     it('rejects a non-function predicate at assembly time', () => {
