@@ -49,6 +49,8 @@ export { reduce } from './operators/reduce';
 export { distinctUntilChanged } from './operators/distinctUntilChanged';
 export { tap, type TapObserver } from './operators/tap';
 export { catchError } from './operators/catchError';
+export { startWith } from './operators/startWith';
+export { endWith } from './operators/endWith';
 export { mergeMap, flatMap, type MergeMapOptions } from './operators/mergeMap';
 export { concatMap, type ConcatMapOptions } from './operators/concatMap';
 export { switchMap, type SwitchMapOptions } from './operators/switchMap';
