@@ -51,6 +51,7 @@ export { tap, type TapObserver } from './operators/tap';
 export { catchError } from './operators/catchError';
 export { startWith } from './operators/startWith';
 export { endWith } from './operators/endWith';
+export { repeat } from './operators/repeat';
 export { mergeMap, flatMap, type MergeMapOptions } from './operators/mergeMap';
 export { concatMap, type ConcatMapOptions } from './operators/concatMap';
 export { switchMap, type SwitchMapOptions } from './operators/switchMap';
