@@ -15,7 +15,11 @@ import { backpressure, controlled, fromObservable, toObservable, viaRx } from '@
  * SLUICE_PROPERTY_RUNS raises the number of runs per bridge.
  */
 
-const RUNS = Number(process.env.SLUICE_PROPERTY_RUNS ?? 100);
+const LONG = process.env.SLUICE_PROPERTY_RUNS !== undefined;
+const RUNS = Number(process.env.SLUICE_PROPERTY_RUNS ?? 200);
+/** The normal suite stops a property after 12 s (CI budget); a long run (SLUICE_PROPERTY_RUNS) does every run. */
+const TIME_LIMIT = LONG ? undefined : 12_000;
+const TEST_TIMEOUT = LONG ? RUNS * 1_000 : 20_000;
 const WATCHDOG_MS = 3_000;
 
 // ---- harness --------------------------------------------------------------------------------------------------------
@@ -75,7 +79,7 @@ async function check(run: () => Promise<void>, what: string): Promise<void> {
 function property<P>(plan: fc.Arbitrary<P>, run: (p: P) => Promise<void>, what: string): Promise<void> {
   return fc.assert(
     fc.asyncProperty(plan, (p) => check(() => run(p), what)),
-    { numRuns: RUNS, interruptAfterTimeLimit: 12_000, markInterruptAsFailure: false },
+    { numRuns: RUNS, interruptAfterTimeLimit: TIME_LIMIT, markInterruptAsFailure: false },
   );
 }
 
@@ -312,7 +316,7 @@ function rxObserver() {
 
 // ---- Observable → Flow ----------------------------------------------------------------------------------------------
 
-describe('errors', () => {
+describe('errors', { timeout: TEST_TIMEOUT }, () => {
   it('fromObservable and controlled end exactly once and unsubscribe the Observable whatever breaks the transfer', async () => {
     const plan = fc.record({
       seed,
