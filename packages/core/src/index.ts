@@ -54,6 +54,7 @@ export { endWith } from './operators/endWith';
 export { repeat } from './operators/repeat';
 export { retry, type RetryOptions, type RetryBackoff } from './operators/retry';
 export { finalize, type FinalSignal } from './operators/finalize';
+export { using } from './operators/using';
 export { mergeMap, flatMap, type MergeMapOptions } from './operators/mergeMap';
 export { concatMap, type ConcatMapOptions } from './operators/concatMap';
 export { switchMap, type SwitchMapOptions } from './operators/switchMap';
