@@ -57,6 +57,9 @@ export abstract class DrainSubscription<T> implements Subscription {
             this.release(); // §3.13 drop the subscriber and resources
           } else if (this.invalidRequest !== null) {
             const error = this.invalidRequest;
+            // §3.13 not kept: a V8 Error holds its stack frames (the requesting subscriber among them) until its stack
+            // is read, and a producer may keep this subscription (create's emitter) long after it ended.
+            this.invalidRequest = null;
             this.cancelled = true; // §3.9 the subscription is cancelled, then onError
             this.release();
             downstream.onError(error);

@@ -49,6 +49,15 @@ export interface Env {
   readonly scheduler: VirtualTimeScheduler;
   /** Upstreams the subject was built over; they may be subscribed late (concat) or several times (retry-like). */
   readonly upstreams: TestPublisher<number>[];
+  /** Marks a user callback (mapper, predicate, project…) so the leak tests can check it is released (§3.13). */
+  track<F extends object>(callback: F): F;
+}
+
+/** A fresh environment for one run: a virtual clock and the subject's hostile upstreams. */
+export function makeEnv(subject: Subject, track: <F extends object>(callback: F) => F = (f) => f): Env {
+  const upstreams = Array.from({ length: subject.upstreams }, () =>
+    new TestPublisher<number>({ allow: { overDelivery: true, afterTerminal: true, nulls: true, ignoreCancel: true } }));
+  return { scheduler: new VirtualTimeScheduler(), upstreams, track };
 }
 
 export interface BoundContext {
@@ -288,6 +297,7 @@ class Upstream {
       this.previousRequested = publisher.totalRequested;
       this.previousEmitted = this.emitted;
       this.mustBeCancelled = false;
+      publisher.outstanding = 0; // TestPublisher keeps one count across subscriptions; demand is per subscription
       subscribe(subscriber);
     };
   }
@@ -323,10 +333,8 @@ export async function runSchedule(subject: Subject, steps: Step[], script: Reent
 }
 
 async function runScheduleInner(subject: Subject, steps: Step[], script: Reentrant[]): Promise<string[]> {
-  const scheduler = new VirtualTimeScheduler();
-  const publishers = Array.from({ length: subject.upstreams }, () =>
-    new TestPublisher<number>({ allow: { overDelivery: true, afterTerminal: true, nulls: true, ignoreCancel: true } }));
-  const env: Env = { scheduler, upstreams: publishers };
+  const env = makeEnv(subject);
+  const { scheduler, upstreams: publishers } = env;
   const ups = publishers.map((p) => new Upstream(p));
   const bound = subject.bound ?? passThrough;
   const monitor = new Monitor(script);

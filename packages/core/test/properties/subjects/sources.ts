@@ -1,6 +1,6 @@
 // Property subjects: every source. Pull sources are driven by the schedule's requests alone; push sources (create,
 // createSink) and the Publisher-wrapping ones (from, defer) are fed by the schedule's upstream steps.
-import { create } from '../../../src/sources/create';
+import { create, type CreateEmitter } from '../../../src/sources/create';
 import { createSink } from '../../../src/sources/createSink';
 import { defer } from '../../../src/sources/defer';
 import { empty } from '../../../src/sources/empty';
@@ -16,6 +16,7 @@ import { timer } from '../../../src/sources/timer';
 import { flowOf } from '../../../src/Flow';
 import { toFlow } from '../../../src/internal/lift';
 import type { Publisher } from '../../../src/spec/Publisher';
+import type { Subscriber } from '../../../src/spec/Subscriber';
 import type { Subscription } from '../../../src/spec/Subscription';
 import { type Subject, passThrough, unbounded } from '../harness';
 
@@ -45,23 +46,23 @@ export const sourceSubjects: Subject[] = [
   { name: 'from', upstreams: 0, async: true, runs: 50, build: () => from(Promise.resolve(7)) },
   { name: 'fromAsyncIterable', upstreams: 0, async: true, runs: 50, build: () => fromAsyncIterable(countTo(6), { prefetch: 2 }) },
   { name: 'toFlow', upstreams: 1, bound: passThrough, build: (env) => toFlow(env.upstreams[0]!) },
-  { name: 'flowOf', upstreams: 0, build: () => flowOf<number>((subscriber) => range(1, 4).subscribe(subscriber)) },
+  { name: 'flowOf', upstreams: 0, build: (env) => flowOf<number>(env.track((subscriber: Subscriber<number>) => range(1, 4).subscribe(subscriber))) },
   { name: 'empty', upstreams: 0, build: () => empty() },
   { name: 'never', upstreams: 0, terminates: false, build: () => never() },
   { name: 'fail', upstreams: 0, build: () => fail(new Error('failed source')) },
-  { name: 'defer', upstreams: 1, bound: passThrough, build: (env) => defer(() => env.upstreams[0]!) },
+  { name: 'defer', upstreams: 1, bound: passThrough, build: (env) => defer(env.track(() => env.upstreams[0]!)) },
   {
     name: 'generate', upstreams: 0,
-    build: () => generate<number, number>(0, (i, emit) => { if (i < 9) emit.next(i + 1); else emit.complete(); return i + 1; }),
+    build: (env) => generate<number, number>(0, env.track((i: number, emit) => { if (i < 9) emit.next(i + 1); else emit.complete(); return i + 1; })),
   },
   { name: 'interval', upstreams: 0, terminates: false, build: (env) => interval(3, { scheduler: env.scheduler }) },
   { name: 'timer', upstreams: 0, build: (env) => timer(5, { scheduler: env.scheduler }) },
   {
     name: 'create', upstreams: 1, bound: unbounded, hostile: false,
-    build: (env) => create<number>((emitter) => {
+    build: (env) => create<number>(env.track((emitter: CreateEmitter<number>) => {
       const cancel = relay(env.upstreams[0]!, emitter);
       emitter.onCancel(cancel);
-    }, { capacity: 3, overflow: 'drop-oldest' }),
+    }), { capacity: 3, overflow: 'drop-oldest' }),
   },
   {
     name: 'createSink', upstreams: 1, bound: unbounded, hostile: false, cancelsUpstream: false,
