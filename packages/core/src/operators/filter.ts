@@ -2,7 +2,9 @@ import type { Flow, Operator } from '../Flow';
 import { isConditional, type ConditionalSubscriber } from '../internal/conditional';
 import { DroppingSubscriber } from '../internal/DroppingSubscriber';
 import { nullArgumentError } from '../internal/errors';
+import { mapStageOf } from '../internal/fusion';
 import { lift } from '../internal/lift';
+import { MapFilterSubscriber } from '../internal/MapFilterSubscriber';
 import type { Publisher } from '../spec/Publisher';
 import type { Subscriber } from '../spec/Subscriber';
 
@@ -28,7 +30,15 @@ export function filter<T, S extends T>(predicate: (value: T, index: number) => v
 export function filter<T>(predicate: (value: T, index: number) => boolean): Operator<T, T>;
 export function filter<T>(predicate: (value: T, index: number) => boolean): Operator<T, T> {
   if (typeof predicate !== 'function') throw new TypeError(`filter: predicate must be a function, got ${typeof predicate}`);
-  return (source: Publisher<T>): Flow<T> => lift(source, (downstream: Subscriber<T>) => new FilterSubscriber(downstream, predicate));
+  return (source: Publisher<T>): Flow<T> => {
+    const stage = mapStageOf(source);
+    if (stage !== undefined) {
+      // map → filter: one fused stage on the map's upstream, same signals (decision 0008).
+      const mapper = stage.mapper as (value: unknown, index: number) => T;
+      return lift(stage.upstream, (downstream: Subscriber<T>) => new MapFilterSubscriber(downstream, mapper, predicate));
+    }
+    return lift(source, (downstream: Subscriber<T>) => new FilterSubscriber(downstream, predicate));
+  };
 }
 
 class FilterSubscriber<T> extends DroppingSubscriber<T> implements ConditionalSubscriber<T> {

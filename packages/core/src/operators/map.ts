@@ -2,7 +2,8 @@ import type { Flow, Operator } from '../Flow';
 import { isConditional, type ConditionalSubscriber } from '../internal/conditional';
 import { nullArgumentError, nullResultError } from '../internal/errors';
 import { ForwardingSubscriber } from '../internal/ForwardingSubscriber';
-import { lift } from '../internal/lift';
+import { recordMapStage } from '../internal/fusion';
+import { lift, toFlow } from '../internal/lift';
 import type { Publisher } from '../spec/Publisher';
 import type { Subscriber } from '../spec/Subscriber';
 
@@ -23,7 +24,12 @@ import type { Subscriber } from '../spec/Subscriber';
  */
 export function map<T, R>(mapper: (value: T, index: number) => R): Operator<T, R> {
   if (typeof mapper !== 'function') throw new TypeError(`map: mapper must be a function, got ${typeof mapper}`);
-  return (source: Publisher<T>): Flow<R> => lift(source, (downstream: Subscriber<R>) => new MapSubscriber(downstream, mapper));
+  return (source: Publisher<T>): Flow<R> => {
+    const upstream = toFlow(source);
+    const flow = lift(upstream, (downstream: Subscriber<R>) => new MapSubscriber(downstream, mapper));
+    recordMapStage(flow, upstream, mapper); // a filter applied next fuses into this stage (decision 0008)
+    return flow;
+  };
 }
 
 class MapSubscriber<T, R> extends ForwardingSubscriber<T, R> implements ConditionalSubscriber<T> {

@@ -16,6 +16,15 @@ describe('filter', () => {
       })(source),
   });
 
+  // map → filter is assembled as one fused stage (decision 0008): it must pass the same battery.
+  operatorContract('map → filter (fused)', {
+    apply: (source) => filter((x: number) => x % 2 === 0)(map((x: number) => x + 1)(source)),
+    applyThrowing: (source) =>
+      filter(() => {
+        throw new Error('predicate failed');
+      })(map((x: number) => x)(source)),
+  });
+
   describe('behaviour', () => {
     it('emits only the items that pass the predicate, with their source index', () => {
       const s = new TestSubscriber<number>('unbounded');
@@ -156,6 +165,67 @@ describe('filter', () => {
       expect(s.values).toEqual([0]);
       expect(s.error).toBeInstanceOf(TypeError);
       expect(s.violations).toEqual([]);
+    });
+
+    it('fused after map: a throwing mapper cancels upstream and signals its error, the predicate never runs', () => {
+      const upstream = new TestPublisher<number>();
+      const s = new TestSubscriber<number>(3);
+      const boom = new Error('boom');
+      const seen: number[] = [];
+      filter((x: number) => {
+        seen.push(x);
+        return true;
+      })(
+        map((x: number) => {
+          if (x === 2) throw boom;
+          return x * 10;
+        })(upstream),
+      ).subscribe(s);
+      upstream.next(1, 2);
+      expect(s.log).toEqual(['subscribe', 'request(3)', 'next(10)', 'error(Error: boom)']);
+      expect(seen).toEqual([10]);
+      expect(upstream.cancelled).toBe(true);
+    });
+
+    it('fused after map: a null mapper result is map\'s §2.13 TypeError', () => {
+      const upstream = new TestPublisher<number>();
+      const s = new TestSubscriber<number>(3);
+      filter(() => true)(map((x: number) => (x === 1 ? (undefined as unknown as number) : x))(upstream)).subscribe(s);
+      upstream.next(0, 1);
+      expect(s.values).toEqual([0]);
+      expect(s.error).toBeInstanceOf(TypeError);
+      expect(s.error?.message).toMatch(/map/);
+      expect(upstream.cancelled).toBe(true);
+    });
+
+    it('fused after map: both functions get the same index, and dropped items are replaced with request(1)', () => {
+      const upstream = new TestPublisher<number>();
+      const s = new TestSubscriber<number>(2);
+      const mapIndices: number[] = [];
+      const filterIndices: number[] = [];
+      const mapped = map((x: number, i) => {
+        mapIndices.push(i);
+        return x;
+      })(upstream);
+      filter((x: number, i) => {
+        filterIndices.push(i);
+        return x % 2 === 0;
+      })(mapped).subscribe(s);
+      upstream.next(1, 2, 3);
+      expect(s.values).toEqual([2]);
+      expect(mapIndices).toEqual([0, 1, 2]);
+      expect(filterIndices).toEqual([0, 1, 2]);
+      expect(upstream.requests).toEqual([2, 1, 1]);
+    });
+
+    it('leaves the map Flow it fused into usable on its own', () => {
+      const mapped = range(0, 4).pipe(map((x: number) => x * 3));
+      const kept = new TestSubscriber<number>('unbounded');
+      mapped.pipe(filter((x: number) => x % 2 === 0)).subscribe(kept);
+      const all = new TestSubscriber<number>('unbounded');
+      mapped.subscribe(all);
+      expect(kept.values).toEqual([0, 6]);
+      expect(all.values).toEqual([0, 3, 6, 9]);
     });
 
     it('rejects a non-function predicate at assembly time', () => {
