@@ -3,6 +3,7 @@
 //
 //   node soak.mjs [items] [--max-growth-mib X] [--interval-ms N]     (re-execs itself with --expose-gc if needed)
 //   SOAK_ITEMS=100000000 SOAK_MAX_GROWTH_MIB=8 node soak.mjs
+//   node soak.mjs 1500000 --interval-ms 100 --leak     (self-check: the sink keeps every item; the soak must fail)
 //
 // It runs the built packages (`pnpm build` first). Not a test: a run takes minutes (100,000,000 items by default).
 //
@@ -39,6 +40,7 @@ const positional = args.find((a, i) => !a.startsWith('--') && (i === 0 || !args[
 const ITEMS = Number(positional ?? process.env.SOAK_ITEMS ?? 100_000_000);
 const MAX_GROWTH_MIB = option('--max-growth-mib', Number(process.env.SOAK_MAX_GROWTH_MIB ?? 8));
 const INTERVAL_MS = option('--interval-ms', Number(process.env.SOAK_INTERVAL_MS ?? 1000));
+const LEAK = args.includes('--leak');
 if (!Number.isSafeInteger(ITEMS) || ITEMS < 1) throw new RangeError(`soak: items must be a positive integer, got ${positional}`);
 
 const MiB = 1024 * 1024;
@@ -76,6 +78,7 @@ const inner = (item) =>
 const expectedPassed = ITEMS - Math.floor(ITEMS / 8) + Math.ceil(ITEMS / 16);
 
 let delivered = 0;
+const retained = []; // only with --leak
 let checksum = 0;
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
@@ -106,6 +109,7 @@ try {
     ),
     (value) => {
       checksum = (checksum + value) | 0;
+      if (LEAK) retained.push(`${value},${PAYLOAD}`);
       delivered++;
       if ((delivered & 1023) === 0) return tick(); // the slow part: an I/O-like yield every 1,024 items
       return undefined;
