@@ -12,6 +12,15 @@ import { tap } from '../../src/operators/tap';
 import { concatMap } from '../../src/operators/concatMap';
 import { mergeMap } from '../../src/operators/mergeMap';
 import { of } from '../../src/sources/of';
+import { empty } from '../../src/sources/empty';
+import { concat } from '../../src/operators/concat';
+import { merge } from '../../src/operators/merge';
+import { zip } from '../../src/operators/zip';
+import { switchMap } from '../../src/operators/switchMap';
+import { exhaustMap } from '../../src/operators/exhaustMap';
+import { repeat } from '../../src/operators/repeat';
+import { groupBy } from '../../src/operators/groupBy';
+import { reduce } from '../../src/operators/reduce';
 import { range } from '../../src/sources/range';
 import type { Subscriber } from '../../src/spec/Subscriber';
 import type { Subscription } from '../../src/spec/Subscription';
@@ -143,4 +152,58 @@ describe('stack and scale', () => {
     chain(range(0, 100), Array.from({ length: 1_000 }, () => map((x: number) => x))).subscribe(s);
     expect(cancelled).toBe(1);
   });
+
+  it('concatenates 20,000 synchronous sources without recursing per source', () => {
+    const s = new Counter<number>(1, 1);
+    concat(...Array.from({ length: 20_000 }, (_, i) => of(i))).subscribe(s);
+    expect(s.completed).toBe(true);
+    expect(s.count).toBe(20_000);
+    expect(s.maxDepth).toBe(1);
+  });
+
+  it('merges 2,000 synchronous sources', () => {
+    const s = new Counter<number>(Infinity);
+    merge(...Array.from({ length: 2_000 }, (_, i) => range(i * 10, 10))).subscribe(s);
+    expect(s.completed).toBe(true);
+    expect(s.count).toBe(20_000);
+  });
+
+  it('zips two 1,000,000-item sources with reentrant request(1)', () => {
+    const s = new Counter<[number, number]>(1, 1);
+    zip(range(0, 1_000_000), range(0, 1_000_000)).subscribe(s);
+    expect(s.completed).toBe(true);
+    expect(s.count).toBe(1_000_000);
+    expect(s.maxDepth).toBe(1);
+  }, 20_000);
+
+  it('switches and exhausts through 300,000 synchronous inners with reentrant request(1)', () => {
+    const a = new Counter<number>(1, 1);
+    range(0, 300_000).pipe(switchMap((x) => of(x))).subscribe(a);
+    expect(a.completed).toBe(true);
+    expect(a.count).toBe(300_000);
+    const b = new Counter<number>(1, 1);
+    range(0, 300_000).pipe(exhaustMap((x) => of(x))).subscribe(b);
+    expect(b.completed).toBe(true);
+    expect(b.count).toBe(300_000);
+    expect(Math.max(a.maxDepth, b.maxDepth)).toBe(1);
+  }, 20_000);
+
+  it('repeats an empty source 1,000,000 times and a one-item source 200,000 times in constant stack', () => {
+    const a = new Counter<number>(Infinity);
+    empty<number>().pipe(repeat(1_000_000)).subscribe(a);
+    expect(a.completed).toBe(true);
+    const b = new Counter<number>(1, 1);
+    of(1).pipe(repeat(200_000)).subscribe(b);
+    expect(b.completed).toBe(true);
+    expect(b.count).toBe(200_000);
+    expect(b.maxDepth).toBe(1);
+  }, 20_000);
+
+  it('groups 1,000,000 items into 1,000 groups', () => {
+    const s = new Counter<number>(Infinity);
+    range(0, 1_000_000).pipe(groupBy((x) => x % 1_000, { maxGroups: 1_000 }), mergeMap((g) => g.pipe(reduce((a, x) => a + x, 0)), { concurrency: 1_000 })).subscribe(s as Subscriber<unknown>);
+    expect(s.error).toBeNull();
+    expect(s.completed).toBe(true);
+    expect(s.count).toBe(1_000);
+  }, 20_000);
 });
