@@ -79,7 +79,7 @@ export { timeout, TimeoutError, type TimeoutOptions } from './operators/timeout'
 export { deadline, type DeadlineOptions } from './operators/deadline';
 export { debounce, type DebounceOptions } from './operators/debounce';
 export { bufferTime, type BufferTimeOptions } from './operators/bufferTime';
-export { sample, type SampleOptions } from './operators/sample';
+export { sample, type SampleOperatorOptions } from './operators/sample';
 export { throttle, type ThrottleOptions } from './operators/throttle';
 
 // ---- Combinators --------------------------------------------------------------------------------------------------

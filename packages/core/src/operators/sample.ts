@@ -10,7 +10,7 @@ import type { Publisher } from '../spec/Publisher';
 import type { Subscriber } from '../spec/Subscriber';
 import type { Subscription } from '../spec/Subscription';
 
-export interface SampleOptions {
+export interface SampleOperatorOptions {
   /** Where time comes from. Default `timerScheduler` (setTimeout); tests pass a `VirtualTimeScheduler`. */
   scheduler?: Scheduler;
   /**
@@ -45,7 +45,7 @@ export interface SampleOptions {
  * @example
  * mouseMoves.pipe(sample(100, { onOverflow: 'drop' })); // at most ten positions per second
  */
-export function sample<T>(ms: number, options: SampleOptions = {}): Operator<T, T> {
+export function sample<T>(ms: number, options: SampleOperatorOptions = {}): Operator<T, T> {
   if (typeof ms !== 'number' || !(ms > 0) || !Number.isFinite(ms)) {
     throw new RangeError(`sample: ms must be a positive finite number, got ${String(ms)}`);
   }

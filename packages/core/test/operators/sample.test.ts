@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isInspectable, type StageSnapshot } from '../../src/internal/inspect';
-import { sample, type SampleOptions } from '../../src/operators/sample';
+import { sample, type SampleOperatorOptions } from '../../src/operators/sample';
 import { VirtualTimeScheduler } from '../../src/schedulers/VirtualTimeScheduler';
 import { range } from '../../src/sources/range';
 import { TestPublisher } from '../../src/testing/TestPublisher';
@@ -22,7 +22,7 @@ function timedSubscriber(clock: VirtualTimeScheduler, initialRequest: number | '
   return s;
 }
 
-function setup(initialRequest: number | 'unbounded', options: Omit<SampleOptions, 'scheduler'> = {}) {
+function setup(initialRequest: number | 'unbounded', options: Omit<SampleOperatorOptions, 'scheduler'> = {}) {
   const clock = new VirtualTimeScheduler();
   const upstream = new TestPublisher<number>();
   const s = timedSubscriber(clock, initialRequest);
