@@ -11,8 +11,7 @@ export interface FromReadableOptions {
 
 /**
  * A Flow over a Node `Readable` (fs, net.Socket, zlib, http.IncomingMessage, child stdout, object-mode streams)
- * that reads only against demand: the stream flows (`resume()`) while `requested > 0` and is paused the moment demand
- * is spent, the way Node's own `pipe()` applies backpressure.
+ * that reads only against demand: `read()` while `requested > 0`, on `'readable'`, never flowing mode.
  *
  * ```
  * readable:   [a][b][c]|         (buffered by Node up to readableHighWaterMark, then _read stops)
@@ -20,13 +19,12 @@ export interface FromReadableOptions {
  * flow:        a  b      c |
  * ```
  *
- * **Demand**: each item is one `'data'` chunk: in byte/string mode one pushed chunk (Node's flowing mode hands over
- * its buffer one chunk at a time, with no copying and no `'readable'` round trip per chunk), or at most
- * `maxChunkSize` of it (the rest of a split chunk is a view kept until demand arrives); in object mode one object (a
- * Buffer object longer than `maxChunkSize` is split the same way). With no demand the stream is paused: Node's
- * buffer fills to its high-water mark and Node stops calling `_read`, which pauses the file descriptor or socket.
- * Bytes held between the source and sluice: the Readable's own buffer (`readableLength ≤ readableHighWaterMark` +
- * one pushed chunk) plus at most one chunk (or split remainder) in this bridge.
+ * **Demand**: each item is one `read()`: in byte/string mode whatever Node has buffered as one chunk, or at most
+ * `maxChunkSize` of it (taken with `read(n)`, which slices Node's buffer in place); in object mode one object (a
+ * Buffer object longer than `maxChunkSize` is split, keeping one remainder). With no demand nothing is read, Node's
+ * buffer fills to its high-water mark and Node stops calling `_read`, which pauses the file descriptor or socket:
+ * the only buffer between the source and sluice is the Readable's own (`readableLength ≤ readableHighWaterMark` +
+ * one pushed chunk).
  *
  * **Errors**: `'error'` → `onError(error)` (without waiting for demand); `'close'` before `'end'` → `onError` with
  * an `ERR_STREAM_PREMATURE_CLOSE` error; an already destroyed or errored readable fails at subscribe. A Readable is
@@ -64,29 +62,13 @@ class ReadableSubscription<T> extends DrainSubscription<T> implements Inspectabl
   private readable: Readable | null;
   private readonly destroyOnCancel: boolean;
   private readonly maxChunkSize: number;
-  /**
-   * The one chunk taken from Node and not yet emitted: a `'data'` chunk that arrived with the emit loop busy, or the
-   * rest of a chunk split by maxChunkSize. At most one, so this bridge buffers at most one chunk itself.
-   */
+  /** The rest of a chunk split by maxChunkSize: at most one, so this bridge buffers at most one chunk itself. */
   private leftover: unknown = null;
   private ended = false;
   private error: Error | null = null;
   private emitted = 0;
 
-  private readonly onData = (chunk: unknown): void => {
-    const readable = this.readable;
-    if (readable === null) return;
-    if (this.leftover !== null || this.requested === 0) {
-      // A chunk nobody asked for: it arrived while the stream was only flowing to notice its end (see emitSome), or
-      // someone else read while we hold one. Give it back to the front of Node's buffer, which counts it against the
-      // high-water mark, and stop the flow (paused first, so unshift() buffers instead of re-emitting).
-      readable.pause();
-      readable.unshift(chunk as Buffer);
-      return;
-    }
-    this.leftover = chunk;
-    this.drain();
-  };
+  private readonly onReadable = (): void => this.drain();
   private readonly onEnd = (): void => {
     this.ended = true;
     this.drain();
@@ -107,10 +89,8 @@ class ReadableSubscription<T> extends DrainSubscription<T> implements Inspectabl
     this.readable = readable;
     this.destroyOnCancel = destroyOnCancel;
     this.maxChunkSize = maxChunkSize;
-    // Paused before the 'data' listener goes on, so adding it does not start the flow: nothing is read before the
-    // first request. From then on the stream flows only while there is demand (pause()/resume(), like Node's pipe).
-    readable.pause();
-    readable.on('data', this.onData);
+    // Adding a 'readable' listener switches the stream to paused mode for good (never flowing).
+    readable.on('readable', this.onReadable);
     readable.on('end', this.onEnd);
     readable.on('error', this.onError);
     readable.on('close', this.onClose);
@@ -131,8 +111,17 @@ class ReadableSubscription<T> extends DrainSubscription<T> implements Inspectabl
     if (this.error !== null) return this.fail(this.error);
     while (this.requested > 0) {
       let chunk = this.leftover;
-      if (chunk === null) break;
-      this.leftover = null;
+      if (chunk !== null) {
+        this.leftover = null;
+      } else {
+        if (this.ended) break;
+        try {
+          chunk = this.readOne(readable); // pulls only what was asked for; null = nothing buffered now
+        } catch (error) {
+          return this.fail(toError(error));
+        }
+        if (chunk === null) break; // Node emits 'readable' (or 'end') when there is news
+      }
       if (this.maxChunkSize > 0) chunk = this.split(chunk);
       this.requested--;
       this.emitted++;
@@ -140,24 +129,24 @@ class ReadableSubscription<T> extends DrainSubscription<T> implements Inspectabl
       if (this.cancelled) return;
       if (this.error !== null) return this.fail(this.error);
     }
-    if (this.leftover !== null) {
-      // Demand is spent while we hold a chunk: stop the flow; Node's buffer fills to its high-water mark and stays.
-      if (readable.readableFlowing === true) readable.pause();
-    } else if (this.ended) {
-      this.complete();
-    } else if (this.requested > 0) {
-      // Flowing mode hands over one chunk per 'data' event (read() in paused mode would take the whole buffer and
-      // schedule a 'readable' tick per chunk). resume() is a no-op while already flowing.
-      if (readable.readableFlowing !== true) readable.resume();
-    } else if (readable.readableLength > 0) {
-      // §1.1 no demand: pause at once, inside the 'data' handler, so Node's flow loop stops before the next chunk.
-      if (readable.readableFlowing === true) readable.pause();
-    } else {
-      // No demand and Node's buffer is empty: keep (or start) flowing, so that an end of stream is noticed without
-      // demand (§1.5; in paused mode Node emits 'end' only from a read() call). A chunk arriving meanwhile is
-      // handed back with unshift() and the stream pauses (onData), so nothing is consumed ahead of demand.
-      if (readable.readableFlowing !== true) readable.resume();
+    if (this.ended) {
+      if (this.leftover === null) this.complete();
+    } else if (this.requested === 0 && this.leftover === null && readable.readableLength === 0) {
+      // Node emits 'end' only from a read() call; read(0) consumes nothing but lets an empty, ended stream say so
+      // without waiting for demand (§1.5: completion needs no demand).
+      readable.read(0);
     }
+  }
+
+  /**
+   * One item from Node's buffer. In byte/string mode a plain `read()` returns everything buffered as one chunk; with
+   * maxChunkSize we take at most that much (`read(n)` slices Node's buffer in place), so re-chunking never moves
+   * Node's buffer into ours (which would let Node refill behind it and double the bytes held).
+   */
+  private readOne(readable: Readable): unknown {
+    if (this.maxChunkSize === 0 || readable.readableObjectMode) return readable.read();
+    const available = readable.readableLength;
+    return available === 0 ? readable.read() : readable.read(Math.min(available, this.maxChunkSize));
   }
 
   private split(chunk: unknown): unknown {
@@ -180,9 +169,7 @@ class ReadableSubscription<T> extends DrainSubscription<T> implements Inspectabl
     if (readable === null) return;
     this.readable = null;
     this.leftover = null;
-    // Paused before the 'data' listener goes, so a reused readable does not flow into nobody (destroyOnCancel: false).
-    if (readable.readableFlowing === true) readable.pause();
-    readable.off('data', this.onData);
+    readable.off('readable', this.onReadable);
     readable.off('end', this.onEnd);
     readable.off('error', this.onError);
     readable.off('close', this.onClose);

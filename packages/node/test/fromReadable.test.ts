@@ -52,14 +52,14 @@ describe('fromReadable', () => {
       const before = listenerCounts(readable);
       const s = new TestSubscriber<number>('unbounded');
       fromReadable<number>(readable).subscribe(s);
-      expect(readable.listenerCount('data')).toBe(1);
+      expect(readable.listenerCount('readable')).toBe(1);
       await until(() => s.completed, 'completion');
       expect(listenerCounts(readable)).toEqual(before);
     });
   });
 
   describe('demand', () => {
-    it('reads nothing before the first request, and leaves the stream paused', async () => {
+    it('reads nothing before the first request, and never switches to flowing mode', async () => {
       const readable = objectSource([1, 2, 3], { highWaterMark: 2 });
       const s = new TestSubscriber<number>();
       fromReadable<number>(readable).subscribe(s);
