@@ -7,6 +7,7 @@ import { type Env, type Subject, Monitor, makeEnv } from '../properties/harness'
 import { combinatorSubjects } from '../properties/subjects/combinators';
 import { operatorSubjects } from '../properties/subjects/operators';
 import { processorSubjects } from '../properties/subjects/processors';
+import { resourceSubjects } from '../properties/subjects/resources';
 import { sourceSubjects } from '../properties/subjects/sources';
 import { timeAndLifecycleSubjects } from '../properties/subjects/timeAndLifecycle';
 import { collectGarbage } from '../support/collectGarbage';
@@ -66,7 +67,7 @@ async function subscribeAndEnd(subject: Subject, env: Env, callbacks: WeakRef<ob
 }
 
 const allSubjects: Subject[] = [
-  ...sourceSubjects, ...operatorSubjects, ...combinatorSubjects, ...processorSubjects, ...timeAndLifecycleSubjects,
+  ...sourceSubjects, ...operatorSubjects, ...combinatorSubjects, ...processorSubjects, ...timeAndLifecycleSubjects, ...resourceSubjects,
 ];
 
 describe('reference release after the subscription ends (§3.13)', () => {
