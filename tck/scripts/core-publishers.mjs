@@ -87,6 +87,21 @@ export function corePublishers(core) {
     catchError: {
       createPublisher: (n) => core.concat(src(n), core.fail(new Error('recovered'))).pipe(core.catchError(() => core.empty())),
     },
+    startWith: { createPublisher: (n) => (n === 0 ? src(0).pipe(core.startWith()) : range(1, count(n) - 1).pipe(core.startWith(0))) },
+    endWith: { createPublisher: (n) => (n === 0 ? src(0).pipe(core.endWith()) : range(0, count(n) - 1).pipe(core.endWith(-1))) },
+    repeat: { createPublisher: (n) => range(0, 1).pipe(core.repeat(count(n))) },
+    // the first two subscriptions emit one element and fail; demand carries over, so 2 + (n - 2) elements in all
+    retry: {
+      createPublisher: (n) => {
+        let attempts = 0;
+        const flaky = Math.min(2, n);
+        return core.defer(() => (attempts++ < flaky
+          ? core.concat(range(-1, 1), core.fail(new Error('flaky')))
+          : range(0, count(n) - flaky))).pipe(core.retry({ count: 2, backoff: { initialMs: 1, jitter: 0 } }));
+      },
+    },
+    finalize: { createPublisher: (n) => src(n).pipe(core.finalize(() => {})) },
+    using: { createPublisher: (n) => core.using(() => ({}), () => src(n), () => {}) },
     mergeMap: { createPublisher: (n) => src(n).pipe(core.mergeMap((x) => core.of(x))) },
     flatMap: { createPublisher: (n) => src(n).pipe(core.flatMap((x) => range(x, 1))) },
     concatMap: { createPublisher: (n) => src(n).pipe(core.concatMap((x) => core.of(x))) },
@@ -110,6 +125,11 @@ export function corePublishers(core) {
     delay: { createPublisher: (n) => src(n).pipe(core.delay(1)) },
     timeout: { createPublisher: (n) => src(n).pipe(core.timeout(60_000)) },
     deadline: { createPublisher: (n) => src(n).pipe(core.deadline(60_000)) },
+    // lossy time operators ask their source for unbounded demand, so they sit on the ticking source too
+    debounce: { createPublisher: (n) => ticking(n, core.debounce(0, { scheduler: core.microtaskScheduler })) },
+    throttle: { createPublisher: (n) => ticking(n, core.throttle(1, { trailing: true })) },
+    sample: { createPublisher: (n) => ticking(n, core.sample(2, { onOverflow: 'drop' })) },
+    bufferTime: { createPublisher: (n) => range(0, count(n) * 2).pipe(core.bufferTime(1_000, 2)) },
     concat: { createPublisher: (n) => (isUnbounded(n) ? core.concat(src(n)) : core.concat(range(0, n >> 1), range(n >> 1, n - (n >> 1)))) },
     merge: { createPublisher: (n) => (isUnbounded(n) ? core.merge(src(n)) : core.merge(range(0, n >> 1), range(n >> 1, n - (n >> 1)))) },
     zip: { createPublisher: (n) => core.zip(src(n), src(n + 3)).pipe(map(([a]) => a)) },
