@@ -49,18 +49,19 @@ function overloadTable(rows, median) {
 }
 
 /** Items per second, with the ratio to a named baseline row and the live heap at 50% when reported. */
-function pairTable(baseline) {
+function pairTable(baseline, label = baseline) {
+  const baselineOf = typeof baseline === 'function' ? baseline : () => baseline;
   return (rows, median) => {
     const rate = (row) => median(row.samples.map((s) => s.itemsPerSec));
-    const baseRow = rows.find((r) => r.entry.impl === baseline && !r.failure);
     return table(
-      ['implementation', 'N', 'items/s (median)', `ratio to ${baseline}`, 'live heap at 50%'],
-      rows.map((row) =>
-        row.failure
+      ['implementation', 'N', 'items/s (median)', `ratio to ${label}`, 'live heap at 50%'],
+      rows.map((row) => {
+        const baseRow = rows.find((r) => r.entry.impl === baselineOf(row.entry.impl) && !r.failure);
+        return row.failure
           ? [row.entry.impl, fmt(row.entry.n), `failed: ${row.failure}`, '', '']
           : [row.entry.impl, fmt(row.entry.n), fmt(rate(row)), baseRow ? (rate(row) / rate(baseRow)).toFixed(2) : '–',
-            row.samples[0].heap50 === undefined ? '–' : mib(median(row.samples.map((s) => s.heap50)))],
-      ),
+            row.samples[0].heap50 === undefined ? '–' : mib(median(row.samples.map((s) => s.heap50)))];
+      }),
     );
   };
 }
@@ -111,7 +112,7 @@ export function suites(quick) {
       title: 'W5 Node adapter: fromReadable → map → toWritable against Readable → Transform → Writable',
       file: 'w5-node.mjs',
       entries: Object.keys(w5).map((impl) => ({ impl, n: impl.includes('bytes') ? (quick ? 50_000 : 200_000) : quick ? 100_000 : 500_000 })),
-      render: pairTable('Node Transform objects'),
+      render: pairTable((impl) => (impl.includes('bytes') ? 'Node Transform bytes (16 KiB chunks)' : 'Node Transform objects'), 'the Node Transform pipeline of the same kind'),
     },
     {
       id: 'w6',
