@@ -125,6 +125,37 @@ describe('bufferTime', () => {
       expect(broken).toBe(0);
       expect(s.maxOnNextDepth).toBe(1);
     });
+
+    it('never emits unrequested, never holds more than maxCount, and accounts for every item over 300 scripts', () => {
+      let seed = 4242;
+      const random = (bound: number) => {
+        seed = (seed * 1103515245 + 12345) % 2147483648;
+        return seed % bound;
+      };
+      const problems: string[] = [];
+      for (let run = 0; run < 300; run++) {
+        const maxCount = 1 + random(5);
+        const clock = new VirtualTimeScheduler();
+        const upstream = new TestPublisher<number>();
+        const s = new TestSubscriber<number[]>();
+        bufferTime<number>(10, maxCount, { scheduler: clock, onOverflow: 'drop' })(upstream).subscribe(s);
+        let sent = 0;
+        for (let step = 0; step < 40; step++) {
+          const action = random(4);
+          if (action === 0) s.request(1 + random(3));
+          else if (action === 1 && upstream.outstanding > 0) upstream.next(sent++);
+          else clock.advanceBy(random(12));
+          const snap = snapshot(s);
+          if (snap.buffered > maxCount) problems.push(`run ${run}: ${snap.buffered} buffered > ${maxCount}`);
+          if (snap.buffered + snap.upstreamRequested > maxCount) problems.push(`run ${run}: buffered + upstreamRequested > ${maxCount}`);
+          if (snap.received !== snap.emitted + snap.dropped + snap.buffered) problems.push(`run ${run}: items unaccounted`);
+        }
+        if (s.values.some((b) => b.length === 0 || b.length > maxCount)) problems.push(`run ${run}: a buffer of a bad size`);
+        if (s.values.flat().some((v, i, all) => i > 0 && v <= all[i - 1]!)) problems.push(`run ${run}: out of order`);
+        problems.push(...s.violations.map((v) => `run ${run}: ${v}`));
+      }
+      expect(problems).toEqual([]);
+    });
   });
 
   describe('errors', () => {
