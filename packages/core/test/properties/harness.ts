@@ -49,15 +49,20 @@ export interface Env {
   readonly scheduler: VirtualTimeScheduler;
   /** Upstreams the subject was built over; they may be subscribed late (concat) or several times (retry-like). */
   readonly upstreams: TestPublisher<number>[];
+  /** A new hostile upstream made while the run goes (an inner publisher of mergeMap…); steps address it too. */
+  inner(): TestPublisher<number>;
   /** Marks a user callback (mapper, predicate, project…) so the leak tests can check it is released (§3.13). */
   track<F extends object>(callback: F): F;
 }
 
 /** A fresh environment for one run: a virtual clock and the subject's hostile upstreams. */
 export function makeEnv(subject: Subject, track: <F extends object>(callback: F) => F = (f) => f): Env {
-  const upstreams = Array.from({ length: subject.upstreams }, () =>
-    new TestPublisher<number>({ allow: { overDelivery: true, afterTerminal: true, nulls: true, ignoreCancel: true } }));
-  return { scheduler: new VirtualTimeScheduler(), upstreams, track };
+  const hostile = () => new TestPublisher<number>({ allow: { overDelivery: true, afterTerminal: true, nulls: true, ignoreCancel: true } });
+  const upstreams = Array.from({ length: subject.upstreams }, hostile);
+  return {
+    scheduler: new VirtualTimeScheduler(), upstreams, track,
+    inner: () => { const p = hostile(); upstreams.push(p); return p; },
+  };
 }
 
 export interface BoundContext {
@@ -98,6 +103,10 @@ export interface Subject {
   failsOnBadRequest?: boolean;
   /** Cancelling the (only) downstream cancels every subscribed upstream. Default true. */
   cancelsUpstream?: boolean;
+  /** The subject makes inner upstreams with `env.inner()`: steps address up to this many upstreams in all. */
+  maxUpstreams?: number;
+  /** Upper bound of each inner upstream's total requested (default: the subject's bound). */
+  innerBound?: Bound;
   /** Unbounded demand and completed upstreams terminate the subscriber. Default true. */
   terminates?: boolean;
   /** The subject signals from microtasks (promises, async iterables): settle also drains the job queue. */
@@ -336,15 +345,21 @@ async function runScheduleInner(subject: Subject, steps: Step[], script: Reentra
   const env = makeEnv(subject);
   const { scheduler, upstreams: publishers } = env;
   const ups = publishers.map((p) => new Upstream(p));
+  /** Inner upstreams appear while the run goes (env.inner()); give each its account. */
+  const sync = () => {
+    while (ups.length < publishers.length) ups.push(new Upstream(publishers[ups.length]!));
+  };
   const bound = subject.bound ?? passThrough;
+  const innerBound = subject.innerBound ?? bound;
   const monitor = new Monitor(script);
   const problems: string[] = [];
   let hostileSeen = false; // a hostile signal hit a live subscription before the downstream was over
   let where = 'subscribe';
 
   const checkInvariants = () => {
+    sync();
     for (const [i, up] of ups.entries()) {
-      const limit = bound({
+      const limit = (i < subject.upstreams ? bound : innerBound)({
         requested: monitor.requested, received: monitor.received, emitted: up.emitted,
         previousRequested: up.previousRequested, previousEmitted: up.previousEmitted,
       });
@@ -376,7 +391,9 @@ async function runScheduleInner(subject: Subject, steps: Step[], script: Reentra
   for (const [index, step] of steps.entries()) {
     if (problems.length > 0 || monitor.violations.length > 0) break;
     where = `step ${index} ${JSON.stringify(step)}`;
+    sync();
     const up = 'upstream' in step ? ups[step.upstream] : undefined;
+    if ('upstream' in step && up === undefined) continue; // an inner upstream not made (yet)
     const publisher = up?.publisher;
     switch (step.kind) {
       case 'request':
@@ -445,6 +462,7 @@ async function runScheduleInner(subject: Subject, steps: Step[], script: Reentra
       monitor.request(Infinity);
       for (let round = 0; round <= ups.length + 4; round++) {
         await settle(env, subject);
+        sync();
         for (const up of ups) if (up.live) up.publisher.complete();
         scheduler.advanceBy(10_000);
       }
@@ -462,9 +480,10 @@ async function runScheduleInner(subject: Subject, steps: Step[], script: Reentra
 
 /** The standard property of one subject: every generated schedule keeps every invariant. */
 export function scheduleProperty(subject: Subject) {
-  const hostile = (subject.hostile ?? true) && subject.upstreams > 0;
+  const addressable = Math.max(subject.upstreams, subject.maxUpstreams ?? 0);
+  const hostile = (subject.hostile ?? true) && addressable > 0;
   return fc.asyncProperty(
-    fc.array(stepArbitrary(subject.upstreams, hostile), { minLength: 1, maxLength: 30 }),
+    fc.array(stepArbitrary(addressable, hostile), { minLength: 1, maxLength: 30 }),
     reentrantArbitrary,
     async (steps, script) => {
       const violations = await runSchedule(subject, steps, script);

@@ -70,6 +70,23 @@ export const operatorSubjects: Subject[] = [
   { name: 'concatMap', upstreams: 1, bound: prefetch(3), build: (env) => up(env).pipe(concatMap(env.track(timedInner(env)), { prefetch: 3 })) },
   { name: 'switchMap', upstreams: 1, bound: prefetch(1), build: (env) => up(env).pipe(switchMap(env.track(timedInner(env)), { prefetch: 2 })) },
   { name: 'exhaustMap', upstreams: 1, bound: prefetch(1), build: (env) => up(env).pipe(exhaustMap(env.track(timedInner(env)), { prefetch: 2 })) },
+  // flattening over hostile inner publishers (each inner is a fresh TestPublisher the schedule drives)
+  {
+    name: 'mergeMap', upstreams: 1, maxUpstreams: 6, bound: prefetch(2), innerBound: prefetch(3),
+    build: (env) => up(env).pipe(mergeMap(env.track(() => env.inner()), { concurrency: 2, prefetch: 3 })),
+  },
+  {
+    name: 'concatMap', upstreams: 1, maxUpstreams: 6, bound: prefetch(3), innerBound: prefetch(3),
+    build: (env) => up(env).pipe(concatMap(env.track(() => env.inner()), { prefetch: 3, innerPrefetch: 3 })),
+  },
+  {
+    name: 'switchMap', upstreams: 1, maxUpstreams: 6, bound: prefetch(1), innerBound: prefetch(2),
+    build: (env) => up(env).pipe(switchMap(env.track(() => env.inner()), { prefetch: 2 })),
+  },
+  {
+    name: 'exhaustMap', upstreams: 1, maxUpstreams: 6, bound: prefetch(1), innerBound: prefetch(2),
+    build: (env) => up(env).pipe(exhaustMap(env.track(() => env.inner()), { prefetch: 2 })),
+  },
   {
     name: 'groupBy', upstreams: 1, bound: prefetch(4),
     build: (env) => up(env).pipe(groupBy(env.track((x: number) => x % 3), { prefetch: 4 }), mergeMap((g) => g.pipe(take(2)), { concurrency: 3 })),
