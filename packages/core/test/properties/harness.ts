@@ -82,8 +82,11 @@ export type Bound = (c: BoundContext) => number;
 export const passThrough: Bound = (c) => c.requested;
 /** Pass-through, plus one replacement request per item that was swallowed (filter, distinctUntilChanged…). */
 export const replacing: Bound = (c) => c.requested + Math.max(0, c.emitted - c.received);
-/** A queueing stage: never more than `p` outstanding upstream beyond what arrived. */
-export const prefetch = (p: number): Bound => (c) => c.emitted + p;
+/**
+ * A queueing stage: never more than `p` outstanding upstream beyond what arrived (per subscription: a stage that
+ * reconnects, like share after its last subscriber left, starts a fresh `p`).
+ */
+export const prefetch = (p: number): Bound => (c) => c.previousRequested + (c.emitted - c.previousEmitted) + p;
 export const unbounded: Bound = () => Infinity;
 /**
  * A resubscribing stage (repeat, retry): earlier subscriptions used what they used; the current one is asked at
@@ -103,6 +106,8 @@ export interface Subject {
   failsOnBadRequest?: boolean;
   /** Cancelling the (only) downstream cancels every subscribed upstream. Default true. */
   cancelsUpstream?: boolean;
+  /** Subscribers to run (multicast stages): the first subscribes at once, the others at 'join' steps. Default 1. */
+  subscribers?: number;
   /** The subject makes inner upstreams with `env.inner()`: steps address up to this many upstreams in all. */
   maxUpstreams?: number;
   /** Upper bound of each inner upstream's total requested (default: the subject's bound). */
@@ -124,8 +129,9 @@ export interface Subject {
 // ---- Schedules -------------------------------------------------------------------------------------------------
 
 export type Step =
-  | { kind: 'request'; n: number }
-  | { kind: 'cancel' }
+  | { kind: 'request'; n: number; target?: number }
+  | { kind: 'cancel'; target?: number }
+  | { kind: 'join' }
   | { kind: 'emit'; upstream: number; count: number }
   | { kind: 'overEmit'; upstream: number }
   | { kind: 'emitNull'; upstream: number }
@@ -145,15 +151,17 @@ export const requestAmount: fc.Arbitrary<number> = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom(...BAD_REQUESTS) },
 );
 
-export function stepArbitrary(upstreams: number, hostile: boolean): fc.Arbitrary<Step> {
-  const request = requestAmount.map((n): Step => ({ kind: 'request', n }));
-  const cancel = fc.constant<Step>({ kind: 'cancel' });
+export function stepArbitrary(upstreams: number, hostile: boolean, subscribers = 1): fc.Arbitrary<Step> {
+  const target = fc.integer({ min: 0, max: subscribers - 1 });
+  const request = fc.tuple(requestAmount, target).map(([n, t]): Step => (subscribers > 1 ? { kind: 'request', n, target: t } : { kind: 'request', n }));
+  const cancel = target.map((t): Step => (subscribers > 1 ? { kind: 'cancel', target: t } : { kind: 'cancel' }));
   const advance = fc.integer({ min: 0, max: 30 }).map((ms): Step => ({ kind: 'advance', ms }));
   const choices: fc.WeightedArbitrary<Step>[] = [
     { weight: 10, arbitrary: request },
     { weight: 1, arbitrary: cancel },
     { weight: 3, arbitrary: advance },
   ];
+  if (subscribers > 1) choices.push({ weight: 2, arbitrary: fc.constant<Step>({ kind: 'join' }) });
   if (upstreams > 0) {
     const up = fc.integer({ min: 0, max: upstreams - 1 });
     choices.push(
@@ -351,9 +359,15 @@ async function runScheduleInner(subject: Subject, steps: Step[], script: Reentra
   };
   const bound = subject.bound ?? passThrough;
   const innerBound = subject.innerBound ?? bound;
-  const monitor = new Monitor(script);
+  const monitors = Array.from({ length: Math.max(1, subject.subscribers ?? 1) }, () => new Monitor(script));
+  const monitor = monitors[0]!;
+  let joined = 1;
+  const live = () => monitors.slice(0, joined);
   const problems: string[] = [];
-  let hostileSeen = false; // a hostile signal hit a live subscription before the downstream was over
+  /** Subscribers that were live when a hostile signal hit a live upstream: each is owed an error. */
+  const owedFailure = new Set<Monitor>();
+  const markHostile = () => { for (const m of live()) if (!m.over) owedFailure.add(m); };
+  const anyViolation = () => problems.length > 0 || monitors.some((m) => m.violations.length > 0);
   let where = 'subscribe';
 
   const checkInvariants = () => {
@@ -370,12 +384,12 @@ async function runScheduleInner(subject: Subject, steps: Step[], script: Reentra
         problems.push(`after ${where}: hostile upstream ${i} was not cancelled`);
       }
     }
-    if (monitor.owedRangeError && (subject.failsOnBadRequest ?? true) && !monitor.cancelled) {
-      if (!(monitor.terminal instanceof RangeError) || !/^§3\.9:/.test(monitor.terminal.message)) {
-        if (monitor.terminal === null) problems.push(`after ${where}: no §3.9 onError after a bad request`);
+    for (const [k, m] of live().entries()) {
+      if (m.owedRangeError && (subject.failsOnBadRequest ?? true) && !m.cancelled && m.terminal === null) {
+        problems.push(`after ${where}: subscriber ${k} got no §3.9 onError after a bad request`);
       }
     }
-    if (monitor.cancelled && (subject.cancelsUpstream ?? true)) {
+    if (live().every((m) => m.cancelled) && (subject.cancelsUpstream ?? true)) {
       for (const [i, up] of ups.entries()) {
         if (up.publisher.subscriber !== null && !up.publisher.cancelled && !up.publisher.terminated) {
           problems.push(`after ${where}: downstream cancelled but upstream ${i} was not`);
@@ -384,12 +398,13 @@ async function runScheduleInner(subject: Subject, steps: Step[], script: Reentra
     }
   };
 
-  subject.build(env).subscribe(monitor);
+  const flow = subject.build(env);
+  flow.subscribe(monitor);
   await settle(env, subject);
   checkInvariants();
 
   for (const [index, step] of steps.entries()) {
-    if (problems.length > 0 || monitor.violations.length > 0) break;
+    if (anyViolation()) break;
     where = `step ${index} ${JSON.stringify(step)}`;
     sync();
     const up = 'upstream' in step ? ups[step.upstream] : undefined;
@@ -397,10 +412,13 @@ async function runScheduleInner(subject: Subject, steps: Step[], script: Reentra
     const publisher = up?.publisher;
     switch (step.kind) {
       case 'request':
-        monitor.request(step.n);
+        if ((step.target ?? 0) < joined) monitors[step.target ?? 0]!.request(step.n);
         break;
       case 'cancel':
-        monitor.cancel();
+        if ((step.target ?? 0) < joined) monitors[step.target ?? 0]!.cancel();
+        break;
+      case 'join':
+        if (joined < monitors.length) flow.subscribe(monitors[joined++]!);
         break;
       case 'advance':
         scheduler.advanceBy(step.ms);
@@ -414,18 +432,18 @@ async function runScheduleInner(subject: Subject, steps: Step[], script: Reentra
       case 'overEmit':
         if (up!.live && publisher!.outstanding <= 0) {
           up!.mustBeCancelled = true;
-          if (!monitor.over) hostileSeen = true;
+          markHostile();
           up!.emitted++;
           publisher!.next(up!.value());
         }
         break;
       case 'emitNull':
         if (up!.live) {
-          const wasOver = monitor.over;
+          const owed = live().filter((m) => !m.over);
           up!.mustBeCancelled = true; // contained by cancelling the upstream (a resubscription starts afresh)
           try {
             publisher!.next(null as unknown as number);
-            if (!wasOver) hostileSeen = true;
+            for (const m of owed) owedFailure.add(m);
           } catch (error) {
             up!.mustBeCancelled = false;
             // §2.13 a Subscriber (a processor subscribed directly) may throw on null instead; anything else is a bug.
@@ -454,12 +472,12 @@ async function runScheduleInner(subject: Subject, steps: Step[], script: Reentra
     checkInvariants();
   }
 
-  if (problems.length === 0 && monitor.violations.length === 0) {
+  if (!anyViolation()) {
     // Liveness: unbounded demand and every upstream completed must end the subscription.
     where = 'the final drain';
-    const hostileOwed = hostileSeen && !monitor.over;
-    if (!monitor.over) {
-      monitor.request(Infinity);
+    const owed = [...owedFailure].filter((m) => !m.over);
+    if (live().some((m) => !m.over)) {
+      for (const m of live()) if (!m.over) m.request(Infinity);
       for (let round = 0; round <= ups.length + 4; round++) {
         await settle(env, subject);
         sync();
@@ -468,14 +486,18 @@ async function runScheduleInner(subject: Subject, steps: Step[], script: Reentra
       }
       await settle(env, subject);
       checkInvariants();
-      if ((subject.terminates ?? true) && !monitor.over) problems.push('no terminal signal after unbounded demand and completed upstreams');
+      for (const [k, m] of live().entries()) {
+        if ((subject.terminates ?? true) && !m.over) problems.push(`subscriber ${k}: no terminal signal after unbounded demand and completed upstreams`);
+      }
     }
     if (subject.verify) problems.push(...subject.verify(env, monitor));
-    if (hostileOwed && !subject.catchesErrors && !(monitor.terminal instanceof Error) && !monitor.cancelled) {
-      problems.push(`a hostile upstream did not fail the downstream (terminal: ${String(monitor.terminal)})`);
+    for (const m of subject.catchesErrors ? [] : owed) {
+      if (!(m.terminal instanceof Error) && !m.cancelled) {
+        problems.push(`a hostile upstream did not fail subscriber ${monitors.indexOf(m)} (terminal: ${String(m.terminal)})`);
+      }
     }
   }
-  return [...monitor.violations, ...problems];
+  return [...monitors.flatMap((m, k) => m.violations.map((v) => (k === 0 ? v : `subscriber ${k}: ${v}`))), ...problems];
 }
 
 /** The standard property of one subject: every generated schedule keeps every invariant. */
@@ -483,7 +505,7 @@ export function scheduleProperty(subject: Subject) {
   const addressable = Math.max(subject.upstreams, subject.maxUpstreams ?? 0);
   const hostile = (subject.hostile ?? true) && addressable > 0;
   return fc.asyncProperty(
-    fc.array(stepArbitrary(addressable, hostile), { minLength: 1, maxLength: 30 }),
+    fc.array(stepArbitrary(addressable, hostile, Math.max(1, subject.subscribers ?? 1)), { minLength: 1, maxLength: 30 }),
     reentrantArbitrary,
     async (steps, script) => {
       const violations = await runSchedule(subject, steps, script);

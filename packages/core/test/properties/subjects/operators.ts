@@ -110,6 +110,17 @@ export const operatorSubjects: Subject[] = [
     name: 'replay', upstreams: 1, bound: prefetch(4), cancelsUpstream: false,
     build: (env) => { const hot = replay<number>(2, { prefetch: 4 })(up(env)); hot.connect(); return hot; },
   },
+  // multicast with three subscribers joining at random steps
+  { name: 'share', upstreams: 1, subscribers: 3, bound: prefetch(4), build: (env) => share<number>({ prefetch: 4 })(up(env)) },
+  {
+    // After the upstream terminated, late subscribers wait for the next connect() (documented): no liveness check.
+    name: 'publish', upstreams: 1, subscribers: 3, bound: prefetch(4), cancelsUpstream: false, terminates: false,
+    build: (env) => { const hot = publish<number>({ prefetch: 4 })(up(env)); hot.connect(); return hot; },
+  },
+  {
+    name: 'replay', upstreams: 1, subscribers: 3, bound: prefetch(4), cancelsUpstream: false,
+    build: (env) => { const hot = replay<number>(2, { prefetch: 4 })(up(env)); hot.connect(); return hot; },
+  },
   // metrics
   { name: 'name', upstreams: 1, build: (env) => up(env).pipe(name('stage', { registry: createMetricsRegistry() })) },
   { name: 'metrics', upstreams: 1, build: (env) => up(env).pipe(name('a'), map((x) => x + 1), name('b'), metrics(createMetricsRegistry())) },

@@ -13,6 +13,14 @@ export const processorSubjects: Subject[] = [
     build: (env) => { const p = new MulticastProcessor<number>({ capacity: 4 }); env.upstreams[0]!.subscribe(p); return p; },
   },
   {
+    name: 'MulticastProcessor', upstreams: 1, subscribers: 3, bound: prefetch(4),
+    build: (env) => { const p = new MulticastProcessor<number>({ capacity: 4 }); env.upstreams[0]!.subscribe(p); return p; },
+  },
+  {
+    name: 'MulticastProcessor', upstreams: 1, subscribers: 3, bound: prefetch(4), cancelsUpstream: false,
+    build: (env) => { const p = new MulticastProcessor<number>({ capacity: 4, autoCancel: false }); env.upstreams[0]!.subscribe(p); return p; },
+  },
+  {
     // Subscribed before the upstream: items are requested as soon as the upstream arrives.
     name: 'MulticastProcessor', upstreams: 1, bound: prefetch(3),
     build: (env) => {

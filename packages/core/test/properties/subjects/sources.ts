@@ -68,4 +68,8 @@ export const sourceSubjects: Subject[] = [
     name: 'createSink', upstreams: 1, bound: unbounded, hostile: false, cancelsUpstream: false,
     build: (env) => { const sink = createSink<number>({ capacity: 3, overflow: 'latest' }); relay(env.upstreams[0]!, sink); return sink.flow; },
   },
+  {
+    name: 'createSink', upstreams: 1, subscribers: 3, bound: unbounded, hostile: false, cancelsUpstream: false,
+    build: (env) => { const sink = createSink<number>({ capacity: 3, overflow: 'drop-oldest' }); relay(env.upstreams[0]!, sink); return sink.flow; },
+  },
 ];
