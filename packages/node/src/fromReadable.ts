@@ -66,6 +66,8 @@ class ReadableSubscription<T> extends DrainSubscription<T> implements Inspectabl
   private leftover: unknown = null;
   private ended = false;
   private error: Error | null = null;
+  /** The readable's 'error' event reached us (we may fail earlier, from its `errored` state, before Node emits it). */
+  private errorEventSeen = false;
   private emitted = 0;
 
   private readonly onReadable = (): void => this.drain();
@@ -74,6 +76,7 @@ class ReadableSubscription<T> extends DrainSubscription<T> implements Inspectabl
     this.drain();
   };
   private readonly onError = (error: unknown): void => {
+    this.errorEventSeen = true;
     if (this.error === null) this.error = toError(error);
     this.drain();
   };
@@ -173,6 +176,14 @@ class ReadableSubscription<T> extends DrainSubscription<T> implements Inspectabl
     readable.off('end', this.onEnd);
     readable.off('error', this.onError);
     readable.off('close', this.onClose);
+    if (readable.errored != null && !this.errorEventSeen) {
+      // We failed from `readable.errored` (at subscribe, or when a read() destroyed it synchronously) and Node emits
+      // that error on a later tick: without a listener then, the error our subscriber already got would be thrown
+      // as an uncaught exception. Hold a no-op listener until the pending event has passed.
+      const swallow = (): void => {};
+      readable.on('error', swallow);
+      setImmediate(() => readable.off('error', swallow));
+    }
     // Cancellation (not a terminal signal from the readable itself): release the source.
     if (!this.ended && this.error === null && this.destroyOnCancel) readable.destroy();
   }

@@ -9,7 +9,10 @@ export interface ToWritableOptions {
    * still written, nothing more is requested until `'drain'`.
    */
   prefetch?: number;
-  /** Call `writable.end()` when the flow completes and resolve on `'finish'` (default `true`). */
+  /**
+   * Call `writable.end()` when the flow completes and resolve on `'finish'` (default `true`). With `false` the
+   * writable stays open and `finished` resolves once every write's callback ran (rejects if one failed).
+   */
   end?: boolean;
   /** Aborting cancels the flow, destroys the writable and rejects `finished` with the signal's reason. */
   signal?: AbortSignal;
@@ -73,16 +76,23 @@ class WritableSubscriber<T> implements WritableSink<T> {
   private outstanding = 0;
   private waitingForDrain = false;
   private written = 0;
+  /** Writes whose callback has not run yet: with `end: false`, `finished` waits for them (a write can still fail). */
+  private unflushed = 0;
   private resolve!: () => void;
   private reject!: (error: Error) => void;
 
   private readonly onDrain = (): void => {
     this.waitingForDrain = false;
     if (this.state === 'ending') {
-      if (!this.end) this.succeed(); // end: false, and everything written was accepted; with end: true, 'finish' decides
+      if (!this.end) this.settleUnended(); // end: false: settled once every write went through; else 'finish' decides
       return;
     }
     this.replenish(1);
+  };
+  /** A write's callback. Errors are left to the 'error'/'close' listeners, which carry the same error. */
+  private readonly onWritten = (error?: Error | null): void => {
+    this.unflushed--;
+    if (error == null && this.state === 'ending' && !this.end) this.settleUnended();
   };
   private readonly onWritableError = (error: Error): void => this.fail(error, true);
   private readonly onClose = (): void => {
@@ -143,7 +153,8 @@ class WritableSubscriber<T> implements WritableSink<T> {
     }
     this.outstanding--;
     this.written++;
-    if (!writable.write(value)) {
+    this.unflushed++;
+    if (!writable.write(value, this.onWritten)) {
       this.waitingForDrain = true; // Node's backpressure signal: no new demand until 'drain'
       return;
     }
@@ -168,7 +179,9 @@ class WritableSubscriber<T> implements WritableSink<T> {
     this.state = 'ending';
     const writable = this.writable!;
     if (this.end) writable.end(); // 'finish' resolves
-    else if (!writable.writableNeedDrain) this.succeed();
+    // end: false: settle once every write went through (now, or from the last write's callback); a write that failed
+    // synchronously has already errored the writable although its 'error' event is still to come.
+    else this.settleUnended();
   }
 
   /** Tops demand up to `prefetch` once at least `threshold` items were consumed, unless the writable is full. */
@@ -178,6 +191,20 @@ class WritableSubscriber<T> implements WritableSink<T> {
     if (n < threshold) return;
     this.outstanding += n;
     this.upstream!.request(n);
+  }
+
+  /**
+   * `end: false` after the flow completed: resolves once every write's callback ran, unless the writable failed.
+   * Node may report a write after a failed one as successful (a synchronous write error is processed on the next
+   * tick while buffered writes go on), so success is checked against the writable's own state, not only callbacks.
+   */
+  private settleUnended(): void {
+    const writable = this.writable;
+    if (writable !== null && (writable.errored || writable.destroyed)) {
+      this.fail(writable.errored ?? prematureCloseError('toWritable', 'writable'), false);
+    } else if (this.unflushed === 0) {
+      this.succeed();
+    }
   }
 
   private succeed(): void {

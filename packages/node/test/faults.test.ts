@@ -116,6 +116,8 @@ class Consumer<T> implements Subscriber<T> {
   constructor(
     private readonly rng: Pacing,
     private readonly cancelAt: number,
+    /** Called synchronously from inside onNext with the item count (to inject faults reentrantly). */
+    private readonly onItem: (count: number) => void = () => {},
   ) {
     this.done = new Promise((resolve) => (this.resolve = resolve));
   }
@@ -139,6 +141,7 @@ class Consumer<T> implements Subscriber<T> {
     }
     this.items++;
     this.outstanding--;
+    this.onItem(this.items);
     if (this.items === this.cancelAt) {
       this.cancelled = true;
       this.subscription!.cancel();
@@ -247,7 +250,7 @@ describe('errors', { timeout: TEST_TIMEOUT }, () => {
       seed,
       total: length,
       at: fc.nat(2_000),
-      fault: fc.constantFrom('none', 'destroy-error', 'destroy', 'emit-in-read', 'cancel'),
+      fault: fc.constantFrom('none', 'destroy-error', 'destroy', 'emit-in-read', 'cancel', 'destroy-in-onNext'),
       objectMode: fc.boolean(),
       maxChunkSize: fc.option(fc.integer({ min: 1, max: 64 }), { nil: undefined }),
       highWaterMark: fc.integer({ min: 1, max: 64 }),
@@ -275,16 +278,23 @@ describe('errors', { timeout: TEST_TIMEOUT }, () => {
             rng.later(step);
           },
         });
-        const consumer = new Consumer<unknown>(rng, fault === 'cancel' ? k + 1 : -1);
+        // The stream's owner handles its errors: a destroy(error) from inside the last onNext can land after the
+        // bridge saw 'end' and detached, and Node then emits 'error' to whoever listens.
+        const ownerListener = (): void => {};
+        if (fault === 'destroy-in-onNext') readable.on('error', ownerListener);
+        const consumer = new Consumer<unknown>(rng, fault === 'cancel' ? k + 1 : -1, (count) => {
+          if (fault === 'destroy-in-onNext' && count === k + 1) readable.destroy(injected); // reentrant, from inside onNext
+        });
         fromReadable(readable, maxChunkSize === undefined ? {} : { maxChunkSize }).subscribe(consumer);
         await consumer.done;
         await settle(2);
         consumer.expectOneOutcome();
         const [terminal] = consumer.terminals;
-        if (fault === 'destroy-error' || fault === 'emit-in-read') expect(terminal === injected || terminal === 'complete').toBe(true);
+        if (fault === 'destroy-error' || fault === 'emit-in-read' || fault === 'destroy-in-onNext') expect(terminal === injected || terminal === 'complete').toBe(true);
         if (fault === 'destroy') expect(terminal === 'complete' || (terminal as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE').toBe(true);
         if (fault === 'none') expect(terminal).toBe('complete');
         if (consumer.cancelled) expect(readable.destroyed).toBe(true);
+        readable.off('error', ownerListener);
         expectNoListeners(readable, 'the readable');
       },
       'fromReadable transfer',
@@ -466,10 +476,11 @@ describe('errors', { timeout: TEST_TIMEOUT }, () => {
       highWaterMark: fc.integer({ min: 1, max: 16 }),
       prefetch: fc.integer({ min: 1, max: 16 }),
       viaPipeTo: fc.boolean(),
+      end: fc.boolean(),
     });
     await property(
       plan,
-      async ({ seed, total, at, fault, highWaterMark, prefetch, viaPipeTo }) => {
+      async ({ seed, total, at, fault, highWaterMark, prefetch, viaPipeTo, end }) => {
         const rng = pacing(seed);
         const k = at % (total + 1);
         const injected = new Injected('toWritable');
@@ -494,7 +505,7 @@ describe('errors', { timeout: TEST_TIMEOUT }, () => {
           },
         });
         writable.on('error', () => {}); // the test's own listener: an 'error' event must not crash the process
-        const options = { prefetch, signal: controller.signal };
+        const options = { prefetch, end, signal: controller.signal };
         let finished: Promise<void>;
         if (viaPipeTo) finished = pipeTo(flow, writable, options);
         else {
@@ -536,10 +547,11 @@ describe('errors', { timeout: TEST_TIMEOUT }, () => {
       fault: fc.constantFrom('none', 'flow-error', 'write-rejects', 'controller-error', 'abort'),
       highWaterMark: fc.integer({ min: 1, max: 16 }),
       prefetch: fc.integer({ min: 1, max: 16 }),
+      preventClose: fc.boolean(),
     });
     await property(
       plan,
-      async ({ seed, total, at, fault, highWaterMark, prefetch }) => {
+      async ({ seed, total, at, fault, highWaterMark, prefetch, preventClose }) => {
         const rng = pacing(seed);
         const k = at % (total + 1);
         const injected = new Injected('toWebWritable');
@@ -570,7 +582,7 @@ describe('errors', { timeout: TEST_TIMEOUT }, () => {
           },
           new CountQueuingStrategy({ highWaterMark }),
         );
-        const sink = toWebWritable<number>(stream, { prefetch, signal: controller.signal });
+        const sink = toWebWritable<number>(stream, { prefetch, preventClose, signal: controller.signal });
         flow.subscribe(sink);
         let outcome = null as 'finished' | Error | null;
         await sink.finished.then(
@@ -578,7 +590,7 @@ describe('errors', { timeout: TEST_TIMEOUT }, () => {
           (error: Error) => (outcome = error),
         );
         await settle(2);
-        if (fault === 'none') expect([outcome, written, closed]).toEqual(['finished', total, 1]);
+        if (fault === 'none') expect([outcome, written, closed]).toEqual(['finished', preventClose ? written : total, preventClose ? 0 : 1]);
         if (fault === 'flow-error') expect([outcome, aborted]).toEqual([injected, injected]);
         if (interrupted && outcome !== 'finished') {
           if (fault === 'abort') expect((outcome as Error).name).toBe('AbortError');
@@ -668,7 +680,7 @@ describe('errors', { timeout: TEST_TIMEOUT }, () => {
 
 // ---- regressions found by the runs above ------------------------------------------------------------------------------
 
-describe('cancellation', () => {
+describe('regressions found by the runs above', () => {
   it('toTransform finishes its writable side when take(n) cancels on the last chunk after end() (was a hang)', async () => {
     // The last chunk waits for demand after end(); delivering it completes take(1), and Node calls _final from inside
     // that chunk's write callback, before the cancelled input is disposed. The end callback used to be dropped.
@@ -681,4 +693,62 @@ describe('cancellation', () => {
     await check(() => finished(duplex), 'the writable side finishing');
     expect(duplex.writableFinished).toBe(true);
   });
+
+  it('toWritable with end: false rejects when a write fails after the flow completed (was resolved before the write ran)', async () => {
+    const injected = new Injected('toWritable end: false');
+    const writable = new Writable({
+      objectMode: true,
+      highWaterMark: 16,
+      write(chunk, _encoding, callback) {
+        setImmediate(() => callback(chunk === 2 ? injected : null));
+      },
+    });
+    writable.on('error', () => {});
+    const sink = toWritable<number>(writable, { end: false });
+    pacedSource(pacing(1), 3, -1, null).flow.subscribe(sink);
+    await check(() => expect(sink.finished).rejects.toBe(injected), 'toWritable end: false');
+  });
+
+  it('toWritable with end: false rejects when the last write fails synchronously (was resolved: no drain was pending)', async () => {
+    const injected = new Injected('toWritable end: false, sync');
+    const writable = new Writable({
+      objectMode: true,
+      highWaterMark: 16,
+      write(chunk, _encoding, callback) {
+        callback(chunk === 2 ? injected : null);
+      },
+    });
+    writable.on('error', () => {});
+    const sink = toWritable<number>(writable, { end: false });
+    new Flow<number>((subscriber) => {
+      let next = 0;
+      subscriber.onSubscribe({
+        request(n) {
+          for (let i = 0; i < n && next < 3; i++) subscriber.onNext(next++);
+          if (next === 3) subscriber.onComplete();
+        },
+        cancel() {},
+      });
+    }).subscribe(sink);
+    await check(() => expect(sink.finished).rejects.toBe(injected), 'toWritable end: false');
+  });
+
+  it('fromReadable leaves no uncaught error when read() destroys the readable synchronously (was thrown on the next tick)', async () => {
+    // The bridge fails from `readable.errored` at once and detaches; Node emits that 'error' on the next tick.
+    const injected = new Injected('fromReadable, synchronous destroy in _read');
+    const readable = new Readable({
+      objectMode: true,
+      read() {
+        readable.destroy(injected);
+      },
+    });
+    const consumer = new Consumer<unknown>(pacing(3), -1);
+    await check(async () => {
+      fromReadable(readable).subscribe(consumer);
+      await consumer.done;
+    }, 'fromReadable');
+    expect(consumer.terminals).toEqual([injected]);
+    expectNoListeners(readable, 'the readable');
+  });
 });
+
