@@ -104,6 +104,8 @@ class Consumer<T> implements Subscriber<T> {
   constructor(
     private readonly rng: Pacing,
     private readonly cancelAt: number,
+    /** Called synchronously from inside onNext with the item count (to inject faults reentrantly). */
+    private readonly onItem: (count: number) => void = () => {},
   ) {
     this.done = new Promise((resolve) => (this.resolve = resolve));
   }
@@ -127,6 +129,7 @@ class Consumer<T> implements Subscriber<T> {
     }
     this.items++;
     this.outstanding--;
+    this.onItem(this.items);
     if (this.items === this.cancelAt) {
       this.cancelled = true;
       this.subscription!.cancel();
@@ -247,6 +250,8 @@ interface ObservableProbe {
   active: number;
   subscriptions: number;
   pushed: number;
+  /** Errors the live subscription now (a fault injected from outside, e.g. from inside a consumer's onNext). */
+  fail?: (error: Error) => void;
 }
 
 /**
@@ -258,6 +263,7 @@ function pacedObservable(rng: Pacing, total: number, failAt: number, fault: Erro
   const observable = new Observable<number>((subscriber) => {
     probe.active++;
     probe.subscriptions++;
+    probe.fail = (error) => subscriber.error(error);
     let index = 0;
     let stopped = false;
     const burst = (): void => {
@@ -322,7 +328,7 @@ describe('errors', { timeout: TEST_TIMEOUT }, () => {
       seed,
       total: length,
       at: fc.nat(2_000),
-      fault: fc.constantFrom('none', 'observable-error', 'cancel'),
+      fault: fc.constantFrom('none', 'observable-error', 'cancel', 'error-in-onNext'),
       bridge: fc.constantFrom('fromObservable', 'controlled'),
       overflow: fc.constantFrom('error', 'drop-newest', 'drop-oldest', 'latest'),
       capacity: fc.integer({ min: 1, max: 4_096 }),
@@ -337,7 +343,9 @@ describe('errors', { timeout: TEST_TIMEOUT }, () => {
         const dropped: number[] = [];
         const options = { capacity, overflow, onDrop: (item: number) => void dropped.push(item) } as const;
         const flow = bridge === 'fromObservable' ? fromObservable(observable, options) : controlled(observable, options);
-        const consumer = new Consumer<number>(rng, fault === 'cancel' ? k + 1 : -1);
+        const consumer = new Consumer<number>(rng, fault === 'cancel' ? k + 1 : -1, (count) => {
+          if (fault === 'error-in-onNext' && count === k + 1) probe.fail?.(injected); // reentrant, from inside onNext
+        });
         flow.subscribe(consumer);
         await consumer.done;
         await settle(2);
@@ -349,6 +357,7 @@ describe('errors', { timeout: TEST_TIMEOUT }, () => {
         if (overflowed) expect([overflow, terminal.name]).toEqual(['error', 'OverflowError']);
         if (fault === 'none' && !overflowed) expect(consumer.items + dropped.length).toBe(total);
         if (fault === 'observable-error' && !overflowed) expect(terminal).toBe(injected);
+        if (fault === 'error-in-onNext' && !overflowed) expect(terminal === injected || terminal === 'complete').toBe(true);
       },
       'fromObservable transfer',
     );
