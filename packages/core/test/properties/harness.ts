@@ -14,8 +14,8 @@
  * - a hostile upstream (over-delivery, null element) is cancelled and the downstream fails (§1.1, §2.13);
  * - after everything, unbounded demand plus completing every upstream terminates the subscriber (liveness).
  *
- * `SLUICE_PROPERTY_RUNS` raises the number of runs per property (default 200). On failure fast-check prints the
- * seed and the shrunk counterexample path (`{ seed, path }` replays it).
+ * `SLUICE_PROPERTY_RUNS` raises the number of runs per property (default 200). On failure the message carries
+ * fast-check's seed and shrunk counterexample path; `SLUICE_PROPERTY_SEED` and `SLUICE_PROPERTY_PATH` replay it.
  */
 import fc from 'fast-check';
 import type { Publisher } from '../../src/spec/Publisher';
@@ -27,9 +27,18 @@ import { captureReportedErrors } from '../../src/testing/reportedErrors';
 
 export const RUNS = Math.max(1, Number(process.env['SLUICE_PROPERTY_RUNS'] ?? 200) || 200);
 
-/** fast-check parameters shared by every property: the run count, and a report that always carries the seed. */
+const SEED = process.env['SLUICE_PROPERTY_SEED'];
+const PATH = process.env['SLUICE_PROPERTY_PATH'];
+
+/**
+ * fast-check parameters shared by every property: the run count, and, to replay a reported failure,
+ * `SLUICE_PROPERTY_SEED` (and `SLUICE_PROPERTY_PATH`) from the failure message.
+ */
 export function params(runs = RUNS): fc.Parameters<unknown> {
-  return { numRuns: runs, verbose: fc.VerbosityLevel.None };
+  return {
+    numRuns: runs, verbose: fc.VerbosityLevel.None,
+    ...(SEED !== undefined ? { seed: Number(SEED) } : {}), ...(PATH !== undefined ? { path: PATH } : {}),
+  };
 }
 
 /** Runs a property and rethrows fast-check's report (seed, path, counterexample) as the test failure message. */
@@ -39,7 +48,8 @@ export async function check<Ts>(property: fc.IAsyncPropertyWithHooks<Ts> | fc.IP
     // fast-check's default report starts with "Property failed after N tests { seed: S, path: "P", endOnFailure: true }".
     const report = fc.defaultReportMessage(details) ?? `property failed, seed ${details.seed}`;
     const cause = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
-    throw new Error(`${report}\n\nCaused by: ${cause}\n(replay: fc.check(property, { seed: ${details.seed}, path: "${details.counterexamplePath}" }))`);
+    throw new Error(`${report}\n\nCaused by: ${cause}\n` +
+      `(replay: SLUICE_PROPERTY_SEED=${details.seed} SLUICE_PROPERTY_PATH=${details.counterexamplePath ?? ''} npx vitest run <file> -t '<test>')`);
   }
 }
 
