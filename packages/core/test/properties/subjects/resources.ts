@@ -25,20 +25,24 @@ function finalizeSubject(): Subject {
 
 /** using's dispose: exactly once per subscription once it is over. */
 function usingSubject(): Subject {
-  const disposed = new WeakMap<Env, number>();
+  const counts = new WeakMap<Env, { created: number; disposed: number }>();
   return {
     name: 'using', upstreams: 1,
     build: (env) => {
-      disposed.set(env, 0);
+      const c = { created: 0, disposed: 0 };
+      counts.set(env, c);
       return using(
-        env.track(() => ({ open: true })), env.track(() => env.upstreams[0]!),
-        env.track((r: { open: boolean }) => { r.open = false; disposed.set(env, disposed.get(env)! + 1); }),
+        env.track(() => { c.created++; return { open: true }; }), env.track(() => env.upstreams[0]!),
+        env.track((r: { open: boolean }) => { r.open = false; c.disposed++; }),
       );
     },
     verify: (env, monitor) => {
-      const n = disposed.get(env)!;
-      if (monitor.over && n !== 1) return [`using disposed ${n} times after the end`];
-      if (!monitor.over && n !== 0) return [`using disposed ${n} times before the end`];
+      // A subscriber that cancels or fails from inside onSubscribe gets no resource at all; otherwise exactly one,
+      // disposed once the subscription is over and not before.
+      const { created, disposed } = counts.get(env)!;
+      if (created > 1) return [`using created ${created} resources for one subscription`];
+      if (monitor.over && disposed !== created) return [`using disposed ${disposed} of ${created} resources after the end`];
+      if (!monitor.over && disposed !== 0) return [`using disposed ${disposed} times before the end`];
       return [];
     },
   };
