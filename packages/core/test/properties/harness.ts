@@ -486,7 +486,7 @@ async function runScheduleInner(subject: Subject, steps: Step[], script: Reentra
   if (!anyViolation()) {
     // Liveness: unbounded demand and every upstream completed must end the subscription.
     where = 'the final drain';
-    const owed = [...owedFailure].filter((m) => !m.over);
+    const owed = [...owedFailure]; // each was live when the hostile signal arrived
     if (live().some((m) => !m.over)) {
       for (const m of live()) if (!m.over) m.request(Infinity);
       for (let round = 0; round <= ups.length + 4; round++) {
