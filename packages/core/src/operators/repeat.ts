@@ -1,13 +1,11 @@
 import { Flow, type Operator } from '../Flow';
-import { isValidRequest } from '../internal/demand';
-import { invalidRequestError, nullArgumentError } from '../internal/errors';
+import { nullArgumentError } from '../internal/errors';
 import { toFlow } from '../internal/lift';
 import { reportError } from '../internal/report';
-import { SubscriptionArbiter } from '../internal/SubscriptionArbiter';
+import { ResubscribingSubscriber } from '../internal/ResubscribingSubscriber';
 import { TerminalSubscription } from '../internal/TerminalSubscription';
 import type { Publisher } from '../spec/Publisher';
 import type { Subscriber } from '../spec/Subscriber';
-import type { Subscription } from '../spec/Subscription';
 
 /**
  * Subscribes to the source again each time it completes, `count` times in all (default: forever).
@@ -47,50 +45,12 @@ export function repeat<T>(count: number = Infinity): Operator<T, T> {
   };
 }
 
-class RepeatSubscriber<T> implements Subscriber<T>, Subscription {
-  private downstream: Subscriber<T> | null;
-  private source: Flow<T> | null;
+class RepeatSubscriber<T> extends ResubscribingSubscriber<T> {
   private remaining: number;
-  private readonly arbiter = new SubscriptionArbiter();
-  /** True while a subscription is live (between its onSubscribe and its terminal signal). */
-  private active = false;
-  private done = false;
-  /** Trampoline counter: a synchronous completion inside subscribe only bumps it (§3.3 no recursion). */
-  private wip = 0;
 
   constructor(downstream: Subscriber<T>, source: Flow<T>, count: number) {
-    this.downstream = downstream;
-    this.source = source;
+    super(downstream, source);
     this.remaining = count;
-  }
-
-  subscribeNext(): void {
-    if (this.wip++ !== 0) return;
-    let missed = 1;
-    for (;;) {
-      const source = this.source;
-      if (this.done || source === null) return;
-      source.subscribe(this);
-      missed = this.wip -= missed;
-      if (missed === 0) return;
-    }
-  }
-
-  onSubscribe(subscription: Subscription): void {
-    if (subscription == null) throw nullArgumentError('onSubscribe', subscription); // §2.13
-    if (this.active || this.done) {
-      subscription.cancel(); // §2.5 a second live subscription (or one after the end) is cancelled
-      return;
-    }
-    this.active = true;
-    this.arbiter.setSubscription(subscription); // asks for exactly the outstanding demand
-  }
-
-  onNext(value: T): void {
-    if (value == null) throw nullArgumentError('onNext', value); // §2.13
-    if (this.done) return; // §2.8
-    this.arbiter.produced(1);
-    this.downstream!.onNext(value);
   }
 
   onError(error: Error): void {
@@ -104,37 +64,11 @@ class RepeatSubscriber<T> implements Subscriber<T>, Subscription {
 
   onComplete(): void {
     if (this.done || !this.active) return; // §1.7
-    this.active = false;
-    this.arbiter.clearSubscription();
+    this.endTurn();
     if (--this.remaining <= 0) {
       this.terminate()?.onComplete();
       return;
     }
     this.subscribeNext();
-  }
-
-  request(n: number): void {
-    if (this.done) return; // §3.6
-    if (!isValidRequest(n)) {
-      this.arbiter.cancel(); // §3.9 cancel, then signal; never forwarded
-      this.terminate()?.onError(invalidRequestError(n));
-      return;
-    }
-    this.arbiter.request(n);
-  }
-
-  cancel(): void {
-    if (this.done) return; // §3.7
-    this.arbiter.cancel(); // first, while the current subscription is still known
-    this.terminate();
-  }
-
-  private terminate(): Subscriber<T> | null {
-    this.done = true;
-    const downstream = this.downstream;
-    this.downstream = null; // §3.13
-    this.source = null;
-    this.arbiter.clearSubscription();
-    return downstream;
   }
 }

@@ -1,14 +1,12 @@
 import { Flow, type Operator } from '../Flow';
-import { isValidRequest } from '../internal/demand';
-import { invalidRequestError, nullArgumentError, toError } from '../internal/errors';
+import { nullArgumentError, toError } from '../internal/errors';
 import { toFlow } from '../internal/lift';
 import { reportError } from '../internal/report';
-import { SubscriptionArbiter } from '../internal/SubscriptionArbiter';
+import { ResubscribingSubscriber } from '../internal/ResubscribingSubscriber';
 import type { CancelTask, Scheduler } from '../schedulers/Scheduler';
 import { requireScheduler } from '../sources/interval';
 import type { Publisher } from '../spec/Publisher';
 import type { Subscriber } from '../spec/Subscriber';
-import type { Subscription } from '../spec/Subscription';
 
 // Marks a task being scheduled: an immediate scheduler clears it before `schedule` returns (as in delay.ts).
 const SCHEDULING: CancelTask = () => {};
@@ -100,56 +98,19 @@ function requireBackoff(backoff: RetryBackoff): Backoff {
   return { initialMs, maxMs, factor, jitter };
 }
 
-class RetrySubscriber<T> implements Subscriber<T>, Subscription {
-  private downstream: Subscriber<T> | null;
-  private source: Flow<T> | null;
-  private readonly arbiter = new SubscriptionArbiter();
+class RetrySubscriber<T> extends ResubscribingSubscriber<T> {
   private readonly scheduler: Scheduler;
   private random: (() => number) | null;
   private cancelTimer: CancelTask | null = null;
   private attempts = 0;
-  private active = false;
-  private done = false;
-  private wip = 0;
 
   constructor(
     downstream: Subscriber<T>, source: Flow<T>, private readonly count: number, private readonly backoff: Backoff | null,
     scheduler: Scheduler, random: () => number,
   ) {
-    this.downstream = downstream;
-    this.source = source;
+    super(downstream, source);
     this.scheduler = scheduler;
     this.random = random;
-  }
-
-  /** Subscribes to the source; a synchronous failure inside subscribe only bumps `wip` (§3.3 no recursion). */
-  subscribeNext(): void {
-    if (this.wip++ !== 0) return;
-    let missed = 1;
-    for (;;) {
-      const source = this.source;
-      if (this.done || source === null) return;
-      source.subscribe(this);
-      missed = this.wip -= missed;
-      if (missed === 0) return;
-    }
-  }
-
-  onSubscribe(subscription: Subscription): void {
-    if (subscription == null) throw nullArgumentError('onSubscribe', subscription); // §2.13
-    if (this.active || this.done) {
-      subscription.cancel(); // §2.5
-      return;
-    }
-    this.active = true;
-    this.arbiter.setSubscription(subscription); // asks for exactly the outstanding demand
-  }
-
-  onNext(value: T): void {
-    if (value == null) throw nullArgumentError('onNext', value); // §2.13
-    if (this.done) return; // §2.8
-    this.arbiter.produced(1);
-    this.downstream!.onNext(value);
   }
 
   onError(error: Error): void {
@@ -158,8 +119,7 @@ class RetrySubscriber<T> implements Subscriber<T>, Subscription {
       reportError(error); // §1.7 never swallowed
       return;
     }
-    this.active = false;
-    this.arbiter.clearSubscription();
+    this.endTurn();
     if (this.attempts >= this.count) return this.terminate()?.onError(error);
     this.attempts++;
     if (this.backoff === null) return this.subscribeNext();
@@ -179,22 +139,6 @@ class RetrySubscriber<T> implements Subscriber<T>, Subscription {
     this.terminate()?.onComplete();
   }
 
-  request(n: number): void {
-    if (this.done) return; // §3.6
-    if (!isValidRequest(n)) {
-      this.arbiter.cancel(); // §3.9 cancel, then signal; never forwarded
-      this.terminate()?.onError(invalidRequestError(n));
-      return;
-    }
-    this.arbiter.request(n);
-  }
-
-  cancel(): void {
-    if (this.done) return; // §3.7
-    this.arbiter.cancel();
-    this.terminate();
-  }
-
   private waitFor(attempt: number, backoff: Backoff): number {
     const base = Math.min(backoff.maxMs, backoff.initialMs * Math.pow(backoff.factor, attempt - 1));
     if (backoff.jitter === 0) return base;
@@ -208,16 +152,10 @@ class RetrySubscriber<T> implements Subscriber<T>, Subscription {
     this.subscribeNext();
   };
 
-  private terminate(): Subscriber<T> | null {
-    this.done = true;
-    const downstream = this.downstream;
-    this.downstream = null; // §3.13
-    this.source = null;
+  protected override release(): void {
     this.random = null;
     const cancelTimer = this.cancelTimer;
     this.cancelTimer = null;
     cancelTimer?.(); // §3.13 the scheduled resubscription no longer references this subscriber
-    this.arbiter.clearSubscription();
-    return downstream;
   }
 }
