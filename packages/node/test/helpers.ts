@@ -1,10 +1,7 @@
 import { Readable, Writable } from 'node:stream';
 import { setImmediate as nextMacrotask } from 'node:timers/promises';
 
-/** Lets every pending nextTick, microtask and I/O callback run (a few macrotask turns). */
-export async function settle(turns = 5): Promise<void> {
-  for (let i = 0; i < turns; i++) await nextMacrotask();
-}
+export { settle, watchdog } from '../../core/test/support/async';
 
 /** Resolves once `predicate()` holds, checking after each macrotask; fails (a hang) after `turns` turns. */
 export async function until(predicate: () => boolean, what: string, turns = 10_000): Promise<void> {
@@ -13,15 +10,6 @@ export async function until(predicate: () => boolean, what: string, turns = 10_0
     await nextMacrotask();
   }
   throw new Error(`hang: ${what} did not happen`);
-}
-
-/** A hang detector, not a timing assertion: rejects if `promise` does not settle within `ms`. */
-export function watchdog<T>(promise: Promise<T>, ms = 5_000, what = 'the transfer'): Promise<T> {
-  let timer: NodeJS.Timeout;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`watchdog: ${what} hung for ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** Records how a promise settled, so a test can assert it settled exactly once and how. */
