@@ -1,7 +1,7 @@
 import type { Subscriber } from '../spec/Subscriber';
 import type { Subscription } from '../spec/Subscription';
 import { UNBOUNDED } from './demand';
-import { DrainSubscription } from './DrainSubscription';
+import { UpstreamDrainSubscription } from './UpstreamDrainSubscription';
 import { nullArgumentError, toError } from './errors';
 import type { Inspectable, StageSnapshot } from './inspect';
 import { OverflowBuffer, type OverflowStrategy } from './overflow';
@@ -31,10 +31,9 @@ export interface BackpressureBufferConfig<T> {
  * A bounded prefetch keeps `buffered + outstanding upstream + consumed since the last replenish === prefetch`, so
  * a rule-abiding upstream can never overflow a buffer of `prefetch` items.
  */
-export class BackpressureBufferSubscriber<T> extends DrainSubscription<T> implements Subscriber<T>, Inspectable {
+export class BackpressureBufferSubscriber<T> extends UpstreamDrainSubscription<T, T> implements Inspectable {
   private readonly config: BackpressureBufferConfig<T>;
   private readonly buffer: OverflowBuffer<T>;
-  private upstream: Subscription | null = null;
   private upstreamRequested = 0;
   private consumed = 0;
   private done = false;
@@ -50,15 +49,7 @@ export class BackpressureBufferSubscriber<T> extends DrainSubscription<T> implem
     this.buffer = new OverflowBuffer<T>(config.stage, config.capacity, config.overflow, config.onDrop);
   }
 
-  onSubscribe(subscription: Subscription): void {
-    if (subscription == null) throw nullArgumentError('onSubscribe', subscription); // §2.13
-    if (this.upstream !== null || this.cancelled) {
-      subscription.cancel(); // §2.5 a second subscription is cancelled
-      return;
-    }
-    this.upstream = subscription;
-    this.downstream!.onSubscribe(this);
-    if (this.cancelled) return;
+  protected override onUpstream(subscription: Subscription): void {
     this.upstreamRequested = this.config.prefetch;
     subscription.request(this.config.prefetch);
   }

@@ -1,6 +1,6 @@
 import type { Flow, Operator } from '../Flow';
 import { requirePositiveBound } from '../internal/demand';
-import { DrainSubscription } from '../internal/DrainSubscription';
+import { UpstreamDrainSubscription } from '../internal/UpstreamDrainSubscription';
 import { nullArgumentError, overDeliveryError } from '../internal/errors';
 import type { Inspectable, StageSnapshot } from '../internal/inspect';
 import { lift } from '../internal/lift';
@@ -67,8 +67,7 @@ export function bufferTime<T>(ms: number, maxCount: number, options: BufferTimeO
       new BufferTimeSubscriber<T>(downstream, scheduler, ms, maxCount, onOverflow === 'drop'));
 }
 
-class BufferTimeSubscriber<T> extends DrainSubscription<T[]> implements Subscriber<T>, Inspectable {
-  private upstream: Subscription | null = null;
+class BufferTimeSubscriber<T> extends UpstreamDrainSubscription<T, T[]> implements Inspectable {
   private upstreamRequested = 0;
   private buffer: T[] = [];
   /** A closed buffer, handed to the drain loop to emit, drop or fail on. */
@@ -86,16 +85,6 @@ class BufferTimeSubscriber<T> extends DrainSubscription<T[]> implements Subscrib
     private readonly maxCount: number, private readonly drop: boolean,
   ) {
     super(downstream);
-  }
-
-  onSubscribe(subscription: Subscription): void {
-    if (subscription == null) throw nullArgumentError('onSubscribe', subscription); // §2.13
-    if (this.upstream !== null || this.cancelled) {
-      subscription.cancel(); // §2.5
-      return;
-    }
-    this.upstream = subscription;
-    this.downstream!.onSubscribe(this);
   }
 
   onNext(value: T): void {

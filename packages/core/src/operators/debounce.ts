@@ -1,5 +1,5 @@
 import type { Flow, Operator } from '../Flow';
-import { DrainSubscription } from '../internal/DrainSubscription';
+import { UpstreamDrainSubscription } from '../internal/UpstreamDrainSubscription';
 import { nullArgumentError } from '../internal/errors';
 import type { Inspectable, StageSnapshot } from '../internal/inspect';
 import { lift } from '../internal/lift';
@@ -53,10 +53,9 @@ function requirePeriod(operator: string, ms: unknown): void {
   }
 }
 
-class DebounceSubscriber<T> extends DrainSubscription<T> implements Subscriber<T>, Inspectable {
+class DebounceSubscriber<T> extends UpstreamDrainSubscription<T, T> implements Inspectable {
   private readonly scheduler: Scheduler;
   private readonly ms: number;
-  private upstream: Subscription | null = null;
   private upstreamRequested = false;
   private pending: T | null = null;
   /** The pending item's quiet period is over: it goes out as soon as there is demand. */
@@ -72,16 +71,6 @@ class DebounceSubscriber<T> extends DrainSubscription<T> implements Subscriber<T
     super(downstream);
     this.scheduler = scheduler;
     this.ms = ms;
-  }
-
-  onSubscribe(subscription: Subscription): void {
-    if (subscription == null) throw nullArgumentError('onSubscribe', subscription); // §2.13
-    if (this.upstream !== null || this.cancelled) {
-      subscription.cancel(); // §2.5
-      return;
-    }
-    this.upstream = subscription;
-    this.downstream!.onSubscribe(this);
   }
 
   onNext(value: T): void {

@@ -1,6 +1,6 @@
 import type { Flow, Operator } from '../Flow';
 import { requirePositiveBound } from '../internal/demand';
-import { DrainSubscription } from '../internal/DrainSubscription';
+import { UpstreamDrainSubscription } from '../internal/UpstreamDrainSubscription';
 import { nullArgumentError, overDeliveryError } from '../internal/errors';
 import type { Inspectable, StageSnapshot } from '../internal/inspect';
 import { lift } from '../internal/lift';
@@ -59,11 +59,10 @@ interface Delayed<T> {
   readonly due: number;
 }
 
-class DelaySubscriber<T> extends DrainSubscription<T> implements Subscriber<T>, Inspectable {
+class DelaySubscriber<T> extends UpstreamDrainSubscription<T, T> implements Inspectable {
   private readonly scheduler: Scheduler;
   private readonly ms: number;
   private readonly queue: RingBuffer<Delayed<T>>;
-  private upstream: Subscription | null = null;
   private upstreamRequested = 0;
   private cancelTimer: CancelTask | null = null;
   /** Set by the timer, consumed by the next emit pass: only a timer emits, so even delay(0) hops through the scheduler. */
@@ -79,16 +78,6 @@ class DelaySubscriber<T> extends DrainSubscription<T> implements Subscriber<T>, 
     this.scheduler = scheduler;
     this.ms = ms;
     this.queue = new RingBuffer<Delayed<T>>(capacity);
-  }
-
-  onSubscribe(subscription: Subscription): void {
-    if (subscription == null) throw nullArgumentError('onSubscribe', subscription); // §2.13
-    if (this.upstream !== null || this.cancelled) {
-      subscription.cancel(); // §2.5 a second subscription is cancelled
-      return;
-    }
-    this.upstream = subscription;
-    this.downstream!.onSubscribe(this);
   }
 
   onNext(value: T): void {

@@ -1,6 +1,6 @@
 import type { Flow, Operator } from '../Flow';
 import { addDemand, isValidRequest, replenishAt, requirePositiveBound } from '../internal/demand';
-import { DrainSubscription } from '../internal/DrainSubscription';
+import { UpstreamDrainSubscription } from '../internal/UpstreamDrainSubscription';
 import { nullArgumentError, overDeliveryError } from '../internal/errors';
 import type { Inspectable, StageSnapshot } from '../internal/inspect';
 import { lift } from '../internal/lift';
@@ -70,13 +70,12 @@ export function observeOn<T>(scheduler: Scheduler, options: ObserveOnOptions = {
     lift(source, (downstream: Subscriber<T>) => new ObserveOnSubscriber(downstream, scheduler, prefetch, delayError));
 }
 
-class ObserveOnSubscriber<T> extends DrainSubscription<T> implements Subscriber<T>, Inspectable {
+class ObserveOnSubscriber<T> extends UpstreamDrainSubscription<T, T> implements Inspectable {
   private scheduler: Scheduler | null;
   private readonly queue: RingBuffer<T>;
   private readonly prefetch: number;
   private readonly limit: number;
   private readonly delayError: boolean;
-  private upstream: Subscription | null = null;
   private upstreamRequested = 0;
   private consumed = 0;
   private done = false;
@@ -97,15 +96,7 @@ class ObserveOnSubscriber<T> extends DrainSubscription<T> implements Subscriber<
     this.delayError = delayError;
   }
 
-  onSubscribe(subscription: Subscription): void {
-    if (subscription == null) throw nullArgumentError('onSubscribe', subscription); // §2.13
-    if (this.upstream !== null || this.cancelled) {
-      subscription.cancel(); // §2.5 a second subscription is cancelled
-      return;
-    }
-    this.upstream = subscription;
-    this.downstream!.onSubscribe(this);
-    if (this.cancelled) return;
+  protected override onUpstream(subscription: Subscription): void {
     this.upstreamRequested = this.prefetch;
     subscription.request(this.prefetch);
   }

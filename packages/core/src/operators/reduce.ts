@@ -1,6 +1,6 @@
 import type { Flow, Operator } from '../Flow';
 import { UNBOUNDED } from '../internal/demand';
-import { DrainSubscription } from '../internal/DrainSubscription';
+import { UpstreamDrainSubscription } from '../internal/UpstreamDrainSubscription';
 import { nullArgumentError, nullResultError, toError } from '../internal/errors';
 import { lift } from '../internal/lift';
 import { reportError } from '../internal/report';
@@ -40,12 +40,11 @@ export function reduce<T, A>(reducer: (accumulator: A, value: T, index: number) 
     lift(source, (downstream: Subscriber<A>) => new ReduceSubscriber<T, A>(downstream, reducer, hasSeed, seed));
 }
 
-class ReduceSubscriber<T, A> extends DrainSubscription<A> implements Subscriber<T> {
+class ReduceSubscriber<T, A> extends UpstreamDrainSubscription<T, A> {
   private reducer: ((accumulator: A, value: T, index: number) => A) | null;
   private accumulator: A | undefined;
   private hasValue: boolean;
   private index = 0;
-  private upstream: Subscription | null = null;
   private upstreamRequested = false;
   /** Upstream terminated (or the reducer failed): no more items come. */
   private upstreamDone = false;
@@ -56,16 +55,6 @@ class ReduceSubscriber<T, A> extends DrainSubscription<A> implements Subscriber<
     this.reducer = reducer;
     this.hasValue = hasSeed;
     this.accumulator = seed;
-  }
-
-  onSubscribe(subscription: Subscription): void {
-    if (subscription == null) throw nullArgumentError('onSubscribe', subscription); // §2.13
-    if (this.upstream !== null || this.cancelled) {
-      subscription.cancel(); // §2.5
-      return;
-    }
-    this.upstream = subscription;
-    this.downstream!.onSubscribe(this);
   }
 
   onNext(value: T): void {

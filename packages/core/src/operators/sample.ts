@@ -1,5 +1,5 @@
 import type { Flow, Operator } from '../Flow';
-import { DrainSubscription } from '../internal/DrainSubscription';
+import { UpstreamDrainSubscription } from '../internal/UpstreamDrainSubscription';
 import { nullArgumentError } from '../internal/errors';
 import type { Inspectable, StageSnapshot } from '../internal/inspect';
 import { lift } from '../internal/lift';
@@ -58,9 +58,8 @@ export function sample<T>(ms: number, options: SampleOperatorOptions = {}): Oper
     lift(source, (downstream: Subscriber<T>) => new SampleSubscriber(downstream, scheduler, ms, onOverflow === 'drop'));
 }
 
-class SampleSubscriber<T> extends DrainSubscription<T> implements Subscriber<T>, Inspectable {
+class SampleSubscriber<T> extends UpstreamDrainSubscription<T, T> implements Inspectable {
   private scheduler: Scheduler | null;
-  private upstream: Subscription | null = null;
   private upstreamRequested = false;
   private latest: T | null = null;
   /** The sample taken by the last tick, handed to the drain loop to emit, drop or fail on. */
@@ -82,15 +81,7 @@ class SampleSubscriber<T> extends DrainSubscription<T> implements Subscriber<T>,
     this.scheduler = scheduler;
   }
 
-  onSubscribe(subscription: Subscription): void {
-    if (subscription == null) throw nullArgumentError('onSubscribe', subscription); // §2.13
-    if (this.upstream !== null || this.cancelled) {
-      subscription.cancel(); // §2.5
-      return;
-    }
-    this.upstream = subscription;
-    this.downstream!.onSubscribe(this);
-    if (this.cancelled) return; // cancelled (or failed) inside onSubscribe: never schedule
+  protected override onUpstream(subscription: Subscription): void {
     this.start = this.scheduler!.now();
     this.cancelTick = this.scheduler!.schedule(this.tick, this.ms);
   }

@@ -1,5 +1,5 @@
 import type { Flow, Operator } from '../Flow';
-import { DrainSubscription } from '../internal/DrainSubscription';
+import { UpstreamDrainSubscription } from '../internal/UpstreamDrainSubscription';
 import { nullArgumentError } from '../internal/errors';
 import type { Inspectable, StageSnapshot } from '../internal/inspect';
 import { lift } from '../internal/lift';
@@ -61,8 +61,7 @@ export function throttle<T>(ms: number, options: ThrottleOptions = {}): Operator
     lift(source, (downstream: Subscriber<T>) => new ThrottleSubscriber(downstream, scheduler, ms, leading, trailing));
 }
 
-class ThrottleSubscriber<T> extends DrainSubscription<T> implements Subscriber<T>, Inspectable {
-  private upstream: Subscription | null = null;
+class ThrottleSubscriber<T> extends UpstreamDrainSubscription<T, T> implements Inspectable {
   private upstreamRequested = false;
   /** The latest item of the open window (trailing mode only). */
   private latest: T | null = null;
@@ -83,16 +82,6 @@ class ThrottleSubscriber<T> extends DrainSubscription<T> implements Subscriber<T
     private readonly leading: boolean, private readonly trailing: boolean,
   ) {
     super(downstream);
-  }
-
-  onSubscribe(subscription: Subscription): void {
-    if (subscription == null) throw nullArgumentError('onSubscribe', subscription); // §2.13
-    if (this.upstream !== null || this.cancelled) {
-      subscription.cancel(); // §2.5
-      return;
-    }
-    this.upstream = subscription;
-    this.downstream!.onSubscribe(this);
   }
 
   onNext(value: T): void {
