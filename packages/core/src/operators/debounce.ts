@@ -9,9 +9,7 @@ import { requireScheduler } from '../sources/interval';
 import type { Publisher } from '../spec/Publisher';
 import type { Subscriber } from '../spec/Subscriber';
 import type { Subscription } from '../spec/Subscription';
-
-// Marks a task being scheduled: an immediate scheduler clears it before `schedule` returns (as in delay.ts).
-const SCHEDULING: CancelTask = () => {};
+import { SCHEDULING } from '../internal/scheduling';
 
 export interface DebounceOptions {
   /** Where time comes from. Default `timerScheduler` (setTimeout); tests pass a `VirtualTimeScheduler`. */

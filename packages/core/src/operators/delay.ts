@@ -11,10 +11,7 @@ import { requireDelay, requireScheduler } from '../sources/interval';
 import type { Publisher } from '../spec/Publisher';
 import type { Subscriber } from '../spec/Subscriber';
 import type { Subscription } from '../spec/Subscription';
-
-// Marks a task being scheduled: a scheduler that runs the task synchronously (an immediate scheduler) clears it
-// before `schedule` returns, so the returned cancel function is stored only while the task is still pending.
-const SCHEDULING: CancelTask = () => {};
+import { SCHEDULING } from '../internal/scheduling';
 
 export interface DelayOptions {
   /** Where time comes from. Default `timerScheduler` (setTimeout); tests pass a `VirtualTimeScheduler`. */

@@ -10,13 +10,10 @@ import type { CancelTask, Scheduler } from '../schedulers/Scheduler';
 import type { Publisher } from '../spec/Publisher';
 import type { Subscriber } from '../spec/Subscriber';
 import type { Subscription } from '../spec/Subscription';
+import { SCHEDULING } from '../internal/scheduling';
 
 /** The default `prefetch` of `observeOn`: the buffer's bound and the first upstream request. */
 export const DEFAULT_OBSERVE_ON_PREFETCH = 256;
-
-// Marks a task being scheduled: a scheduler that runs the task synchronously (an immediate scheduler) clears it
-// before `schedule` returns, so the returned cancel function is stored only while the task is still pending.
-const SCHEDULING: CancelTask = () => {};
 
 export interface ObserveOnOptions {
   /** Items requested upstream ahead of downstream demand; also the buffer's bound. Default 256. */

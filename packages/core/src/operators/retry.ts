@@ -7,9 +7,7 @@ import type { CancelTask, Scheduler } from '../schedulers/Scheduler';
 import { requireScheduler } from '../sources/interval';
 import type { Publisher } from '../spec/Publisher';
 import type { Subscriber } from '../spec/Subscriber';
-
-// Marks a task being scheduled: an immediate scheduler clears it before `schedule` returns (as in delay.ts).
-const SCHEDULING: CancelTask = () => {};
+import { SCHEDULING } from '../internal/scheduling';
 
 export interface RetryBackoff {
   /** Wait before the first retry, in ms. Required for a backoff. */

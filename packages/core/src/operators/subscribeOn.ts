@@ -7,10 +7,7 @@ import type { CancelTask, Scheduler } from '../schedulers/Scheduler';
 import type { Publisher } from '../spec/Publisher';
 import type { Subscriber } from '../spec/Subscriber';
 import type { Subscription } from '../spec/Subscription';
-
-// Marks a task being scheduled: a scheduler that runs the task synchronously (an immediate scheduler) clears it
-// before `schedule` returns, so the returned cancel function is stored only while the task is still pending.
-const SCHEDULING: CancelTask = () => {};
+import { SCHEDULING } from '../internal/scheduling';
 
 /**
  * Subscribes to the source from a `scheduler` task, and forwards every later `request(n)` from one too (Reactor's

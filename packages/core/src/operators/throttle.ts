@@ -9,9 +9,7 @@ import { requireScheduler } from '../sources/interval';
 import type { Publisher } from '../spec/Publisher';
 import type { Subscriber } from '../spec/Subscriber';
 import type { Subscription } from '../spec/Subscription';
-
-// Marks a task being scheduled: an immediate scheduler clears it before `schedule` returns (as in delay.ts).
-const SCHEDULING: CancelTask = () => {};
+import { SCHEDULING } from '../internal/scheduling';
 
 export interface ThrottleOptions {
   /** Emit the item that opens a window. Default true. */

@@ -9,10 +9,7 @@ import { requireScheduler } from '../sources/interval';
 import type { Publisher } from '../spec/Publisher';
 import type { Subscriber } from '../spec/Subscriber';
 import type { Subscription } from '../spec/Subscription';
-
-// Marks a task being scheduled: a scheduler that runs the task synchronously (an immediate scheduler) clears it
-// before `schedule` returns, so the returned cancel function is stored only while the task is still pending.
-const SCHEDULING: CancelTask = () => {};
+import { SCHEDULING } from '../internal/scheduling';
 
 /** Signalled by `timeout` (an item took too long) and `deadline` (the whole stream took too long). */
 export class TimeoutError extends Error {
