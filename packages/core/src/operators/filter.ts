@@ -44,6 +44,8 @@ export function filter<T>(predicate: (value: T, index: number) => boolean): Oper
 class FilterSubscriber<T> extends DroppingSubscriber<T> implements ConditionalSubscriber<T> {
   private readonly predicate: (value: T, index: number) => boolean;
   private index = 0;
+  /** Items handed to an ordinary downstream through tryOnNext (see ConditionalSubscriber.delivered). */
+  private forwarded = 0;
   private readonly conditional: ConditionalSubscriber<T> | null;
 
   constructor(downstream: Subscriber<T>, predicate: (value: T, index: number) => boolean) {
@@ -53,23 +55,30 @@ class FilterSubscriber<T> extends DroppingSubscriber<T> implements ConditionalSu
   }
 
   /**
-   * onNext for a conditional source: a dropped item returns false instead of requesting a replacement (§1.1 the
-   * source did not count it, so downstream demand is unchanged either way).
+   * onNext for a conditional source: a dropped item is not replaced and a delivered one is counted (§1.1 the
+   * source counts only `delivered` items against demand, so downstream demand is unchanged by a drop).
    */
-  tryOnNext(value: T): boolean {
+  tryOnNext(value: T): void {
     if (value == null) throw nullArgumentError('onNext', value); // §2.13
-    if (this.done) return true;
+    if (this.done) return;
     let pass: boolean;
     try {
       pass = this.predicate(value, this.index++);
     } catch (error) {
       this.failWith(error);
-      return true;
+      return;
     }
-    if (!pass) return false;
-    if (this.conditional !== null) return this.conditional.tryOnNext(value);
-    this.downstream.onNext(value);
-    return true;
+    if (!pass) return;
+    if (this.conditional !== null) {
+      this.conditional.tryOnNext(value);
+    } else {
+      this.forwarded++;
+      this.downstream.onNext(value);
+    }
+  }
+
+  get delivered(): number {
+    return this.conditional !== null ? this.conditional.delivered : this.forwarded;
   }
 
   onNext(value: T): void {

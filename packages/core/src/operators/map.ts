@@ -35,7 +35,9 @@ export function map<T, R>(mapper: (value: T, index: number) => R): Operator<T, R
 class MapSubscriber<T, R> extends ForwardingSubscriber<T, R> implements ConditionalSubscriber<T> {
   private readonly mapper: (value: T, index: number) => R;
   private index = 0;
-  /** The downstream counts its own drops (filter): tryOnNext passes its answer up to the source. */
+  /** Items handed to an ordinary downstream through tryOnNext (see ConditionalSubscriber.delivered). */
+  private forwarded = 0;
+  /** The downstream counts its own deliveries (filter): tryOnNext and `delivered` pass through to it. */
   private readonly conditional: ConditionalSubscriber<R> | null;
 
   constructor(downstream: Subscriber<R>, mapper: (value: T, index: number) => R) {
@@ -44,24 +46,31 @@ class MapSubscriber<T, R> extends ForwardingSubscriber<T, R> implements Conditio
     this.conditional = isConditional(downstream) ? downstream : null;
   }
 
-  /** onNext for a conditional source: true when the item counted against demand downstream. */
-  tryOnNext(value: T): boolean {
+  /** onNext for a conditional source: a delivered item is counted in `delivered`. */
+  tryOnNext(value: T): void {
     if (value == null) throw nullArgumentError('onNext', value); // §2.13
-    if (this.done) return true;
+    if (this.done) return;
     let result: R;
     try {
       result = this.mapper(value, this.index++);
     } catch (error) {
       this.failWith(error);
-      return true;
+      return;
     }
     if (result == null) {
       this.failWith(nullResultError('map', 'mapper', result)); // §2.13
-      return true;
+      return;
     }
-    if (this.conditional !== null) return this.conditional.tryOnNext(result);
-    this.downstream.onNext(result);
-    return true;
+    if (this.conditional !== null) {
+      this.conditional.tryOnNext(result);
+    } else {
+      this.forwarded++;
+      this.downstream.onNext(result);
+    }
+  }
+
+  get delivered(): number {
+    return this.conditional !== null ? this.conditional.delivered : this.forwarded;
   }
 
   onNext(value: T): void {

@@ -1,5 +1,5 @@
 import { Flow } from '../Flow';
-import { isConditional } from '../internal/conditional';
+import { isConditional, type ConditionalSubscriber } from '../internal/conditional';
 import { DrainSubscription } from '../internal/DrainSubscription';
 import type { Subscriber } from '../spec/Subscriber';
 
@@ -47,33 +47,29 @@ class RangeSubscription extends DrainSubscription<number> {
   }
 
   protected emitSome(downstream: Subscriber<number>): void {
+    // A conditional downstream (map/filter) drops without asking for replacements and counts what it delivers.
+    if (isConditional(downstream)) this.emitCounted(downstream);
+    else this.emitEach(downstream);
+  }
+
+  private emitEach(downstream: Subscriber<number>): void {
     const end = this.end;
     let index = this.index;
     if (this.requested === Infinity) {
       while (index !== end) {
         downstream.onNext(index++);
-        if (this.cancelled) return;
+        if (this.cancelled) return; // §3.12 a cancel from inside onNext stops the loop at once
       }
     } else {
       // Count emissions in a local and settle `requested` once per batch (Reactor's slow path): a request made
       // from inside onNext only raises `this.requested`, which is re-read when the batch runs out.
       let emitted = 0;
       let requested = this.requested;
-      // A conditional downstream (map/filter) says which items counted: dropped ones cost no request(1) round trip.
-      const conditional = isConditional(downstream) ? downstream : null;
       for (;;) {
-        if (conditional !== null) {
-          while (emitted !== requested && index !== end) {
-            const counted = conditional.tryOnNext(index++);
-            if (this.cancelled) return;
-            if (counted) emitted++;
-          }
-        } else {
-          while (emitted !== requested && index !== end) {
-            downstream.onNext(index++);
-            if (this.cancelled) return;
-            emitted++;
-          }
+        while (emitted !== requested && index !== end) {
+          downstream.onNext(index++);
+          if (this.cancelled) return;
+          emitted++;
         }
         if (index === end) break;
         requested = this.requested;
@@ -85,6 +81,38 @@ class RangeSubscription extends DrainSubscription<number> {
       }
     }
     this.index = index;
-    if (index === end) this.complete();
+    this.complete();
+  }
+
+  /**
+   * The conditional loop: emit at most `requested - delivered` items in a run, then look at `delivered` again. Only
+   * delivered items count against demand (§1.1), so a run after drops is shorter but never overshoots; the per-item
+   * work is one call and the §3.12 cancelled check.
+   */
+  private emitCounted(downstream: ConditionalSubscriber<number>): void {
+    const end = this.end;
+    let index = this.index;
+    const base = downstream.delivered;
+    let requested = this.requested;
+    for (;;) {
+      const left = requested - (downstream.delivered - base); // Infinity when unbounded
+      const stop = end - index > left ? index + left : end;
+      while (index !== stop) {
+        downstream.tryOnNext(index++);
+        if (this.cancelled) return; // §3.12
+      }
+      if (index === end) break;
+      const emitted = downstream.delivered - base;
+      if (emitted === requested) {
+        requested = this.requested;
+        if (requested === emitted) {
+          this.index = index;
+          this.requested = 0;
+          return;
+        }
+      }
+    }
+    this.index = index;
+    this.complete();
   }
 }

@@ -96,6 +96,53 @@ describe('filter', () => {
       expect(s.violations).toEqual([]);
     });
 
+    it('on the conditional path, never delivers more than requested when requests arrive from inside onNext', () => {
+      // One more each time an item arrives, so the source's run length keeps changing under it.
+      const s = new TestSubscriber<number>({ initialRequest: 1, onNext: (x, sub) => x < 30 && sub.request(1) });
+      range(0, 100).pipe(map((x: number) => x + 1), filter((x: number) => x % 3 === 0)).subscribe(s);
+      expect(s.values).toEqual([3, 6, 9, 12, 15, 18, 21, 24, 27, 30]); // 1 + 9 requested
+      expect(s.completed).toBe(false);
+      expect(s.violations).toEqual([]);
+    });
+
+    it('on the conditional path, counts deliveries through a chain of conditional stages', () => {
+      const s = new TestSubscriber<number>(4);
+      range(0, 40)
+        .pipe(
+          filter((x: number) => x % 2 === 0),
+          map((x: number) => x * 10),
+          map((x: number) => x + 1),
+          filter((x: number) => x % 3 === 0),
+        )
+        .subscribe(s);
+      expect(s.values).toEqual([21, 81, 141, 201]);
+      s.request(100);
+      expect(s.values).toEqual([21, 81, 141, 201, 261, 321, 381]);
+      expect(s.completed).toBe(true);
+      expect(s.violations).toEqual([]);
+    });
+
+    it('on the conditional path, completes when the range ends on the item that met the demand', () => {
+      const s = new TestSubscriber<number>(3);
+      range(0, 5).pipe(filter((x: number) => x % 2 === 0)).subscribe(s);
+      expect(s.log).toEqual(['subscribe', 'request(3)', 'next(0)', 'next(2)', 'next(4)', 'complete']);
+    });
+
+    it('on the conditional path, waits for demand when it is met before the range ends', () => {
+      const s = new TestSubscriber<number>(2);
+      range(0, 6).pipe(filter((x: number) => x % 2 === 0)).subscribe(s);
+      expect(s.log).toEqual(['subscribe', 'request(2)', 'next(0)', 'next(2)']);
+      s.request(5);
+      expect(s.log.slice(4)).toEqual(['request(5)', 'next(4)', 'complete']);
+    });
+
+    it('on the conditional path, runs to the end of the range once demand turns unbounded mid-run', () => {
+      const s = new TestSubscriber<number>({ initialRequest: 1, onNext: (x, sub) => x === 0 && sub.request(Infinity) });
+      range(0, 10).pipe(filter((x: number) => x % 4 === 0)).subscribe(s);
+      expect(s.log).toEqual(['subscribe', 'request(1)', 'next(0)', 'request(Infinity)', 'next(4)', 'next(8)', 'complete']);
+      expect(s.violations).toEqual([]);
+    });
+
     it('stops a range on the conditional path when cancelled from inside onNext', () => {
       const s = new TestSubscriber<number>({ initialRequest: 5, onNext: (_, sub) => sub.cancel() });
       range(0, 100).pipe(map((x: number) => x + 1), filter((x: number) => x % 2 === 0)).subscribe(s);
