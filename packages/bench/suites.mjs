@@ -1,6 +1,6 @@
 // The workloads: which implementations run, on what input, and how each table is rendered.
 import { impls as w1, slow as w1slow } from './workloads/w1-throughput.mjs';
-import { impls as w2 } from './workloads/w2-overload.mjs';
+import { impls as w2, unbounded as w2unbounded, na as w2na } from './workloads/w2-overload.mjs';
 import { impls as w3 } from './workloads/w3-flatten.mjs';
 import { impls as w4, slow as w4slow } from './workloads/w4-observeon.mjs';
 import { impls as w5 } from './workloads/w5-node.mjs';
@@ -24,6 +24,21 @@ function throughputTable(baseline) {
           : [row.entry.impl, fmt(row.entry.n), fmt(rate(row)), (rate(row) / base).toFixed(3)],
       ),
     );
+  };
+}
+
+/**
+ * Peers that cannot express a workload (a workload file's `na`: implementation name → one-line reason) are never
+ * sampled: the render appends one row per peer saying "n/a: <reason>" below the measured rows.
+ */
+function withNa(render, na = {}) {
+  const reasons = Object.entries(na);
+  if (reasons.length === 0) return render;
+  return (rows, median) => {
+    const measured = render(rows, median);
+    const columns = measured.split('\n')[0].split(' | ').length;
+    const lines = reasons.map(([impl, reason]) => [impl, '–', `n/a: ${reason}`, ...Array(columns - 3).fill('')]);
+    return [measured, ...lines.map((l) => `| ${l.join(' | ')} |`)].join('\n');
   };
 }
 
@@ -87,9 +102,12 @@ export function suites(quick) {
       id: 'w2',
       title: 'W2 overload: ~100-byte items produced as fast as possible, a consumer awaiting one setImmediate per item',
       file: 'w2-overload.mjs',
-      note: 'Δ = live heap (after a forced GC) minus the consumer alone\'s at the same point. RxJS runs only the smaller N: its concatMap buffer is an array it shifts, so time grows quadratically.',
-      entries: (quick ? [50_000, 200_000] : [200_000, 1_000_000]).flatMap((n) =>
-        Object.keys(w2).filter((impl) => !(impl.startsWith('rxjs') && n > 200_000)).map((impl) => ({ impl, n }))),
+      note: 'The consumer alone is the plain loop. Δ = live heap (after a forced GC) minus the consumer alone\'s at the same point. ' +
+        'RxJS and @most/core run only the smaller N: they have no backpressure, so every item waits in their concatMap buffer, ' +
+        'an array they shift, and time grows quadratically.',
+      entries: (quick ? [5_000, 20_000] : [100_000, 1_000_000]).flatMap((n, i) =>
+        Object.keys(w2).filter((impl) => i === 0 || !w2unbounded.has(impl)).map((impl) => ({ impl, n }))),
+      na: w2na,
       render: overloadTable,
     },
     {
@@ -129,5 +147,13 @@ export function suites(quick) {
       render: wallTable,
     },
   ];
-  return all;
+  // An entry may carry `na: 'reason'` instead of being run; it renders as an n/a row with the suite's own `na`.
+  return all.map((suite) => ({
+    ...suite,
+    entries: suite.entries.filter((entry) => !entry.na),
+    render: withNa(suite.render, {
+      ...suite.na,
+      ...Object.fromEntries(suite.entries.filter((entry) => entry.na).map((entry) => [entry.impl, entry.na])),
+    }),
+  }));
 }

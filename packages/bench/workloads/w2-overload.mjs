@@ -69,6 +69,83 @@ export const impls = {
     return result(c, n);
   },
 
+  'rsocket-flowable (request 1)': async (n) => {
+    const { Flowable } = await import('rsocket-flowable');
+    const c = consumer(n);
+    // rsocket-flowable has no range: a source that emits exactly what was requested.
+    const numbers = new Flowable((subscriber) => {
+      let i = 0; let requested = 0; let emitting = false; let cancelled = false;
+      subscriber.onSubscribe({
+        cancel: () => { cancelled = true; },
+        request: (k) => {
+          requested = Math.min(Number.MAX_SAFE_INTEGER, requested + k);
+          if (emitting) return;
+          emitting = true;
+          while (requested > 0 && i < n && !cancelled) { requested--; subscriber.onNext(i++); }
+          emitting = false;
+          if (i === n && !cancelled) { cancelled = true; subscriber.onComplete(); }
+        },
+      });
+    });
+    await new Promise((resolve, reject) => {
+      let subscription;
+      let last = Promise.resolve();
+      numbers.map(makeItem).subscribe({
+        onSubscribe: (s) => { subscription = s; s.request(1); },
+        onNext: (item) => { last = c.consume(item).then(() => subscription.request(1)); last.catch(reject); },
+        onError: reject,
+        onComplete: () => last.then(resolve, reject),
+      });
+    });
+    return result(c, n);
+  },
+
+  '@most/core (concatMap)': async (n) => {
+    const { newStream, map, concatMap, fromPromise, runEffects } = await import('@most/core');
+    const { newDefaultScheduler, asap } = await import('@most/scheduler');
+    const c = consumer(n);
+    // @most/core has no range: a source task that emits every number as soon as the scheduler runs it.
+    const numbers = newStream((sink, scheduler) => asap({
+      active: true,
+      run(t) { for (let i = 0; i < n && this.active; i++) sink.event(t, i); if (this.active) sink.end(t); },
+      error(t, e) { sink.error(t, e); },
+      dispose() { this.active = false; },
+    }, scheduler));
+    await runEffects(concatMap((item) => fromPromise(c.consume(item)), map(makeItem, numbers)), newDefaultScheduler());
+    return result(c, n);
+  },
+
+  'callbag (pull after each item)': async (n) => {
+    const { pipe, fromIter, map } = (await import('callbag-basics')).default;
+    const c = consumer(n);
+    function* numbers() { for (let i = 0; i < n; i++) yield i; }
+    await new Promise((resolve, reject) => {
+      let talkback;
+      pipe(fromIter(numbers()), map(makeItem))(0, (type, data) => {
+        if (type === 0) { talkback = data; talkback(1); }
+        else if (type === 1) c.consume(data).then(() => talkback(1), reject);
+        else if (type === 2) { if (data) reject(data); else resolve(); }
+      });
+    });
+    return result(c, n);
+  },
+
+  'IxJS (sync)': async (n) => {
+    const { range } = await import('ix/Ix.iterable');
+    const { map } = await import('ix/Ix.iterable.operators');
+    const c = consumer(n);
+    for (const item of range(0, n).pipe(map(makeItem))) await c.consume(item);
+    return result(c, n);
+  },
+
+  'IxJS (async)': async (n) => {
+    const { range } = await import('ix/Ix.asynciterable');
+    const { map } = await import('ix/Ix.asynciterable.operators');
+    const c = consumer(n);
+    for await (const item of range(0, n).pipe(map(makeItem))) await c.consume(item);
+    return result(c, n);
+  },
+
   'async generator': async (n) => {
     async function* produce() { for (let i = 0; i < n; i++) yield makeItem(i); }
     const c = consumer(n);
@@ -94,4 +171,20 @@ export const impls = {
     }).pipeTo(new WritableStream({ write: (item) => c.consume(item) }));
     return result(c, n);
   },
+
+  'Effect Stream': async (n) => {
+    const [Effect, Stream] = await Promise.all([import('effect/Effect'), import('effect/Stream')]);
+    const c = consumer(n);
+    await Effect.runPromise(Stream.range(0, n - 1).pipe(
+      Stream.map(makeItem),
+      Stream.runForEach((item) => Effect.promise(() => c.consume(item))),
+    ));
+    return result(c, n);
+  },
 };
+
+/** Push designs without backpressure: everything the producer emits waits in a buffer, so they run at the smaller N. */
+export const unbounded = new Set(['rxjs 7 (concatMap)', '@most/core (concatMap)']);
+
+/** Peers that cannot express this workload, with the reason (rendered as n/a rows, never run). */
+export const na = {};
