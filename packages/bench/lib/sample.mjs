@@ -9,6 +9,8 @@ if (!impl) throw new Error(`unknown impl ${implName} in ${workloadFile}`);
 
 // Warm up on a tenth of the input (JIT), then measure.
 await impl(Math.max(1, Math.floor(n / 10)), { warmup: true });
+// Let the warm-up's job end first (objects a WeakRef touched stay alive until then), so the GC below starts clean.
+await new Promise((resolve) => setImmediate(resolve));
 globalThis.gc?.();
 const start = performance.now();
 const result = await impl(n, { warmup: false });
