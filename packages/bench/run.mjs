@@ -45,25 +45,24 @@ console.log(`# sluice benchmarks${quick ? ' (quick)' : ''}`);
 console.log(`machine: ${os.cpus()[0]?.model ?? 'unknown'} × ${os.cpus().length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB; ` +
   `node ${process.version}; ${os.platform()} ${os.release()}`);
 console.log('peers: ' + ['rxjs', 'rsocket-flowable', '@most/core', 'callbag-basics', 'ix', 'effect'].map((p) => `${p} ${versionOf(p)}`).join(', '));
-console.log(`each figure: median of ${runs} runs, each in a fresh process after a warm-up\n`);
+console.log(`each figure: median of ${runs} runs, each in a fresh process after a warm-up; rounds interleave the implementations\n`);
 
 for (const suite of suites) {
   if (only && !suite.id.startsWith(only)) continue;
   console.log(`## ${suite.title}\n`);
   if (suite.note) console.log(suite.note + '\n');
-  const rows = [];
-  for (const entry of suite.entries) {
-    const samples = [];
-    let failure = null;
-    for (let r = 0; r < runs; r++) {
+  // Interleaved: round r samples every implementation once before round r + 1 starts, so a machine that speeds up
+  // or slows down during the run (a shared VM does) moves every row alike and the ratios stay honest.
+  const rows = suite.entries.map((entry) => ({ entry, samples: [], failure: null }));
+  for (let r = 0; r < runs; r++) {
+    for (const row of rows) {
+      if (row.failure !== null) continue;
       try {
-        samples.push(sample(suite.file, entry.impl, entry.n, entry.nodeArgs));
+        row.samples.push(sample(suite.file, row.entry.impl, row.entry.n, row.entry.nodeArgs));
       } catch (error) {
-        failure = String(error.stderr || error.message).split('\n').find((l) => l.trim()) ?? 'failed';
-        break;
+        row.failure = String(error.stderr || error.message).split('\n').find((l) => l.trim()) ?? 'failed';
       }
     }
-    rows.push({ entry, samples, failure });
   }
   console.log(suite.render(rows, median));
   console.log();
