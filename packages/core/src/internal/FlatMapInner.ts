@@ -1,7 +1,7 @@
 import type { Subscriber } from '../spec/Subscriber';
 import type { Subscription } from '../spec/Subscription';
 import { replenishAt } from './demand';
-import { nullArgumentError, overDeliveryError } from './errors';
+import { nullArgumentError, overDeliveryError, toError } from './errors';
 import { reportError } from './report';
 import { RingBuffer } from './RingBuffer';
 
@@ -77,6 +77,29 @@ export class FlatMapInner<R> implements Subscriber<R> {
   }
 
   /** One queued item was emitted downstream: replenish in batches of `limit` (75% of prefetch). */
+  /**
+   * Takes a promise inner's outcome directly instead of subscribing to `from(promise)` (decision 0010), with the
+   * same signals: the value (none for null/undefined), then completion; a rejection as the inner's error; nothing
+   * once cancelled, where the outcome is ignored (as `from(promise)` ignores it after cancel). The inner has asked
+   * for nothing upstream, so `consumedOne` and `cancel` find no subscription to talk to.
+   */
+  awaitPromise(promise: PromiseLike<R | null | undefined>): void {
+    Promise.resolve(promise).then(
+      (value) => {
+        if (this.parent === null) return;
+        try {
+          if (value != null) this.onNext(value);
+          this.onComplete(); // a no-op if the item's delivery cancelled this inner
+        } catch (error) {
+          reportError(error); // the stage's drain loop reports its own failures; this is a last resort
+        }
+      },
+      (error: unknown) => {
+        if (this.parent !== null) this.onError(toError(error));
+      },
+    );
+  }
+
   consumedOne(): void {
     if (++this.consumed !== this.limit) return;
     this.consumed = 0;

@@ -7,6 +7,7 @@ import { FlatMapInner } from './FlatMapInner';
 import { nullArgumentError, overDeliveryError, toError } from './errors';
 import type { Inspectable, StageSnapshot } from './inspect';
 import { toFlow } from './lift';
+import { promiseOf } from './PromiseFlow';
 import { reportError } from './report';
 import { RingBuffer } from './RingBuffer';
 
@@ -137,7 +138,9 @@ export class FlatMapSubscriber<T, R> extends DrainSubscription<R> implements Sub
     else this.tail.next = subscriber;
     this.tail = subscriber;
     this.active++;
-    toFlow(inner).subscribe(subscriber);
+    const promise = promiseOf<R>(inner);
+    if (promise !== undefined) subscriber.awaitPromise(promise); // from(promise): no subscription (decision 0010)
+    else toFlow(inner).subscribe(subscriber);
   }
 
   private unlink(inner: FlatMapInner<R>): void {

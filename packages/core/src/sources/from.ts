@@ -1,10 +1,9 @@
 import { Flow } from '../Flow';
 import { ArraySubscription } from '../internal/ArraySubscription';
 import { describeValue } from '../internal/demand';
-import { DrainSubscription } from '../internal/DrainSubscription';
-import { toError } from '../internal/errors';
 import { IterableSubscription } from '../internal/IterableSubscription';
 import { toFlow } from '../internal/lift';
+import { promiseFlow } from '../internal/PromiseFlow';
 import type { Publisher } from '../spec/Publisher';
 import type { Subscriber } from '../spec/Subscriber';
 import { fromAsyncIterable } from './fromAsyncIterable';
@@ -95,49 +94,5 @@ function notConvertible(input: unknown): TypeError {
 }
 
 function fromPromise<T>(promise: PromiseLike<T>): Flow<T> {
-  return new Flow<T>((subscriber) => {
-    const subscription = new PromiseSubscription(subscriber);
-    subscriber.onSubscribe(subscription); // §1.9
-    subscription.listen(promise);
-  });
-}
-
-/** Holds the settled outcome (at most one item: bounded) until there is demand for it. */
-class PromiseSubscription<T> extends DrainSubscription<T> {
-  private settled = false;
-  private value: T | null | undefined = undefined;
-  private error: Error | null = null;
-
-  listen(promise: PromiseLike<T>): void {
-    if (this.cancelled) return;
-    // Promise.resolve adopts thenables safely: a `then` that throws becomes a rejection.
-    Promise.resolve(promise).then(
-      (value) => this.settle(value, null),
-      (error: unknown) => this.settle(undefined, toError(error)),
-    );
-  }
-
-  private settle(value: T | null | undefined, error: Error | null): void {
-    if (this.cancelled) return;
-    this.settled = true;
-    this.value = value;
-    this.error = error;
-    this.drain();
-  }
-
-  protected emitSome(downstream: Subscriber<T>): void {
-    if (!this.settled) return;
-    if (this.error !== null) return this.fail(this.error);
-    const value = this.value;
-    if (value == null) return this.complete(); // a null/undefined result means "no item", not an error
-    if (this.requested === 0) return;
-    this.value = undefined;
-    downstream.onNext(value);
-    if (!this.cancelled) this.complete();
-  }
-
-  protected override dispose(): void {
-    this.value = undefined; // §3.13
-    this.error = null;
-  }
+  return promiseFlow<T>(promise);
 }

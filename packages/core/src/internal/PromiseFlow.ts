@@ -1,0 +1,71 @@
+import { Flow } from '../Flow';
+import type { Subscriber } from '../spec/Subscriber';
+import { DrainSubscription } from './DrainSubscription';
+import { toError } from './errors';
+
+/** Where a Flow built by `promiseFlow` keeps its promise (a property, not a subclass: Flow and the sources import each other). */
+const PROMISE: unique symbol = Symbol('sluice.promise');
+
+interface PromiseCarrier<T> {
+  [PROMISE]?: PromiseLike<T | null | undefined>;
+}
+
+/**
+ * The Flow `from(promise)` builds. It behaves like any other Flow; it also carries its promise so that a flattening
+ * stage can take the outcome without a subscription (decision 0010): the same signals, one `then` instead of a Flow
+ * subscription, a DrainSubscription and a request round trip per inner.
+ */
+export function promiseFlow<T>(promise: PromiseLike<T | null | undefined>): Flow<T> {
+  const flow = new Flow<T>((subscriber) => {
+    const subscription = new PromiseSubscription(subscriber);
+    subscriber.onSubscribe(subscription); // §1.9
+    subscription.listen(promise);
+  });
+  (flow as PromiseCarrier<T>)[PROMISE] = promise;
+  return flow;
+}
+
+/** The promise behind a Flow built by `promiseFlow`, or undefined for any other publisher. */
+export function promiseOf<T>(publisher: object): PromiseLike<T | null | undefined> | undefined {
+  return (publisher as PromiseCarrier<T>)[PROMISE];
+}
+
+/** Holds the settled outcome (at most one item: bounded) until there is demand for it. */
+class PromiseSubscription<T> extends DrainSubscription<T> {
+  private settled = false;
+  private value: T | null | undefined = undefined;
+  private error: Error | null = null;
+
+  listen(promise: PromiseLike<T | null | undefined>): void {
+    if (this.cancelled) return;
+    // Promise.resolve adopts thenables safely: a `then` that throws becomes a rejection.
+    Promise.resolve(promise).then(
+      (value) => this.settle(value, null),
+      (error: unknown) => this.settle(undefined, toError(error)),
+    );
+  }
+
+  private settle(value: T | null | undefined, error: Error | null): void {
+    if (this.cancelled) return;
+    this.settled = true;
+    this.value = value;
+    this.error = error;
+    this.drain();
+  }
+
+  protected emitSome(downstream: Subscriber<T>): void {
+    if (!this.settled) return;
+    if (this.error !== null) return this.fail(this.error);
+    const value = this.value;
+    if (value == null) return this.complete(); // a null/undefined result means "no item", not an error
+    if (this.requested === 0) return;
+    this.value = undefined;
+    downstream.onNext(value);
+    if (!this.cancelled) this.complete();
+  }
+
+  protected override dispose(): void {
+    this.value = undefined; // §3.13
+    this.error = null;
+  }
+}
