@@ -53,6 +53,9 @@ class ForEachSubscriber<T> extends PromiseSubscriber<T, void> {
   private awaiting = false;
   private upstreamDone = false;
   private upstreamError: Error | null = null;
+  /** The handlers for `fn`'s promises, made once per subscription instead of once per item. */
+  private readonly onItemSettled = (): void => this.itemSettled();
+  private readonly onItemFailed = (error: unknown): void => this.failUser(error);
 
   constructor(signal: AbortSignal | undefined, fn: (value: T, index: number) => unknown, prefetch: number) {
     super(signal);
@@ -107,10 +110,7 @@ class ForEachSubscriber<T> extends PromiseSubscriber<T, void> {
         }
         if (isThenable(result)) {
           this.awaiting = true;
-          result.then(
-            () => this.itemSettled(),
-            (error: unknown) => this.failUser(error),
-          );
+          result.then(this.onItemSettled, this.onItemFailed);
         } else {
           this.itemDone();
         }

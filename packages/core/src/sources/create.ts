@@ -7,6 +7,9 @@ import { OverflowBuffer, requireOverflowStrategy, type OverflowStrategy } from '
 import { reportError } from '../internal/report';
 import type { Subscriber } from '../spec/Subscriber';
 
+/** What `offer` returns when the item went straight into the buffer: one settled promise, shared (it never changes). */
+const ACCEPTED: Promise<void> = Promise.resolve();
+
 /**
  * The producer's handle on one subscription of a `create` flow. All methods may be called at any time, from any
  * callback; after the stream ended they are harmless no-ops (`next` returns false, `offer` rejects).
@@ -229,7 +232,7 @@ class CreateSubscription<T> extends DrainSubscription<T> implements Inspectable 
     if (this.buffer.queue.offer(item)) {
       this.received++;
       this.afterEnqueue();
-      return Promise.resolve();
+      return ACCEPTED;
     }
     return new Promise<void>((resolve, reject) => {
       this.pendingOffer = { item, resolve, reject };
