@@ -6,16 +6,11 @@
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ReadableStream, WritableStream } from 'node:stream/web';
+import { liveHeap } from '../lib/probe.mjs';
 
 const PAYLOAD = 'x'.repeat(90);
 const makeItem = (i) => ({ id: i, payload: PAYLOAD + i });
 const tick = () => new Promise((resolve) => setImmediate(resolve));
-
-const liveHeap = () => {
-  globalThis.gc?.();
-  globalThis.gc?.(); // a second full GC: what the first only unlinked (weak cells, finalized maps) goes too
-  return process.memoryUsage().heapUsed;
-};
 
 /** The consumer's bookkeeping: counts, and samples the live heap at 1% and 50%; made after the imports. */
 function consumer(n) {

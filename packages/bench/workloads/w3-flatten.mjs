@@ -3,16 +3,14 @@
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ReadableStream, TransformStream, WritableStream } from 'node:stream/web';
+import { liveHeap } from '../lib/probe.mjs';
 
 const CONCURRENCY = 8;
 const inner = (x) => Promise.resolve(x * 2);
 
 export const expected = (n) => n * (n - 1);
 
-const heap = () => {
-  globalThis.gc?.();
-  return process.memoryUsage().heapUsed;
-};
+const heap = liveHeap;
 
 /** The sink for peers without a reduce: sums, and samples the live heap when half the items have arrived. */
 function tally(n) {

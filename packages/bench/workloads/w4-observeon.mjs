@@ -5,10 +5,11 @@
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ReadableStream, WritableStream } from 'node:stream/web';
+import { liveHeap } from '../lib/probe.mjs';
 
 export const expected = (n) => (n * (n - 1)) / 2;
 
-/** The sink: sums, and samples the live heap (after a forced GC) when half the items have arrived. */
+/** The sink: sums, and samples the live heap (lib/probe.mjs) when half the items have arrived. */
 function tally(n) {
   let count = 0;
   return {
@@ -16,8 +17,7 @@ function tally(n) {
     heap50: 0,
     add(x) {
       if (count++ === n >> 1) {
-        globalThis.gc?.();
-        this.heap50 = process.memoryUsage().heapUsed;
+        this.heap50 = liveHeap();
       }
       this.value += x;
     },
