@@ -7,6 +7,7 @@ import { nullArgumentError, toError } from './errors';
 import { FlatMapInner, type InnerParent } from './FlatMapInner';
 import type { Inspectable, StageSnapshot } from './inspect';
 import { toFlow } from './lift';
+import { promiseOf } from './PromiseFlow';
 import { reportError } from './report';
 
 export interface SingleInnerSettings {
@@ -144,7 +145,9 @@ export class SingleInnerSubscriber<T, R> extends DrainSubscription<R> implements
     }
     const subscriber = new FlatMapInner<R>(this, this.settings.prefetch);
     this.current = subscriber;
-    toFlow(inner).subscribe(subscriber);
+    const promise = promiseOf<R>(inner);
+    if (promise !== undefined) subscriber.awaitPromise(promise); // from(promise): no subscription (decision 0010)
+    else toFlow(inner).subscribe(subscriber);
   }
 
   protected emitSome(downstream: Subscriber<R>): void {

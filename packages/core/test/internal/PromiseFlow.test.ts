@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { promiseOf } from '../../src/internal/PromiseFlow';
 import { concatMap } from '../../src/operators/concatMap';
+import { exhaustMap } from '../../src/operators/exhaustMap';
 import { mergeMap } from '../../src/operators/mergeMap';
+import { switchMap } from '../../src/operators/switchMap';
 import { defer } from '../../src/sources/defer';
 import { from } from '../../src/sources/from';
 import { range } from '../../src/sources/range';
@@ -72,6 +74,49 @@ describe('promise inners (decision 0010)', () => {
       pending[0]!.resolve(10);
       await settle();
       expect(s.log).toEqual(['subscribe', 'request(Infinity)', 'next(10)', 'next(20)', 'next(30)', 'complete']);
+    });
+
+    it('lets switchMap drop the outcome of a promise it switched away from, like the subscription path', async () => {
+      const reported = captureReportedErrors();
+      try {
+        const { direct, subscribed } = await bothPaths<string>(async (wrap) => {
+          const outer = new TestPublisher<number>();
+          const pending = [deferred<string>(), deferred<string>()];
+          const s = new TestSubscriber<string>('unbounded');
+          switchMap((i: number) => wrap(pending[i]!.promise))(outer).subscribe(s);
+          outer.next(0, 1);
+          pending[0]!.reject(new Error('stale'));
+          pending[1]!.resolve('fresh');
+          outer.complete();
+          await settle();
+          return s.log;
+        });
+        expect(direct).toEqual(['subscribe', 'request(Infinity)', 'next(fresh)', 'complete']);
+        expect(direct).toEqual(subscribed);
+        expect(reported.errors).toEqual([]);
+      } finally {
+        reported.restore();
+      }
+    });
+
+    it('lets exhaustMap ignore outer items while a promise is pending, like the subscription path', async () => {
+      const { direct, subscribed } = await bothPaths<string>(async (wrap) => {
+        const outer = new TestPublisher<number>();
+        const pending = [deferred<string>(), deferred<string>(), deferred<string>()];
+        const s = new TestSubscriber<string>('unbounded');
+        exhaustMap((i: number) => wrap(pending[i]!.promise))(outer).subscribe(s);
+        outer.next(0, 1);
+        pending[1]!.resolve('ignored');
+        pending[0]!.resolve('first');
+        await settle();
+        outer.next(2);
+        pending[2]!.resolve('third');
+        outer.complete();
+        await settle();
+        return s.log;
+      });
+      expect(direct).toEqual(['subscribe', 'request(Infinity)', 'next(first)', 'next(third)', 'complete']);
+      expect(direct).toEqual(subscribed);
     });
 
     it('counts a promise resolving to null or undefined as an inner that completed empty', async () => {
