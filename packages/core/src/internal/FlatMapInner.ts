@@ -76,7 +76,6 @@ export class FlatMapInner<R> implements Subscriber<R> {
     parent.innerCompleted();
   }
 
-  /** One queued item was emitted downstream: replenish in batches of `limit` (75% of prefetch). */
   /**
    * Takes a promise inner's outcome directly instead of subscribing to `from(promise)` (decision 0010), with the
    * same signals: the value (none for null/undefined), then completion; a rejection as the inner's error; nothing
@@ -100,6 +99,7 @@ export class FlatMapInner<R> implements Subscriber<R> {
     );
   }
 
+  /** One queued item was emitted downstream: replenish in batches of `limit` (75% of prefetch). */
   consumedOne(): void {
     if (++this.consumed !== this.limit) return;
     this.consumed = 0;
