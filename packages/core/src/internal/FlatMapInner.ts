@@ -1,7 +1,10 @@
+import type { Publisher } from '../spec/Publisher';
 import type { Subscriber } from '../spec/Subscriber';
 import type { Subscription } from '../spec/Subscription';
-import { replenishAt } from './demand';
+import { describeValue, replenishAt } from './demand';
 import { nullArgumentError, overDeliveryError, toError } from './errors';
+import { toFlow } from './lift';
+import { promiseOf } from './PromiseFlow';
 import { reportError } from './report';
 import { RingBuffer } from './RingBuffer';
 
@@ -16,6 +19,30 @@ export interface InnerParent {
   innerCompleted(): void;
   /** An inner failed or broke a rule: fail the stage eagerly. */
   stop(error: Error): void;
+}
+
+/**
+ * Calls the project function of a flattening stage for one outer item: the inner publisher, or null after failing
+ * the stage (`parent.stop`) because the function threw or returned something that is not a Publisher.
+ */
+export function projectInner<T, R>(
+  parent: InnerParent,
+  project: (value: T, index: number) => Publisher<R>,
+  value: T,
+  index: number,
+): Publisher<R> | null {
+  let inner: Publisher<R>;
+  try {
+    inner = project(value, index);
+  } catch (thrown) {
+    parent.stop(toError(thrown));
+    return null;
+  }
+  if (inner == null || typeof (inner as Publisher<R>).subscribe !== 'function') {
+    parent.stop(new TypeError(`${parent.name}: the project function returned ${describeValue(inner)}, which is not a Publisher`));
+    return null;
+  }
+  return inner;
 }
 
 /** The Subscriber of one inner publisher: a bounded queue, replenished by `limit` once 75% of it was emitted. */
@@ -76,13 +103,20 @@ export class FlatMapInner<R> implements Subscriber<R> {
     parent.innerCompleted();
   }
 
+  /** Starts taking `inner`'s items: a `from(promise)` directly (decision 0010), any other publisher by subscribing. */
+  connect(inner: Publisher<R>): void {
+    const promise = promiseOf<R>(inner);
+    if (promise !== undefined) this.awaitPromise(promise);
+    else toFlow(inner).subscribe(this);
+  }
+
   /**
    * Takes a promise inner's outcome directly instead of subscribing to `from(promise)` (decision 0010), with the
    * same signals: the value (none for null/undefined), then completion; a rejection as the inner's error; nothing
    * once cancelled, where the outcome is ignored (as `from(promise)` ignores it after cancel). The inner has asked
    * for nothing upstream, so `consumedOne` and `cancel` find no subscription to talk to.
    */
-  awaitPromise(promise: PromiseLike<R | null | undefined>): void {
+  private awaitPromise(promise: PromiseLike<R | null | undefined>): void {
     Promise.resolve(promise).then(
       (value) => {
         if (this.parent === null) return;

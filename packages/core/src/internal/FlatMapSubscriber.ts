@@ -1,13 +1,11 @@
 import type { Publisher } from '../spec/Publisher';
 import type { Subscriber } from '../spec/Subscriber';
 import type { Subscription } from '../spec/Subscription';
-import { describeValue, UNBOUNDED } from './demand';
+import { UNBOUNDED } from './demand';
 import { DrainSubscription } from './DrainSubscription';
-import { FlatMapInner } from './FlatMapInner';
-import { nullArgumentError, overDeliveryError, toError } from './errors';
+import { FlatMapInner, projectInner } from './FlatMapInner';
+import { nullArgumentError, overDeliveryError } from './errors';
 import type { Inspectable, StageSnapshot } from './inspect';
-import { toFlow } from './lift';
-import { promiseOf } from './PromiseFlow';
 import { reportError } from './report';
 import { RingBuffer } from './RingBuffer';
 
@@ -123,24 +121,15 @@ export class FlatMapSubscriber<T, R> extends DrainSubscription<R> implements Sub
   }
 
   private startInner(value: T): void {
-    let inner: Publisher<R>;
-    try {
-      inner = this.project!(value, this.index++);
-    } catch (thrown) {
-      return this.stop(toError(thrown));
-    }
-    if (inner == null || typeof (inner as Publisher<R>).subscribe !== 'function') {
-      return this.stop(new TypeError(`${this.settings.name}: the project function returned ${describeValue(inner)}, which is not a Publisher`));
-    }
+    const inner = projectInner(this, this.project!, value, this.index++);
+    if (inner === null) return; // the stage failed
     const subscriber = new FlatMapInner<R>(this, this.settings.prefetch);
     subscriber.prev = this.tail;
     if (this.tail === null) this.head = subscriber;
     else this.tail.next = subscriber;
     this.tail = subscriber;
     this.active++;
-    const promise = promiseOf<R>(inner);
-    if (promise !== undefined) subscriber.awaitPromise(promise); // from(promise): no subscription (decision 0010)
-    else toFlow(inner).subscribe(subscriber);
+    subscriber.connect(inner);
   }
 
   private unlink(inner: FlatMapInner<R>): void {

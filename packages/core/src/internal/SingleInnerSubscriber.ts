@@ -1,13 +1,10 @@
 import type { Publisher } from '../spec/Publisher';
 import type { Subscriber } from '../spec/Subscriber';
 import type { Subscription } from '../spec/Subscription';
-import { describeValue } from './demand';
 import { DrainSubscription } from './DrainSubscription';
-import { nullArgumentError, toError } from './errors';
-import { FlatMapInner, type InnerParent } from './FlatMapInner';
+import { nullArgumentError } from './errors';
+import { FlatMapInner, projectInner, type InnerParent } from './FlatMapInner';
 import type { Inspectable, StageSnapshot } from './inspect';
-import { toFlow } from './lift';
-import { promiseOf } from './PromiseFlow';
 import { reportError } from './report';
 
 export interface SingleInnerSettings {
@@ -134,20 +131,11 @@ export class SingleInnerSubscriber<T, R> extends DrainSubscription<R> implements
   }
 
   private startInner(value: T): void {
-    let inner: Publisher<R>;
-    try {
-      inner = this.project!(value, this.index++);
-    } catch (thrown) {
-      return this.stop(toError(thrown));
-    }
-    if (inner == null || typeof (inner as Publisher<R>).subscribe !== 'function') {
-      return this.stop(new TypeError(`${this.settings.name}: the project function returned ${describeValue(inner)}, which is not a Publisher`));
-    }
+    const inner = projectInner(this, this.project!, value, this.index++);
+    if (inner === null) return; // the stage failed
     const subscriber = new FlatMapInner<R>(this, this.settings.prefetch);
     this.current = subscriber;
-    const promise = promiseOf<R>(inner);
-    if (promise !== undefined) subscriber.awaitPromise(promise); // from(promise): no subscription (decision 0010)
-    else toFlow(inner).subscribe(subscriber);
+    subscriber.connect(inner);
   }
 
   protected emitSome(downstream: Subscriber<R>): void {
