@@ -5,12 +5,12 @@ import { nullArgumentError, overDeliveryError } from '../internal/errors';
 import type { Inspectable, StageSnapshot } from '../internal/inspect';
 import { lift } from '../internal/lift';
 import { reportError } from '../internal/report';
-import type { CancelTask, Scheduler } from '../schedulers/Scheduler';
+import type { Scheduler } from '../schedulers/Scheduler';
 import { requireScheduler } from '../sources/interval';
 import type { Publisher } from '../spec/Publisher';
 import type { Subscriber } from '../spec/Subscriber';
 import type { Subscription } from '../spec/Subscription';
-import { SCHEDULING } from '../internal/scheduling';
+import { TaskSlot } from '../internal/scheduling';
 
 export interface BufferTimeOptions {
   /** Where time comes from. Default `timerScheduler` (setTimeout); tests pass a `VirtualTimeScheduler`. */
@@ -70,7 +70,7 @@ class BufferTimeSubscriber<T> extends UpstreamDrainSubscription<T, T[]> implemen
   private buffer: T[] = [];
   /** A closed buffer, handed to the drain loop to emit, drop or fail on. */
   private outgoing: T[] | null = null;
-  private cancelTimer: CancelTask | null = null;
+  private readonly timer = new TaskSlot();
   private done = false;
   private terminated = false;
   private error: Error | null = null;
@@ -97,7 +97,7 @@ class BufferTimeSubscriber<T> extends UpstreamDrainSubscription<T, T[]> implemen
     this.upstreamRequested--;
     this.received++;
     this.buffer.push(value); // bounded: upstream is never asked for more than maxCount - buffer.length
-    if (this.buffer.length === 1) this.armTimer();
+    if (this.buffer.length === 1) this.timer.schedule(this.scheduler, this.fire, this.ms);
     if (this.buffer.length >= this.maxCount) this.close();
   }
 
@@ -111,7 +111,7 @@ class BufferTimeSubscriber<T> extends UpstreamDrainSubscription<T, T[]> implemen
     this.upstream = null;
     this.error = error;
     this.buffer = [];
-    this.withdrawTimer();
+    this.timer.cancel();
     this.drain();
   }
 
@@ -169,7 +169,7 @@ class BufferTimeSubscriber<T> extends UpstreamDrainSubscription<T, T[]> implemen
   }
 
   protected override dispose(): void {
-    this.withdrawTimer(); // §3.13 the scheduled task no longer references this subscriber
+    this.timer.cancel(); // §3.13 the scheduled task no longer references this subscriber
     this.buffer = [];
     this.outgoing = null;
     const upstream = this.upstream;
@@ -179,7 +179,7 @@ class BufferTimeSubscriber<T> extends UpstreamDrainSubscription<T, T[]> implemen
 
   /** Closes the open buffer and hands it to the drain loop. */
   private close(): void {
-    this.withdrawTimer();
+    this.timer.cancel();
     const closed = this.buffer;
     this.buffer = [];
     if (this.outgoing !== null) this.dropped += this.outgoing.length; // defensive: one closed buffer at a time
@@ -187,20 +187,8 @@ class BufferTimeSubscriber<T> extends UpstreamDrainSubscription<T, T[]> implemen
     this.drain();
   }
 
-  private armTimer(): void {
-    this.cancelTimer = SCHEDULING;
-    const cancelTimer = this.scheduler.schedule(this.fire, this.ms);
-    if (this.cancelTimer === SCHEDULING) this.cancelTimer = cancelTimer;
-  }
-
-  private withdrawTimer(): void {
-    const cancelTimer = this.cancelTimer;
-    this.cancelTimer = null;
-    cancelTimer?.();
-  }
-
   private readonly fire = (): void => {
-    this.cancelTimer = null;
+    this.timer.ran();
     if (this.buffer.length > 0 && !this.done && !this.cancelled) this.close();
   };
 }

@@ -4,12 +4,12 @@ import { nullArgumentError } from '../internal/errors';
 import type { Inspectable, StageSnapshot } from '../internal/inspect';
 import { lift } from '../internal/lift';
 import { reportError } from '../internal/report';
-import type { CancelTask, Scheduler } from '../schedulers/Scheduler';
+import type { Scheduler } from '../schedulers/Scheduler';
 import { requireScheduler } from '../sources/interval';
 import type { Publisher } from '../spec/Publisher';
 import type { Subscriber } from '../spec/Subscriber';
 import type { Subscription } from '../spec/Subscription';
-import { SCHEDULING } from '../internal/scheduling';
+import { TaskSlot } from '../internal/scheduling';
 
 export interface DebounceOptions {
   /** Where time comes from. Default `timerScheduler` (setTimeout); tests pass a `VirtualTimeScheduler`. */
@@ -58,7 +58,7 @@ class DebounceSubscriber<T> extends UpstreamDrainSubscription<T, T> implements I
   private pending: T | null = null;
   /** The pending item's quiet period is over: it goes out as soon as there is demand. */
   private ready = false;
-  private cancelTimer: CancelTask | null = null;
+  private readonly timer = new TaskSlot();
   private done = false;
   private terminated = false;
   private error: Error | null = null;
@@ -77,10 +77,8 @@ class DebounceSubscriber<T> extends UpstreamDrainSubscription<T, T> implements I
     this.received++;
     this.pending = value; // a newer item replaces the waiting one and restarts its quiet period
     this.ready = false;
-    this.withdrawTimer();
-    this.cancelTimer = SCHEDULING;
-    const cancelTimer = this.scheduler.schedule(this.fire, this.ms);
-    if (this.cancelTimer === SCHEDULING) this.cancelTimer = cancelTimer;
+    this.timer.cancel();
+    this.timer.schedule(this.scheduler, this.fire, this.ms);
   }
 
   onError(error: Error): void {
@@ -93,7 +91,7 @@ class DebounceSubscriber<T> extends UpstreamDrainSubscription<T, T> implements I
     this.upstream = null;
     this.error = error;
     this.pending = null; // errors are not debounced: the waiting item is discarded
-    this.withdrawTimer();
+    this.timer.cancel();
     this.drain();
   }
 
@@ -101,7 +99,7 @@ class DebounceSubscriber<T> extends UpstreamDrainSubscription<T, T> implements I
     if (this.done) return; // §1.7
     this.done = true;
     this.upstream = null;
-    this.withdrawTimer();
+    this.timer.cancel();
     this.ready = true; // the last item needs no more quiet: flush it
     this.drain();
   }
@@ -143,21 +141,15 @@ class DebounceSubscriber<T> extends UpstreamDrainSubscription<T, T> implements I
   }
 
   protected override dispose(): void {
-    this.withdrawTimer(); // §3.13 the scheduled task no longer references this subscriber
+    this.timer.cancel(); // §3.13 the scheduled task no longer references this subscriber
     this.pending = null;
     const upstream = this.upstream;
     this.upstream = null;
     if (upstream !== null && !this.done) upstream.cancel();
   }
 
-  private withdrawTimer(): void {
-    const cancelTimer = this.cancelTimer;
-    this.cancelTimer = null;
-    cancelTimer?.();
-  }
-
   private readonly fire = (): void => {
-    this.cancelTimer = null;
+    this.timer.ran();
     this.ready = true;
     this.drain();
   };

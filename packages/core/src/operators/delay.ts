@@ -6,12 +6,12 @@ import type { Inspectable, StageSnapshot } from '../internal/inspect';
 import { lift } from '../internal/lift';
 import { reportError } from '../internal/report';
 import { RingBuffer } from '../internal/RingBuffer';
-import type { CancelTask, Scheduler } from '../schedulers/Scheduler';
+import type { Scheduler } from '../schedulers/Scheduler';
 import { requireDelay, requireScheduler } from '../sources/interval';
 import type { Publisher } from '../spec/Publisher';
 import type { Subscriber } from '../spec/Subscriber';
 import type { Subscription } from '../spec/Subscription';
-import { SCHEDULING } from '../internal/scheduling';
+import { TaskSlot } from '../internal/scheduling';
 
 export interface DelayOptions {
   /** Where time comes from. Default `timerScheduler` (setTimeout); tests pass a `VirtualTimeScheduler`. */
@@ -61,7 +61,7 @@ class DelaySubscriber<T> extends UpstreamDrainSubscription<T, T> implements Insp
   private readonly ms: number;
   private readonly queue: RingBuffer<Delayed<T>>;
   private upstreamRequested = 0;
-  private cancelTimer: CancelTask | null = null;
+  private readonly timer = new TaskSlot();
   /** Set by the timer, consumed by the next emit pass: only a timer emits, so even delay(0) hops through the scheduler. */
   private timerFired = false;
   private done = false;
@@ -154,9 +154,7 @@ class DelaySubscriber<T> extends UpstreamDrainSubscription<T, T> implements Insp
   }
 
   protected override dispose(): void {
-    const cancelTimer = this.cancelTimer;
-    this.cancelTimer = null;
-    cancelTimer?.(); // §3.13 the scheduled task no longer references this subscriber
+    this.timer.cancel(); // §3.13 the scheduled task no longer references this subscriber
     this.queue.clear();
     const upstream = this.upstream;
     this.upstream = null;
@@ -164,14 +162,12 @@ class DelaySubscriber<T> extends UpstreamDrainSubscription<T, T> implements Insp
   }
 
   private armTimer(): void {
-    if (this.cancelTimer !== null || this.queue.size === 0) return;
-    this.cancelTimer = SCHEDULING;
-    const cancelTimer = this.scheduler.schedule(this.fire, Math.max(0, this.queue.peek()!.due - this.scheduler.now()));
-    if (this.cancelTimer === SCHEDULING) this.cancelTimer = cancelTimer;
+    if (this.timer.pending || this.queue.size === 0) return;
+    this.timer.schedule(this.scheduler, this.fire, Math.max(0, this.queue.peek()!.due - this.scheduler.now()));
   }
 
   private readonly fire = (): void => {
-    this.cancelTimer = null;
+    this.timer.ran();
     this.timerFired = true;
     this.drain();
   };

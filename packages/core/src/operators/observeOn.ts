@@ -6,11 +6,11 @@ import type { Inspectable, StageSnapshot } from '../internal/inspect';
 import { lift } from '../internal/lift';
 import { reportError } from '../internal/report';
 import { RingBuffer } from '../internal/RingBuffer';
-import type { CancelTask, Scheduler } from '../schedulers/Scheduler';
+import type { Scheduler } from '../schedulers/Scheduler';
 import type { Publisher } from '../spec/Publisher';
 import type { Subscriber } from '../spec/Subscriber';
 import type { Subscription } from '../spec/Subscription';
-import { SCHEDULING } from '../internal/scheduling';
+import { TaskSlot } from '../internal/scheduling';
 
 /** The default `prefetch` of `observeOn`: the buffer's bound and the first upstream request. */
 export const DEFAULT_OBSERVE_ON_PREFETCH = 256;
@@ -78,7 +78,7 @@ class ObserveOnSubscriber<T> extends UpstreamDrainSubscription<T, T> implements 
   private done = false;
   private error: Error | null = null;
   private terminated = false;
-  private cancelTick: CancelTask | null = null;
+  private readonly tickSlot = new TaskSlot();
   private inTick = false;
   private batchLeft = 0;
   private received = 0;
@@ -175,10 +175,8 @@ class ObserveOnSubscriber<T> extends UpstreamDrainSubscription<T, T> implements 
   }
 
   protected override dispose(): void {
-    const cancelTick = this.cancelTick;
-    this.cancelTick = null;
     this.scheduler = null; // §3.13 no pending tick may keep the subscriber reachable
-    cancelTick?.();
+    this.tickSlot.cancel();
     this.queue.clear();
     const upstream = this.upstream;
     this.upstream = null;
@@ -187,14 +185,12 @@ class ObserveOnSubscriber<T> extends UpstreamDrainSubscription<T, T> implements 
 
   private scheduleTick(): void {
     // One tick at a time; a tick that is running reschedules itself at its end if work is left.
-    if (this.inTick || this.cancelTick !== null || this.scheduler === null) return;
-    this.cancelTick = SCHEDULING;
-    const cancelTick = this.scheduler.schedule(this.tick);
-    if (this.cancelTick === SCHEDULING) this.cancelTick = cancelTick;
+    if (this.inTick || this.tickSlot.pending || this.scheduler === null) return;
+    this.tickSlot.schedule(this.scheduler, this.tick);
   }
 
   private readonly tick = (): void => {
-    this.cancelTick = null;
+    this.tickSlot.ran();
     if (this.scheduler === null) return;
     this.inTick = true;
     this.batchLeft = this.prefetch; // bounded batch: yield to the scheduler after `prefetch` items

@@ -3,11 +3,11 @@ import { nullArgumentError, toError } from '../internal/errors';
 import { toFlow } from '../internal/lift';
 import { reportError } from '../internal/report';
 import { ResubscribingSubscriber } from '../internal/ResubscribingSubscriber';
-import type { CancelTask, Scheduler } from '../schedulers/Scheduler';
+import type { Scheduler } from '../schedulers/Scheduler';
 import { requireScheduler } from '../sources/interval';
 import type { Publisher } from '../spec/Publisher';
 import type { Subscriber } from '../spec/Subscriber';
-import { SCHEDULING } from '../internal/scheduling';
+import { TaskSlot } from '../internal/scheduling';
 
 export interface RetryBackoff {
   /** Wait before the first retry, in ms. Required for a backoff. */
@@ -99,7 +99,7 @@ function requireBackoff(backoff: RetryBackoff): Backoff {
 class RetrySubscriber<T> extends ResubscribingSubscriber<T> {
   private readonly scheduler: Scheduler;
   private random: (() => number) | null;
-  private cancelTimer: CancelTask | null = null;
+  private readonly timer = new TaskSlot();
   private attempts = 0;
 
   constructor(
@@ -127,9 +127,7 @@ class RetrySubscriber<T> extends ResubscribingSubscriber<T> {
     } catch (thrown) {
       return this.terminate()?.onError(toError(thrown));
     }
-    this.cancelTimer = SCHEDULING;
-    const cancelTimer = this.scheduler.schedule(this.fire, wait);
-    if (this.cancelTimer === SCHEDULING) this.cancelTimer = cancelTimer;
+    this.timer.schedule(this.scheduler, this.fire, wait);
   }
 
   onComplete(): void {
@@ -146,14 +144,12 @@ class RetrySubscriber<T> extends ResubscribingSubscriber<T> {
   }
 
   private readonly fire = (): void => {
-    this.cancelTimer = null;
+    this.timer.ran();
     this.subscribeNext();
   };
 
   protected override release(): void {
     this.random = null;
-    const cancelTimer = this.cancelTimer;
-    this.cancelTimer = null;
-    cancelTimer?.(); // §3.13 the scheduled resubscription no longer references this subscriber
+    this.timer.cancel(); // §3.13 the scheduled resubscription no longer references this subscriber
   }
 }

@@ -3,11 +3,11 @@ import { addDemand, isValidRequest } from '../internal/demand';
 import { invalidRequestError, nullArgumentError } from '../internal/errors';
 import { toFlow } from '../internal/lift';
 import { reportError } from '../internal/report';
-import type { CancelTask, Scheduler } from '../schedulers/Scheduler';
+import type { Scheduler } from '../schedulers/Scheduler';
 import type { Publisher } from '../spec/Publisher';
 import type { Subscriber } from '../spec/Subscriber';
 import type { Subscription } from '../spec/Subscription';
-import { SCHEDULING } from '../internal/scheduling';
+import { TaskSlot } from '../internal/scheduling';
 
 /**
  * Subscribes to the source from a `scheduler` task, and forwards every later `request(n)` from one too (Reactor's
@@ -58,8 +58,8 @@ class SubscribeOnSubscriber<T> implements Subscriber<T>, Subscription {
   private upstream: Subscription | null = null;
   /** Demand requested downstream and not yet forwarded upstream. */
   private pending = 0;
-  private cancelSubscribe: CancelTask | null = null;
-  private cancelRequest: CancelTask | null = null;
+  private readonly subscribeSlot = new TaskSlot();
+  private readonly requestSlot = new TaskSlot();
   private done = false;
 
   constructor(downstream: Subscriber<T>, scheduler: Scheduler, source: Flow<T>) {
@@ -70,9 +70,7 @@ class SubscribeOnSubscriber<T> implements Subscriber<T>, Subscription {
 
   start(): void {
     if (this.scheduler === null) return; // cancelled or failed inside onSubscribe: never subscribe
-    this.cancelSubscribe = SCHEDULING;
-    const cancelSubscribe = this.scheduler.schedule(this.subscribeTask);
-    if (this.cancelSubscribe === SCHEDULING) this.cancelSubscribe = cancelSubscribe;
+    this.subscribeSlot.schedule(this.scheduler, this.subscribeTask);
   }
 
   onSubscribe(subscription: Subscription): void {
@@ -118,10 +116,8 @@ class SubscribeOnSubscriber<T> implements Subscriber<T>, Subscription {
       return;
     }
     this.pending = addDemand(this.pending, n); // §3.17
-    if (this.upstream === null || this.cancelRequest !== null) return; // sent with the subscription, or already scheduled
-    this.cancelRequest = SCHEDULING;
-    const cancelRequest = this.scheduler!.schedule(this.requestTask);
-    if (this.cancelRequest === SCHEDULING) this.cancelRequest = cancelRequest;
+    if (this.upstream === null || this.requestSlot.pending) return; // sent with the subscription, or already scheduled
+    this.requestSlot.schedule(this.scheduler!, this.requestTask);
   }
 
   cancel(): void {
@@ -132,14 +128,14 @@ class SubscribeOnSubscriber<T> implements Subscriber<T>, Subscription {
   }
 
   private readonly subscribeTask = (): void => {
-    this.cancelSubscribe = null;
+    this.subscribeSlot.ran();
     const source = this.source;
     this.source = null;
     if (source !== null && !this.done) source.subscribe(this);
   };
 
   private readonly requestTask = (): void => {
-    this.cancelRequest = null;
+    this.requestSlot.ran();
     this.flushRequests();
   };
 
@@ -152,9 +148,8 @@ class SubscribeOnSubscriber<T> implements Subscriber<T>, Subscription {
   /** Ends the subscription: withdraws scheduled tasks and drops every reference (§3.13). */
   private release(): void {
     this.done = true;
-    this.cancelSubscribe?.();
-    this.cancelRequest?.();
-    this.cancelSubscribe = this.cancelRequest = null;
+    this.subscribeSlot.cancel();
+    this.requestSlot.cancel();
     this.downstream = null;
     this.scheduler = null;
     this.source = null;

@@ -4,12 +4,12 @@ import { nullArgumentError } from '../internal/errors';
 import type { Inspectable, StageSnapshot } from '../internal/inspect';
 import { lift } from '../internal/lift';
 import { reportError } from '../internal/report';
-import type { CancelTask, Scheduler } from '../schedulers/Scheduler';
+import type { Scheduler } from '../schedulers/Scheduler';
 import { requireScheduler } from '../sources/interval';
 import type { Publisher } from '../spec/Publisher';
 import type { Subscriber } from '../spec/Subscriber';
 import type { Subscription } from '../spec/Subscription';
-import { SCHEDULING } from '../internal/scheduling';
+import { TaskSlot } from '../internal/scheduling';
 
 export interface ThrottleOptions {
   /** Emit the item that opens a window. Default true. */
@@ -67,7 +67,7 @@ class ThrottleSubscriber<T> extends UpstreamDrainSubscription<T, T> implements I
   private outgoing: T | null = null;
   /** The trailing item held at completion, emitted (or dropped) after `outgoing`. */
   private flush: T | null = null;
-  private cancelTimer: CancelTask | null = null;
+  private readonly timer = new TaskSlot();
   private done = false;
   private terminated = false;
   private error: Error | null = null;
@@ -86,13 +86,13 @@ class ThrottleSubscriber<T> extends UpstreamDrainSubscription<T, T> implements I
     if (value == null) throw nullArgumentError('onNext', value); // §2.13
     if (this.done || this.cancelled) return; // §2.8
     this.received++;
-    if (this.cancelTimer !== null) {
+    if (this.timer.pending) {
       if (this.trailing) this.latest = value; // inside a window: only the latest can come out, at its end
       return;
     }
     if (this.leading) this.select(value);
     else this.latest = value;
-    this.openWindow();
+    this.timer.schedule(this.scheduler, this.closeWindow, this.ms);
   }
 
   onError(error: Error): void {
@@ -105,7 +105,7 @@ class ThrottleSubscriber<T> extends UpstreamDrainSubscription<T, T> implements I
     this.upstream = null;
     this.error = error;
     this.latest = null;
-    this.withdrawTimer();
+    this.timer.cancel();
     this.drain();
   }
 
@@ -113,7 +113,7 @@ class ThrottleSubscriber<T> extends UpstreamDrainSubscription<T, T> implements I
     if (this.done) return; // §1.7
     this.done = true;
     this.upstream = null;
-    this.withdrawTimer();
+    this.timer.cancel();
     this.flush = this.latest; // a leading item may still be on its way out: the held one follows it
     this.latest = null;
     this.drain();
@@ -162,7 +162,7 @@ class ThrottleSubscriber<T> extends UpstreamDrainSubscription<T, T> implements I
   }
 
   protected override dispose(): void {
-    this.withdrawTimer(); // §3.13 the scheduled task no longer references this subscriber
+    this.timer.cancel(); // §3.13 the scheduled task no longer references this subscriber
     this.latest = null;
     this.outgoing = null;
     this.flush = null;
@@ -177,24 +177,12 @@ class ThrottleSubscriber<T> extends UpstreamDrainSubscription<T, T> implements I
     this.drain();
   }
 
-  private openWindow(): void {
-    this.cancelTimer = SCHEDULING;
-    const cancelTimer = this.scheduler.schedule(this.closeWindow, this.ms);
-    if (this.cancelTimer === SCHEDULING) this.cancelTimer = cancelTimer;
-  }
-
-  private withdrawTimer(): void {
-    const cancelTimer = this.cancelTimer;
-    this.cancelTimer = null;
-    cancelTimer?.();
-  }
-
   private readonly closeWindow = (): void => {
-    this.cancelTimer = null;
+    this.timer.ran();
     const latest = this.latest;
     this.latest = null;
     if (latest === null || this.done || this.cancelled) return;
-    this.openWindow(); // a trailing emission throttles the items after it as well
+    this.timer.schedule(this.scheduler, this.closeWindow, this.ms); // a trailing emission throttles the items after it as well
     this.select(latest);
   };
 }

@@ -4,12 +4,12 @@ import { invalidRequestError, nullArgumentError } from '../internal/errors';
 import { lift, toFlow } from '../internal/lift';
 import { reportError } from '../internal/report';
 import { SubscriptionArbiter } from '../internal/SubscriptionArbiter';
-import type { CancelTask, Scheduler } from '../schedulers/Scheduler';
+import type { Scheduler } from '../schedulers/Scheduler';
 import { requireScheduler } from '../sources/interval';
 import type { Publisher } from '../spec/Publisher';
 import type { Subscriber } from '../spec/Subscriber';
 import type { Subscription } from '../spec/Subscription';
-import { SCHEDULING } from '../internal/scheduling';
+import { TaskSlot } from '../internal/scheduling';
 
 /** Signalled by `timeout` (an item took too long) and `deadline` (the whole stream took too long). */
 export class TimeoutError extends Error {
@@ -74,7 +74,7 @@ class TimeoutSubscriber<T> implements Subscriber<T>, Subscription {
   private fallback: Flow<T> | null;
   readonly arbiter = new SubscriptionArbiter();
   private upstream: Subscription | null = null;
-  private cancelTimer: CancelTask | null = null;
+  private readonly timer = new TaskSlot();
   private switched = false;
   private done = false;
   private received = 0;
@@ -153,20 +153,16 @@ class TimeoutSubscriber<T> implements Subscriber<T>, Subscription {
   }
 
   private armTimer(): void {
-    if (this.cancelTimer !== null || this.done || this.switched || this.arbiter.requested === 0) return;
-    this.cancelTimer = SCHEDULING;
-    const cancelTimer = this.scheduler!.schedule(this.onTimeout, this.ms);
-    if (this.cancelTimer === SCHEDULING) this.cancelTimer = cancelTimer;
+    if (this.timer.pending || this.done || this.switched || this.arbiter.requested === 0) return;
+    this.timer.schedule(this.scheduler!, this.onTimeout, this.ms);
   }
 
   private stopTimer(): void {
-    const cancelTimer = this.cancelTimer;
-    this.cancelTimer = null;
-    cancelTimer?.();
+    this.timer.cancel();
   }
 
   private readonly onTimeout = (): void => {
-    this.cancelTimer = null;
+    this.timer.ran();
     if (this.done || this.switched) return;
     const upstream = this.upstream;
     this.upstream = null;
