@@ -18,3 +18,11 @@ export function toFlow<T>(source: Publisher<T>): Flow<T> {
   }
   return adaptPublisher(source);
 }
+
+/** The arguments of a combining source (`merge`, `concat`, `zip`, `combineLatest`) as Flows, checked at assembly. */
+export function toFlows<T>(operator: string, publishers: readonly Publisher<T>[]): Flow<T>[] {
+  return publishers.map((p, i) => {
+    if (p == null || typeof p.subscribe !== 'function') throw new TypeError(`${operator}: argument ${i} is not a Publisher`);
+    return toFlow(p);
+  });
+}

@@ -2,7 +2,7 @@ import { Flow } from '../Flow';
 import { DrainSubscription } from '../internal/DrainSubscription';
 import { nullArgumentError, overDeliveryError } from '../internal/errors';
 import type { Inspectable, StageSnapshot } from '../internal/inspect';
-import { toFlow } from '../internal/lift';
+import { toFlows } from '../internal/lift';
 import { reportError } from '../internal/report';
 import { RingBuffer } from '../internal/RingBuffer';
 import type { Publisher } from '../spec/Publisher';
@@ -33,10 +33,7 @@ import type { Subscription } from '../spec/Subscription';
  * combineLatest(temperature, humidity).pipe(map(([t, h]) => comfort(t, h)));
  */
 export function combineLatest<A extends unknown[]>(...publishers: { [K in keyof A]: Publisher<A[K]> }): Flow<A> {
-  const flows = (publishers as Publisher<unknown>[]).map((p, i) => {
-    if (p == null || typeof p.subscribe !== 'function') throw new TypeError(`combineLatest: argument ${i} is not a Publisher`);
-    return toFlow(p);
-  });
+  const flows = toFlows('combineLatest', (publishers as Publisher<unknown>[]));
   return new Flow<A>((downstream) => {
     const subscription = new CombineLatestSubscription(downstream as Subscriber<unknown[]>, flows.length);
     downstream.onSubscribe(subscription);

@@ -1,7 +1,7 @@
 import { Flow } from '../Flow';
 import { addDemand, isValidRequest, produced, UNBOUNDED } from '../internal/demand';
 import { invalidRequestError, nullArgumentError } from '../internal/errors';
-import { toFlow } from '../internal/lift';
+import { toFlows } from '../internal/lift';
 import { reportError } from '../internal/report';
 import type { Publisher } from '../spec/Publisher';
 import type { Subscriber } from '../spec/Subscriber';
@@ -25,10 +25,7 @@ import type { Subscription } from '../spec/Subscription';
  * concat(range(1, 2), range(10, 2)); // 1, 2, 10, 11
  */
 export function concat<T>(...publishers: Publisher<T>[]): Flow<T> {
-  const flows = publishers.map((p, i) => {
-    if (p == null || typeof p.subscribe !== 'function') throw new TypeError(`concat: argument ${i} is not a Publisher`);
-    return toFlow(p);
-  });
+  const flows = toFlows('concat', publishers);
   return new Flow<T>((downstream) => {
     const subscriber = new ConcatSubscriber<T>(downstream, flows);
     downstream.onSubscribe(subscriber);

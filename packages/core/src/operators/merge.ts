@@ -1,7 +1,7 @@
 import type { Flow } from '../Flow';
 import { arraySource } from '../internal/arraySource';
 import { FlatMapSubscriber } from '../internal/FlatMapSubscriber';
-import { lift, toFlow } from '../internal/lift';
+import { lift, toFlows } from '../internal/lift';
 import type { Publisher } from '../spec/Publisher';
 import type { Subscriber } from '../spec/Subscriber';
 
@@ -25,10 +25,7 @@ const PREFETCH = 32;
  * merge(range(1, 2), range(10, 2)); // 1, 2, 10, 11 for synchronous sources
  */
 export function merge<T>(...publishers: Publisher<T>[]): Flow<T> {
-  const flows = publishers.map((p, i) => {
-    if (p == null || typeof p.subscribe !== 'function') throw new TypeError(`merge: argument ${i} is not a Publisher`);
-    return toFlow(p);
-  });
+  const flows = toFlows('merge', publishers);
   const concurrency = Math.max(flows.length, 1);
   const settings = { name: 'merge', concurrency, outerPrefetch: concurrency, prefetch: PREFETCH };
   return lift(arraySource(flows), (downstream: Subscriber<T>) => new FlatMapSubscriber<Flow<T>, T>(downstream, identity, settings));

@@ -3,7 +3,7 @@ import { replenishAt } from '../internal/demand';
 import { DrainSubscription } from '../internal/DrainSubscription';
 import { nullArgumentError, overDeliveryError } from '../internal/errors';
 import type { Inspectable, StageSnapshot } from '../internal/inspect';
-import { toFlow } from '../internal/lift';
+import { toFlows } from '../internal/lift';
 import { reportError } from '../internal/report';
 import { RingBuffer } from '../internal/RingBuffer';
 import type { Publisher } from '../spec/Publisher';
@@ -31,10 +31,7 @@ const PREFETCH = 32;
  * zip(range(1, 3), range(10, 2)); // [1, 10], [2, 11]
  */
 export function zip<A extends unknown[]>(...publishers: { [K in keyof A]: Publisher<A[K]> }): Flow<A> {
-  const flows = (publishers as Publisher<unknown>[]).map((p, i) => {
-    if (p == null || typeof p.subscribe !== 'function') throw new TypeError(`zip: argument ${i} is not a Publisher`);
-    return toFlow(p);
-  });
+  const flows = toFlows('zip', (publishers as Publisher<unknown>[]));
   return new Flow<A>((downstream) => {
     const subscription = new ZipSubscription(downstream as Subscriber<unknown[]>, flows.length);
     downstream.onSubscribe(subscription);
