@@ -15,6 +15,10 @@ export default defineConfig({
       { find: /^@sluice\/tck$/, replacement: here('./tck/src/index.ts') },
       { find: /^@sluice\/rxjs$/, replacement: here('./packages/rxjs/src/index.ts') },
       { find: /^@sluice\/node$/, replacement: here('./packages/node/src/index.ts') },
+      { find: /^@sluice\/rsocket$/, replacement: here('./packages/rsocket/src/index.ts') },
+      { find: /^@sluice\/redis$/, replacement: here('./packages/redis/src/index.ts') },
+      { find: /^@sluice\/nats$/, replacement: here('./packages/nats/src/index.ts') },
+      { find: /^@sluice\/inspector$/, replacement: here('./packages/inspector/src/index.ts') },
     ],
   },
   test: {
