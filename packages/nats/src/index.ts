@@ -1,0 +1,2 @@
+// @sluice/nats: see README.md. The exports land with the package's first feature commit.
+export {};

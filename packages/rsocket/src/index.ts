@@ -1,0 +1,2 @@
+// @sluice/rsocket: see README.md. The exports land with the package's first feature commit.
+export {};
