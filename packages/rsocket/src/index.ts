@@ -13,3 +13,22 @@ export { RSocketError, ProtocolError, ConnectionClosedError, LeaseError } from '
 export type {
   FrameConnection, FrameHandlers, TransportSnapshot, ClientTransport, ServerTransport, ListeningServer,
 } from './transport/FrameConnection';
+export { tcpClientTransport, tcpServerTransport, TcpFrameConnection, type TcpTransportOptions } from './transport/tcp';
+export { LengthPrefixedReader } from './transport/LengthPrefixedReader';
+
+// ---- Connections --------------------------------------------------------------------------------------------------
+export { connect, type ConnectOptions, type ClientSetup } from './connect';
+export { serve, type ServeOptions, type RSocketServer } from './serve';
+export {
+  RSocketConnection, type Responder, type SetupInfo, type LeaseOptions, type ConnectionOptions, type ConnectionSnapshot,
+} from './connection/RSocketConnection';
+export type { StreamSnapshot, StreamKind } from './connection/types';
+
+// ---- Metadata and routing -----------------------------------------------------------------------------------------
+export {
+  COMPOSITE_METADATA_MIME, ROUTING_MIME, WELL_KNOWN_MIME_TYPES, encodeCompositeMetadata, decodeCompositeMetadata,
+  encodeRoutingMetadata, decodeRoutingMetadata, routeMetadata, type MetadataEntry,
+} from './metadata/composite';
+export { route, router, routeOf, type Route } from './metadata/router';
+
+// ---- WebSocket (h16ws) --------------------------------------------------------------------------------------------
