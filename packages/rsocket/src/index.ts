@@ -15,6 +15,9 @@ export type {
 } from './transport/FrameConnection';
 export { tcpClientTransport, tcpServerTransport, TcpFrameConnection, type TcpTransportOptions } from './transport/tcp';
 export { LengthPrefixedReader } from './transport/LengthPrefixedReader';
+export {
+  FrameLog, recordConnection, recordingClientTransport, recordingServerTransport, type FrameLogEntry,
+} from './transport/recording';
 
 // ---- Connections --------------------------------------------------------------------------------------------------
 export { connect, type ConnectOptions, type ClientSetup } from './connect';
