@@ -885,6 +885,11 @@ export class RSocketConnection {
   }
 
   private subscribeRequester(subscriber: Subscriber<Payload>, kind: StreamKind, payload: Payload, outbound: Publisher<Payload> | null): void {
+    if (this.state === 'closed') {
+      // §1.9 a publisher that cannot serve the subscriber says so with onError right after onSubscribe
+      if (signal(() => subscriber.onSubscribe({ request() {}, cancel() {} }))) signal(() => subscriber.onError(this.closedError()));
+      return;
+    }
     const stream = new RequesterStream(this, kind, payload, subscriber, outbound === null ? null : toFlow(outbound));
     if (!signal(() => subscriber.onSubscribe(stream))) stream.cancel();
   }
