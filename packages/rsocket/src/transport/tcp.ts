@@ -18,9 +18,9 @@ export interface TcpTransportOptions {
 }
 
 /**
- * RSocket over TCP (`node:net`): each frame is preceded by its 24-bit length. `send` returns `socket.write()`'s
- * answer, so `false` once the socket's buffer is above its `writableHighWaterMark`; `'drain'` fires `writable()`.
- * Frames sent in one tick are corked into one `writev`.
+ * RSocket over TCP (`node:net`): each frame is preceded by its 24-bit length. `send` reports the socket's
+ * bound: `false` once the socket's buffer (plus the frames batched this tick) is above its `writableHighWaterMark`,
+ * and `'drain'` fires `writable()`. Frames sent in one tick go out in one `socket.write`.
  */
 export function tcpClientTransport(options: TcpTransportOptions & { port: number }): ClientTransport {
   const host = options.host ?? '127.0.0.1';
@@ -82,17 +82,15 @@ export class TcpFrameConnection implements FrameConnection {
   private readonly socket: net.Socket;
   private readonly reader: LengthPrefixedReader;
   private handlers: FrameHandlers | null = null;
-  private corked = false;
+  private batch: Uint8Array[] = [];
+  private batchBytes = 0;
+  private flushScheduled = false;
   private closedOnce = false;
   writable = true;
   private framesIn = 0;
   private framesOut = 0;
   private bytesIn = 0;
   private bytesOut = 0;
-  private readonly uncork = () => {
-    this.corked = false;
-    if (!this.socket.destroyed) this.socket.uncork();
-  };
 
   constructor(socket: net.Socket, maxFrameSize: number) {
     this.socket = socket;
@@ -117,23 +115,46 @@ export class TcpFrameConnection implements FrameConnection {
 
   send(frame: Uint8Array): boolean {
     if (this.closedOnce) return false;
-    const length = frame.length;
-    const out = Buffer.allocUnsafe(length + 3);
-    out[0] = length >>> 16;
-    out[1] = (length >>> 8) & 0xff;
-    out[2] = length & 0xff;
-    out.set(frame, 3);
-    if (!this.corked) {
-      this.corked = true;
-      this.socket.cork();
-      process.nextTick(this.uncork);
-    }
+    // Frames sent in one tick are copied, with their length prefixes, into one buffer and written once on the next
+    // tick: one socket.write for a burst instead of one per frame. The batch counts against the bound like the
+    // socket's own buffer does, so `send` reports false as soon as batch + writableLength pass the high-water mark.
+    this.batch.push(frame);
+    this.batchBytes += frame.length + 3;
     this.framesOut++;
-    this.bytesOut += length + 3;
-    const accepted = this.socket.write(out);
-    if (!accepted) this.writable = false;
-    return accepted;
+    this.bytesOut += frame.length + 3;
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      process.nextTick(this.flush);
+    }
+    if (this.batchBytes + this.socket.writableLength > this.socket.writableHighWaterMark) this.writable = false;
+    return this.writable;
   }
+
+  private readonly flush = (): void => {
+    this.flushScheduled = false;
+    const frames = this.batch;
+    const total = this.batchBytes;
+    this.batch = [];
+    this.batchBytes = 0;
+    if (this.closedOnce || this.socket.destroyed || frames.length === 0) return;
+    const out = Buffer.allocUnsafe(total);
+    let offset = 0;
+    for (const frame of frames) {
+      const length = frame.length;
+      out[offset] = length >>> 16;
+      out[offset + 1] = (length >>> 8) & 0xff;
+      out[offset + 2] = length & 0xff;
+      out.set(frame, offset + 3);
+      offset += length + 3;
+    }
+    const accepted = this.socket.write(out);
+    if (!accepted) {
+      this.writable = false; // 'drain' reopens
+    } else if (!this.writable) {
+      this.writable = true; // the batch alone was over the bound and the socket took it: writable again now
+      this.handlers?.writable();
+    }
+  };
 
   close(error?: Error): void {
     if (this.socket.destroyed) {
@@ -144,8 +165,8 @@ export class TcpFrameConnection implements FrameConnection {
       this.socket.destroy();
       this.finish(error);
     } else {
-      // A graceful close: what is already written (e.g. a final ERROR frame) still reaches the peer.
-      if (this.corked) this.uncork();
+      // A graceful close: what is already sent (e.g. a final ERROR frame) still reaches the peer.
+      this.flush();
       this.socket.end();
       this.socket.destroySoon?.();
     }
@@ -155,7 +176,7 @@ export class TcpFrameConnection implements FrameConnection {
     return {
       kind: 'tcp',
       writable: this.writable,
-      bufferedBytes: this.socket.writableLength,
+      bufferedBytes: this.socket.writableLength + this.batchBytes,
       highWaterMark: this.socket.writableHighWaterMark,
       framesIn: this.framesIn,
       framesOut: this.framesOut,
