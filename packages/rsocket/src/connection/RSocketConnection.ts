@@ -250,6 +250,32 @@ export class RSocketConnection {
     return error === null ? Promise.resolve() : Promise.reject(error);
   }
 
+  /**
+   * REQUEST_FNF as a Flow: cold, the frame is sent on the first `request(n)`, then the Flow completes empty (or fails
+   * with the reason it could not be sent).
+   */
+  fireAndForgetFlow(payload: Payload): Flow<Payload> {
+    return new Flow<Payload>((subscriber) => {
+      let done = false;
+      const subscription = {
+        request: (n: number) => {
+          if (done) return;
+          done = true;
+          if (!(typeof n === 'number' && n > 0)) {
+            signal(() => subscriber.onError(new RangeError(`§3.9: request(n) needs a positive integer or Infinity (non-positive subscription request), got ${String(n)}`)));
+            return;
+          }
+          const error = this.startRequest(null, payload, 0);
+          signal(() => (error === null ? subscriber.onComplete() : subscriber.onError(error)));
+        },
+        cancel: () => {
+          done = true;
+        },
+      };
+      signal(() => subscriber.onSubscribe(subscription));
+    });
+  }
+
   /** METADATA_PUSH on stream 0. */
   metadataPush(metadata: Uint8Array): Promise<void> {
     if (this.state === 'closed') return Promise.reject(this.closedError());

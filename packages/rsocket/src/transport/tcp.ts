@@ -86,6 +86,7 @@ export class TcpFrameConnection implements FrameConnection {
   private batchBytes = 0;
   private flushScheduled = false;
   private closedOnce = false;
+  private earlyError: Error | null = null;
   writable = true;
   private framesIn = 0;
   private framesOut = 0;
@@ -96,6 +97,9 @@ export class TcpFrameConnection implements FrameConnection {
     this.socket = socket;
     this.reader = new LengthPrefixedReader(maxFrameSize);
     socket.setNoDelay(true);
+    // Listening from the start: a socket error before setHandlers is kept for it instead of crashing the process.
+    socket.on('error', (error) => this.finish(error));
+    socket.on('close', () => this.finish());
   }
 
   setHandlers(handlers: FrameHandlers): void {
@@ -108,9 +112,8 @@ export class TcpFrameConnection implements FrameConnection {
       this.writable = true;
       this.handlers?.writable();
     });
-    socket.on('error', (error) => this.finish(error));
-    socket.on('close', () => this.finish());
-    if (socket.destroyed) this.finish();
+    if (this.closedOnce) handlers.closed(this.earlyError ?? undefined);
+    else if (socket.destroyed) this.finish();
   }
 
   send(frame: Uint8Array): boolean {
@@ -205,6 +208,7 @@ export class TcpFrameConnection implements FrameConnection {
   private finish(error?: Error): void {
     if (this.closedOnce) return;
     this.closedOnce = true;
+    if (this.handlers === null) this.earlyError = error ?? null;
     this.writable = false;
     this.reader.clear();
     const handlers = this.handlers;

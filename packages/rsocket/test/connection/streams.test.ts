@@ -277,3 +277,19 @@ describe('stream ids', () => {
     expect(ofType(serverEnd.sent, FrameType.REQUEST_STREAM).map((f) => f.streamId)).toEqual([2, 4]);
   });
 });
+
+describe('fireAndForgetFlow', () => {
+  it('sends REQUEST_FNF on the first request and completes empty; nothing is sent without a request', async () => {
+    const seen: string[] = [];
+    const { client, clientEnd } = await connectedPair({ responder: { fireAndForget: (p) => void seen.push(dataString(p)) } });
+    const flow = client.fireAndForgetFlow(payload('f'));
+    const idle = new TestSubscriber<Payload>();
+    flow.subscribe(idle);
+    await flush();
+    expect(ofType(clientEnd.sent, FrameType.REQUEST_FNF)).toHaveLength(0);
+    expect(await toArray(flow)).toEqual([]);
+    await flush();
+    expect(seen).toEqual(['f']);
+    expect(ofType(clientEnd.sent, FrameType.REQUEST_FNF)).toHaveLength(1);
+  });
+});
