@@ -89,6 +89,9 @@ interface Reassembly {
   readonly metadata: Uint8Array[];
   readonly data: Uint8Array[];
   size: number;
+  /** Frames and wire bytes of the fragments so far, for the stream's counters. */
+  frames: number;
+  wireBytes: number;
 }
 
 const DEFAULT_MAX_PAYLOAD = 16 * 1024 * 1024;
@@ -478,10 +481,10 @@ export class RSocketConnection {
         const requestN = frame.type === FrameType.REQUEST_STREAM || frame.type === FrameType.REQUEST_CHANNEL ? frame.requestN : 0;
         const channelComplete = frame.type === FrameType.REQUEST_CHANNEL && frame.complete;
         if (frame.follows) {
-          this.beginReassembly(streamId, frame.type, requestN, channelComplete, true, frame.data, frame.metadata);
+          this.beginReassembly(streamId, frame.type, requestN, channelComplete, true, frame.data, frame.metadata, size);
           return;
         }
-        this.onRequest(frame.type, streamId, { data: frame.data, metadata: frame.metadata }, requestN, channelComplete);
+        this.onRequest(frame.type, streamId, { data: frame.data, metadata: frame.metadata }, requestN, channelComplete, 1, size);
         return;
       }
       case FrameType.EXT:
@@ -514,14 +517,21 @@ export class RSocketConnection {
     const pending = this.reassembly.get(streamId);
     if (pending !== undefined) {
       if (!this.appendFragment(streamId, pending, data, metadata)) return;
+      pending.frames++;
+      pending.wireBytes += size;
       if (follows && !complete) return;
       this.reassembly.delete(streamId);
       const payload = joinFragments(pending);
       if (pending.firstType !== FrameType.PAYLOAD) {
-        this.onRequest(pending.firstType, streamId, payload, pending.requestN, pending.channelComplete || complete);
+        this.onRequest(pending.firstType, streamId, payload, pending.requestN, pending.channelComplete || complete, pending.frames, pending.wireBytes);
         return;
       }
-      this.withStream(streamId, size, (stream) => stream.onPayload(pending.next ? payload : null, complete));
+      const stream = this.streams.get(streamId);
+      if (stream !== undefined) {
+        stream.framesIn += pending.frames - 1; // every fragment but the last, which withStream counts
+        stream.bytesIn += pending.wireBytes - size;
+      }
+      this.withStream(streamId, size, (s) => s.onPayload(pending.next ? payload : null, complete));
       return;
     }
     if (!this.streams.has(streamId)) {
@@ -530,8 +540,7 @@ export class RSocketConnection {
     }
     if (follows && !complete) {
       // RSocket "Handling the Unexpected": a PAYLOAD with both F and C ignores F
-      this.beginReassembly(streamId, FrameType.PAYLOAD, 0, false, next, data, metadata);
-      this.withStream(streamId, size, () => {});
+      this.beginReassembly(streamId, FrameType.PAYLOAD, 0, false, next, data, metadata, size);
       return;
     }
     if (!next && !complete) {
@@ -543,8 +552,11 @@ export class RSocketConnection {
 
   private beginReassembly(
     streamId: number, firstType: number, requestN: number, channelComplete: boolean, next: boolean, data: Uint8Array, metadata: Uint8Array | null,
+    size: number,
   ): void {
-    const pending: Reassembly = { firstType, requestN, channelComplete, next, hasMetadata: false, metadata: [], data: [], size: 0 };
+    const pending: Reassembly = {
+      firstType, requestN, channelComplete, next, hasMetadata: false, metadata: [], data: [], size: 0, frames: 1, wireBytes: size,
+    };
     this.reassembly.set(streamId, pending);
     this.appendFragment(streamId, pending, data, metadata);
   }
@@ -574,7 +586,9 @@ export class RSocketConnection {
     return true;
   }
 
-  private onRequest(type: number, streamId: number, payload: Payload, requestN: number, channelComplete: boolean): void {
+  private onRequest(
+    type: number, streamId: number, payload: Payload, requestN: number, channelComplete: boolean, frames: number, wireBytes: number,
+  ): void {
     const leaseOut = this.leaseOut;
     if (leaseOut !== null) {
       // RSocket "Lease Semantics": a request beyond the lease issued is answered with ERROR[REJECTED]
@@ -609,6 +623,8 @@ export class RSocketConnection {
     }
     const kind: StreamKind = type === FrameType.REQUEST_RESPONSE ? 'response' : type === FrameType.REQUEST_STREAM ? 'stream' : 'channel';
     const stream = new ResponderStream(this, streamId, kind, kind === 'response' ? 1 : requestN, channelComplete);
+    stream.framesIn = frames;
+    stream.bytesIn = wireBytes;
     this.streams.set(streamId, stream);
     let publisher: Publisher<Payload>;
     try {

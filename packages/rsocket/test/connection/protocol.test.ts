@@ -186,6 +186,7 @@ describe('fragmentation', () => {
     for (const frame of [...clientEnd.sent, ...serverEnd.sent]) expect(encodeFrame(frame).length).toBeLessThanOrEqual(1024);
     // one REQUEST_N credit per payload, however many fragments (RSocket "Fragmentation And Reassembly")
     expect(ofType(serverEnd.sent, FrameType.PAYLOAD).filter((f) => !f.follows && f.next)).toHaveLength(2);
+    expect(ofType(serverEnd.sent, FrameType.REQUEST_N)).toHaveLength(0);
   });
 
   it('refuses a reassembled payload over maxPayloadSize: REJECTED to the requester, nothing processed', async () => {

@@ -293,3 +293,26 @@ describe('fireAndForgetFlow', () => {
     expect(ofType(clientEnd.sent, FrameType.REQUEST_FNF)).toHaveLength(1);
   });
 });
+
+describe('inspect', () => {
+  it('reports per-stream credit both ways and frames and bytes in and out, per stream and per connection', async () => {
+    const source = new TestPublisher<Payload>();
+    const { client, serverConnection } = await connectedPair({ responder: { requestStream: () => source } });
+    const subscriber = new TestSubscriber<Payload>(5);
+    client.requestStream(payload('abc')).subscribe(subscriber);
+    await flush();
+    source.next(payload('x'), payload('y'));
+    await flush();
+    const [clientStream] = client.inspect().streams;
+    const [serverStream] = serverConnection().inspect().streams;
+    expect(clientStream).toMatchObject({ streamId: 1, kind: 'stream', role: 'requester', creditGranted: 3, framesOut: 1, framesIn: 2 });
+    expect(serverStream).toMatchObject({ streamId: 1, role: 'responder', creditReceived: 3, upstreamRequested: 3, bufferedFrames: 0, framesIn: 1, framesOut: 2 });
+    expect(clientStream!.bytesOut).toBe(6 + 4 + 3); // header, initial N, data
+    expect(clientStream!.bytesIn).toBe(2 * (6 + 1));
+    const connection = client.inspect();
+    expect(connection).toMatchObject({ role: 'client', state: 'open', writable: true });
+    expect(connection.framesOut).toBe(2); // SETUP and REQUEST_STREAM
+    expect(connection.transport.framesOut).toBe(2);
+    subscriber.cancel();
+  });
+});
