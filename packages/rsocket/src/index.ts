@@ -2,7 +2,10 @@
 
 // ---- Frames -------------------------------------------------------------------------------------------------------
 export { FrameType, Flags, ErrorCode, errorCodeName, frameTypeName, MAX_31, MAX_24, MAJOR_VERSION, MINOR_VERSION } from './frame/constants';
-export type * from './frame/Frame';
+export type {
+  Frame, SetupFrame, LeaseFrame, KeepAliveFrame, RequestResponseFrame, RequestFnfFrame, RequestStreamFrame, RequestChannelFrame,
+  RequestNFrame, CancelFrame, PayloadFrame, ErrorFrame, MetadataPushFrame, ExtFrame, UnsupportedFrame,
+} from './frame/Frame';
 export { encodeFrame, decodeFrame, encodedSize } from './frame/codec';
 
 // ---- Payloads and errors ------------------------------------------------------------------------------------------
