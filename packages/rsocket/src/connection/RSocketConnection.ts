@@ -7,7 +7,7 @@ import {
   ErrorCode, FRAME_HEADER_SIZE, FrameType, MAJOR_VERSION, MAX_24, MAX_31, MINOR_VERSION, errorCodeName, frameTypeName,
 } from '../frame/constants';
 import type { Frame, SetupFrame } from '../frame/Frame';
-import { ConnectionClosedError, LeaseError, ProtocolError, RSocketError, toWireError } from '../errors';
+import { ConnectionClosedError, LeaseError, ProtocolError, RSocketError } from '../errors';
 import { EMPTY, type Payload } from '../Payload';
 import type { FrameConnection, TransportSnapshot } from '../transport/FrameConnection';
 import { RequesterStream, signal } from './RequesterStream';
@@ -75,6 +75,8 @@ export interface ConnectionSnapshot {
   readonly ignoredFrames: number;
   /** Requests this responder rejected because they exceeded the LEASE it issued. */
   readonly leaseRejected: number;
+  /** Fire-and-forget requests dropped because no handler (or route) took them. */
+  readonly droppedFireAndForget: number;
   /** The LEASE this side's requester honours, or null when leases are off. */
   readonly lease: { readonly remaining: number; readonly expiresAt: number } | null;
   readonly transport: TransportSnapshot;
@@ -140,6 +142,7 @@ export class RSocketConnection {
   private bytesOut = 0;
   private ignoredFrames = 0;
   private leaseRejected = 0;
+  private droppedFireAndForget = 0;
   private closeError: Error | null = null;
   private readonly closedPromise: Promise<Error | null>;
   private resolveClosed!: (error: Error | null) => void;
@@ -321,7 +324,7 @@ export class RSocketConnection {
     return {
       role: this.role, state: this.state, writable: this.writable, streams, bufferedFrames: buffered, reassemblyBytes,
       framesIn: this.framesIn, framesOut: this.framesOut, bytesIn: this.bytesIn, bytesOut: this.bytesOut,
-      ignoredFrames: this.ignoredFrames, leaseRejected: this.leaseRejected,
+      ignoredFrames: this.ignoredFrames, leaseRejected: this.leaseRejected, droppedFireAndForget: this.droppedFireAndForget,
       lease: lease === null ? null : { remaining: this.leaseRemaining(), expiresAt: lease.expiresAt },
       transport: this.transport.inspect(),
     };
@@ -659,16 +662,20 @@ export class RSocketConnection {
     return result;
   }
 
-  private callResponder(what: string, call: () => void | PromiseLike<void> | undefined): void {
+  private callResponder(what: 'fireAndForget' | 'metadataPush', call: () => void | PromiseLike<void> | undefined): void {
     try {
       const result = call();
       if (result != null && typeof (result as PromiseLike<void>).then === 'function') {
         (result as PromiseLike<void>).then(undefined, (error: unknown) => reportError(error));
       }
     } catch (error) {
-      if (error instanceof RSocketError && error.code === ErrorCode.REJECTED && what !== 'metadataPush') return; // no handler: dropped
-      if (error instanceof RSocketError && what === 'metadataPush') return;
-      reportError(error); // a fire-and-forget handler's failure has no stream to travel on
+      // RSocket "Request Fire-n-Forget": best effort, no answer exists. A rejection (no handler, no route) is dropped
+      // and counted; any other failure of user code is reported, since it has no stream to travel on.
+      if (what === 'fireAndForget' && error instanceof RSocketError) {
+        this.droppedFireAndForget++;
+        return;
+      }
+      reportError(error);
     }
   }
 
@@ -993,4 +1000,3 @@ function checkInteger(name: string, value: unknown, min: number, max: number): n
   return value;
 }
 
-export { toWireError };

@@ -316,3 +316,13 @@ describe('inspect', () => {
     subscriber.cancel();
   });
 });
+
+describe('fire-and-forget without a handler', () => {
+  it('is dropped and counted, with nothing reported and nothing sent back', async () => {
+    const { client, serverConnection, serverEnd } = await connectedPair({ responder: {} });
+    await client.fireAndForget(payload('lost'));
+    await flush();
+    expect(serverConnection().inspect().droppedFireAndForget).toBe(1);
+    expect(serverEnd.sent.filter((f) => f.type === FrameType.ERROR)).toEqual([]);
+  });
+});
