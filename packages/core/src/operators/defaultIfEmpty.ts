@@ -35,6 +35,7 @@ class DefaultIfEmptySubscriber<T, D> extends ForwardingSubscriber<T, T | D> {
   /** The source completed empty and the default waits for demand. */
   private holding = false;
   private defaultValue: D | undefined;
+  private cancelled = false;
 
   constructor(downstream: Subscriber<T | D>, defaultValue: D) {
     super(downstream);
@@ -72,6 +73,7 @@ class DefaultIfEmptySubscriber<T, D> extends ForwardingSubscriber<T, T | D> {
   }
 
   override cancel(): void {
+    this.cancelled = true;
     this.defaultValue = undefined; // §3.13
     if (this.holding) {
       this.done = true;
@@ -87,6 +89,6 @@ class DefaultIfEmptySubscriber<T, D> extends ForwardingSubscriber<T, T | D> {
     const value = this.defaultValue as D;
     this.defaultValue = undefined;
     this.downstream.onNext(value);
-    this.downstream.onComplete();
+    if (!this.cancelled) this.downstream.onComplete(); // §1.8 cancelled inside that onNext: nothing more
   }
 }

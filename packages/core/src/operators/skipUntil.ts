@@ -34,20 +34,38 @@ class SkipUntilSubscriber<T> extends ForwardingSubscriber<T> {
   private gate: GateSubscriber | null = null;
   /** Set once the notifier emitted. */
   open = false;
+  private arming = false;
+  private armingError: Error | null = null;
 
   constructor(downstream: Subscriber<T>, notifier: Publisher<unknown>) {
     super(downstream);
     this.notifier = notifier;
   }
 
+  /** Subscribes to the notifier first, so a synchronous notifier has opened the gate before any item arrives. */
   override onSubscribe(subscription: Subscription): void {
-    const first = this.upstream === null;
-    super.onSubscribe(subscription);
-    if (!first || this.done) return;
+    if (subscription == null) throw nullArgumentError('onSubscribe', subscription); // §2.13
+    if (this.upstream !== null) {
+      subscription.cancel(); // §2.5 a second subscription is cancelled
+      return;
+    }
+    this.upstream = subscription;
     const notifier = this.notifier!;
     this.notifier = null;
     this.gate = new GateSubscriber(this);
+    this.arming = true;
     notifier.subscribe(this.gate);
+    this.arming = false;
+    const failed = this.armingError;
+    this.armingError = null;
+    if (failed !== null) {
+      this.done = true;
+      subscription.cancel();
+      this.downstream.onSubscribe(this);
+      this.downstream.onError(failed); // the notifier failed before the downstream had its subscription (§1.9)
+      return;
+    }
+    this.downstream.onSubscribe(this);
   }
 
   onNext(value: T): void {
@@ -86,6 +104,10 @@ class SkipUntilSubscriber<T> extends ForwardingSubscriber<T> {
   notifierFailed(error: Error): void {
     this.gate = null;
     if (this.done) return reportError(error); // §1.7
+    if (this.arming) {
+      this.armingError = error;
+      return;
+    }
     this.failWith(error);
   }
 

@@ -52,18 +52,42 @@ class TakeUntilSubscriber<T> extends ForwardingSubscriber<T> {
     this.notifier = notifier;
   }
 
+  /**
+   * Arms the notifier (abort listener or notifier subscription) before the downstream sees its subscription, so a
+   * synchronous source that emits inside the downstream's first request is already watched. A notifier that fires
+   * while being armed (an aborted signal, a synchronous notifier) ends the result right after onSubscribe (§1.9).
+   */
   override onSubscribe(subscription: Subscription): void {
-    const first = this.upstream === null;
-    super.onSubscribe(subscription);
-    if (!first || this.done) return;
-    const notifier = this.notifier!;
-    if (isAbortSignal(notifier)) {
-      if (notifier.aborted) return this.stop(null);
-      this.onAbort = () => this.stop(null);
-      notifier.addEventListener('abort', this.onAbort, { once: true });
+    if (subscription == null) throw nullArgumentError('onSubscribe', subscription); // §2.13
+    if (this.upstream !== null) {
+      subscription.cancel(); // §2.5 a second subscription is cancelled
       return;
     }
-    notifier.subscribe(new NotifierSubscriber(this));
+    this.upstream = subscription;
+    this.delivering = true; // holds a stop until the downstream has its subscription
+    const notifier = this.notifier!;
+    if (isAbortSignal(notifier)) {
+      if (notifier.aborted) this.pending = { error: null };
+      else {
+        this.onAbort = () => this.stop(null);
+        notifier.addEventListener('abort', this.onAbort, { once: true });
+      }
+    } else {
+      notifier.subscribe(new NotifierSubscriber(this));
+    }
+    this.delivering = false;
+    const pending = this.pending;
+    this.pending = null;
+    if (pending !== null) {
+      this.done = true;
+      this.releaseNotifier();
+      subscription.cancel();
+      this.downstream.onSubscribe(this);
+      if (pending.error === null) this.downstream.onComplete();
+      else this.downstream.onError(pending.error);
+      return;
+    }
+    this.downstream.onSubscribe(this);
   }
 
   onNext(value: T): void {

@@ -10,7 +10,7 @@ import type { Subscription } from '../spec/Subscription';
 
 /**
  * Combines each source item with the latest item of every other publisher, as `[item, latest1, latest2, ...]`.
- * Source items that arrive before every other publisher has emitted are dropped.
+ * Source items that arrive before every other publisher has emitted are dropped. The others are subscribed first.
  *
  * ```
  * source:         1   2   3   4 |
@@ -39,6 +39,8 @@ class WithLatestFromSubscriber<T, O extends unknown[]> extends ForwardingSubscri
   private readonly latest: unknown[];
   private missing: number;
   private readonly inners: LatestSubscriber[] = [];
+  private arming = false;
+  private armingError: Error | null = null;
 
   constructor(downstream: Subscriber<[T, ...O]>, others: readonly Publisher<unknown>[]) {
     super(downstream);
@@ -47,17 +49,38 @@ class WithLatestFromSubscriber<T, O extends unknown[]> extends ForwardingSubscri
     this.missing = others.length;
   }
 
+  /**
+   * Subscribes to the others first, so values they have at once (a replayed or synchronous source) are there
+   * before a synchronous source delivers inside the downstream's first request. An other that fails meanwhile
+   * fails the result right after onSubscribe (§1.9).
+   */
   override onSubscribe(subscription: Subscription): void {
-    const first = this.upstream === null;
-    super.onSubscribe(subscription);
-    if (!first || this.done) return;
+    if (subscription == null) throw nullArgumentError('onSubscribe', subscription); // §2.13
+    if (this.upstream !== null) {
+      subscription.cancel(); // §2.5 a second subscription is cancelled
+      return;
+    }
+    this.upstream = subscription;
     const others = this.others!;
     this.others = null;
-    for (let i = 0; i < others.length && !this.done; i++) {
+    this.arming = true;
+    for (let i = 0; i < others.length && this.armingError === null; i++) {
       const inner = new LatestSubscriber(this, i);
       this.inners.push(inner);
       others[i]!.subscribe(inner);
     }
+    this.arming = false;
+    const failed = this.armingError;
+    this.armingError = null;
+    if (failed !== null) {
+      this.done = true;
+      this.cancelOthers();
+      subscription.cancel();
+      this.downstream.onSubscribe(this);
+      this.downstream.onError(failed);
+      return;
+    }
+    this.downstream.onSubscribe(this);
   }
 
   onNext(value: T): void {
@@ -102,6 +125,10 @@ class WithLatestFromSubscriber<T, O extends unknown[]> extends ForwardingSubscri
   /** @internal */
   otherFailed(error: Error): void {
     if (this.done) return reportError(error); // §1.7
+    if (this.arming) {
+      this.armingError ??= error;
+      return;
+    }
     this.cancelOthers();
     this.failWith(error);
   }
