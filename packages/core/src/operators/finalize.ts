@@ -1,7 +1,7 @@
 import type { Flow, Operator } from '../Flow';
 import { ForwardingSubscriber } from '../internal/ForwardingSubscriber';
 import { lift } from '../internal/lift';
-import { reportError } from '../internal/report';
+import { reportDroppedError, reportError } from '../internal/report';
 import type { Publisher } from '../spec/Publisher';
 import type { Subscriber } from '../spec/Subscriber';
 
@@ -81,7 +81,9 @@ class FinalizeSubscriber<T> extends ForwardingSubscriber<T> {
     try {
       callback(signal);
     } catch (error) {
-      reportError(error); // the stream is over: nowhere to signal it
+      // The stream is over: nowhere to signal it. After a cancel nobody listens any more: dropped, never thrown.
+      if (signal === 'cancel') reportDroppedError(error);
+      else reportError(error);
     }
   }
 }
