@@ -5,6 +5,7 @@ import { CancellationError, toError } from '../internal/errors';
 import type { Inspectable, StageSnapshot } from '../internal/inspect';
 import { OverflowBuffer, requireOverflowStrategy, type OverflowStrategy } from '../internal/overflow';
 import { reportDroppedError, reportError } from '../internal/report';
+import { followThenable } from '../internal/thenable';
 import type { Subscriber } from '../spec/Subscriber';
 
 /** What `offer` returns when the item went straight into the buffer: one settled promise, shared (it never changes). */
@@ -166,13 +167,7 @@ class CreateSubscription<T> extends DrainSubscription<T> implements Inspectable 
       this.failProducer(toError(thrown));
       return;
     }
-    if (result != null && typeof result.then === 'function') {
-      try {
-        result.then(undefined, (thrown: unknown) => this.producerRejected(thrown));
-      } catch (thrown) {
-        this.producerRejected(thrown); // a hostile thenable
-      }
-    }
+    followThenable(result, ignore, (thrown: unknown) => this.producerRejected(thrown)); // guards a hostile thenable
   }
 
   override request(n: number): void {
@@ -425,6 +420,8 @@ class CreateSubscription<T> extends DrainSubscription<T> implements Inspectable 
     }
   }
 }
+
+function ignore(): void {}
 
 function requireListener(stage: string, method: string, listener: unknown): void {
   if (typeof listener !== 'function') throw new TypeError(`${stage}: ${method} needs a function, got ${typeof listener}`);
