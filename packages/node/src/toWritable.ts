@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import { reportError, type Inspectable, type StageSnapshot, type Subscriber, type Subscription } from '@sluice/core';
+import { replenishAt, reportError, type Inspectable, type StageSnapshot, type Subscriber, type Subscription } from '@sluice/core';
 import { destroyWatched } from './internal/destroy';
 import { abortReason, prematureCloseError, requirePositiveInteger, requireSignal, toError } from './internal/errors';
 
@@ -115,7 +115,7 @@ class WritableSubscriber<T> implements WritableSink<T> {
   constructor(writable: Writable, prefetch: number, end: boolean, signal: AbortSignal | undefined) {
     this.writable = writable;
     this.prefetch = prefetch;
-    this.limit = Math.max(1, prefetch - (prefetch >> 2));
+    this.limit = replenishAt(prefetch); // the one exact 75% helper (no 32-bit shift)
     this.end = end;
     this.signal = signal;
     this.finished = new Promise<void>((resolve, reject) => {

@@ -111,3 +111,11 @@ describe('bridge failures', () => {
     });
   });
 });
+
+// Issue 13 item 11: toWritable uses core's exact replenishAt, not its own 32-bit copy.
+describe('toWritable replenish threshold', () => {
+  it('is within the prefetch for a prefetch of 2^31', () => {
+    const sink = toWritable<number>(new Writable({ write: (_c, _e, cb) => cb() }), { prefetch: 2 ** 31 });
+    expect((sink as unknown as { limit: number }).limit).toBe(2 ** 31 - 2 ** 29);
+  });
+});
