@@ -65,7 +65,9 @@ class FinalizeSubscriber<T> extends ForwardingSubscriber<T> {
   }
 
   override cancel(): void {
-    if (this.done) return this.run('cancel'); // §3.7 after a terminal signal the callback has run already: a no-op
+    // §3.7 after a terminal signal cancel is a no-op, also from inside downstream's onComplete/onError, where the
+    // callback has not run yet: it runs next with 'complete'/'error', the signal that actually ended the stream.
+    if (this.done) return;
     this.done = true;
     try {
       super.cancel();
