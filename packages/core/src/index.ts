@@ -11,7 +11,7 @@ export { pipe } from './operators/pipe';
 // ---- Engine pieces for custom operators --------------------------------------------------------------------------
 export { UNBOUNDED } from './internal/demand';
 export { OverflowError, CancellationError } from './internal/errors';
-export { reportError } from './internal/report';
+export { reportError, reportDroppedError, onErrorDropped } from './internal/report';
 export { DrainSubscription } from './internal/DrainSubscription';
 export { ForwardingSubscriber } from './internal/ForwardingSubscriber';
 export { RingBuffer } from './internal/RingBuffer';
