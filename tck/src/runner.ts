@@ -35,6 +35,8 @@ export interface RunOptions {
    * left are reported as skipped with the reason, and a running test's watchdog never outlasts the deadline.
    */
   readonly deadlineMillis?: number | undefined;
+  /** @internal Absolute deadline (epoch ms), overriding `deadlineMillis`: the CLI's resumed processes share one. */
+  readonly deadlineAt?: number | undefined;
   /** @internal Skip (and leave out of the report) every test before this index: the CLI resumes after a killed test. */
   readonly startAt?: number | undefined;
   /** Attribute errors that escape asynchronously (uncaughtException / unhandledRejection) to the running test. */
@@ -84,7 +86,7 @@ export async function runTests(kind: VerificationKind, tests: readonly TestCase[
   checkOnly(kind, tests, options.only);
   const perTest = positiveMillis('testTimeoutMillis', options.testTimeoutMillis) ?? watchdogMillis(env);
   const deadlineMillis = positiveMillis('deadlineMillis', options.deadlineMillis);
-  const deadline = deadlineMillis === undefined ? Infinity : started + deadlineMillis;
+  const deadline = options.deadlineAt ?? (deadlineMillis === undefined ? Infinity : started + deadlineMillis);
   let stoppedAt: string | null = null;
   // One process-wide listener for the whole run, so an error an implementation rethrows on a timer after its test
   // ended cannot crash the verification; it is attributed to the test running (or just finished) when it surfaces.
@@ -97,11 +99,11 @@ export async function runTests(kind: VerificationKind, tests: readonly TestCase[
       const left = deadline - Date.now();
       if (left <= 0 && test.run && test.entry.category !== 'untested') {
         stoppedAt ??= results.at(-1)?.id ?? 'the start';
-        result = notRun(test, `Not run: the run's deadline of ${deadlineMillis} ms passed (after ${stoppedAt})`);
+        result = notRun(test, `Not run: the run's deadline${deadlineMillis !== undefined ? ` of ${deadlineMillis} ms` : ''} passed (after ${stoppedAt})`);
       } else {
         const limit = Math.max(1, Math.min(perTest, left));
         options.onTestStart?.(test.entry, index, limit);
-        result = await runOne(test, env, escapes, limit, limit < perTest ? `the run's deadline of ${deadlineMillis} ms` : undefined);
+        result = await runOne(test, env, escapes, limit, limit < perTest ? "the run's deadline" : undefined);
       }
       results.push(result);
       options.onResult?.(result);
@@ -112,7 +114,7 @@ export async function runTests(kind: VerificationKind, tests: readonly TestCase[
   return { tool: 'sluice-tck', kind, results, summary: summarize(results), durationMs: Date.now() - started, causes: groupCauses(results) };
 }
 
-function notRun(test: TestCase, reason: string): TestResult {
+export function notRun(test: { entry: RuleEntry }, reason: string): TestResult {
   const { entry } = test;
   return { id: entry.id, rule: entry.rule, category: entry.category, status: 'skipped', message: reason, hints: [], durationMs: 0, tags: tagsOf(entry), violations: [] };
 }
