@@ -28,7 +28,7 @@ describe('sluice-tck CLI', () => {
       expect(await runCli(['publisher', fixture('good-publisher.mjs'), ...fast])).toBe(0);
       expect(out).toMatch(/^rule\s+status\s+test$/m);
       expect(out).toMatch(/^§3\.9\s+PASS\s+required_spec309_requestZeroMustSignalRangeError$/m);
-      expect(out).toMatch(/^sluice-tck publisher: \d+ passed, 0 failed, \d+ skipped \(42 tests, [\d.]+ s\)$/m);
+      expect(out).toMatch(/^sluice-tck publisher: \d+ passed, 0 failed, \d+ skipped \(44 tests, [\d.]+ s\)$/m);
     });
 
     it('writes the JSON report in exactly the documented shape and JUnit XML', async () => {

@@ -68,6 +68,7 @@ export class TckSubscriber<T> implements Subscriber<T> {
   private signalName = '';
   private requestDepth = 0;
   private overBudget = 0;
+  private overDemandSeen = false;
   /** Elements that arrived after this subscriber called cancel(). */
   afterCancel = 0;
 
@@ -114,7 +115,8 @@ export class TckSubscriber<T> implements Subscriber<T> {
       if (!this.options.discardElements) this.received.push(value);
       if (this.count > this.requested) {
         this.overBudget++;
-        if (this.overBudget === 1) {
+        if (!this.overDemandSeen) {
+          this.overDemandSeen = true;
           this.violate('1.1', `requested ${this.requested} element${this.requested === 1 ? '' : 's'}, received ${this.count}: ${showList(this.received)}`);
         }
       } else if (this.options.maxElements !== undefined && this.count > this.options.maxElements) {

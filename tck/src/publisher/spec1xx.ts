@@ -1,7 +1,7 @@
-import { fail, show, showList, skip } from '../harness/errors';
+import { describeThrown, fail, show, showList, skip } from '../harness/errors';
 import type { TckSubscriber } from '../harness/TckSubscriber';
 import { waitUntil } from '../harness/time';
-import type { PublisherTestContext } from './context';
+import { PUBLISHER_UNABLE_TO_SIGNAL_ON_COMPLETE, type PublisherTestContext } from './context';
 
 // Publisher rules 1.x plus the sanity tests. One function per TCK test id; each follows the JVM TCK's steps
 // (reactive-streams-tck-matrix.md §1) with the JavaScript mapping of §5.
@@ -163,6 +163,23 @@ export const required_spec109_subscribeThrowTypeErrorOnNullSubscriber: Test = as
     if (!threw) fail(rule, `subscribe(${nothing}) returned normally; expected it to throw TypeError`);
     if (!(thrown instanceof TypeError)) fail(rule, `subscribe(${nothing}) threw ${show(thrown)}; expected a TypeError`);
   }
+  // §1.9: the throw must have changed nothing. A publisher that used up a subscriber slot or kept a dead entry
+  // before checking the argument fails the next, real subscriber.
+  const sub = ctx.newSubscriber({ maxElements: 0 });
+  const after = 'after subscribe(null) and subscribe(undefined) threw';
+  try {
+    pub.subscribe(sub);
+  } catch (error) {
+    sub.failWith(rule, `${after}, subscribe(subscriber) threw ${describeThrown(error)}: the rejected calls changed the publisher's state`);
+  }
+  await sub.expectSubscription(rule);
+  sub.request(1);
+  if (ctx.maxElements === PUBLISHER_UNABLE_TO_SIGNAL_ON_COMPLETE) {
+    await sub.expectNone(rule, `${after} (a real subscriber must be served as if they never happened)`);
+  } else {
+    await sub.expectCompletion(rule, `onComplete of createPublisher(0) for a real subscriber ${after} (the rejected calls must change nothing)`);
+  }
+  ctx.verify(rule);
 };
 
 export const required_spec109_mustIssueOnSubscribeForNonNullSubscriber: Test = async (ctx) => {
