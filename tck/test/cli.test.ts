@@ -109,6 +109,14 @@ describe('sluice-tck CLI', () => {
     });
   });
 
+  describe('processor options', () => {
+    it('honours a createHelperPublisher export', async () => {
+      expect(await runCli(['processor', fixture('processor-with-helper.mjs'), '--only', 'required_createPublisher1MustProduceAStreamOfExactly1Element', ...fast])).toBe(0);
+      expect(out).toMatch(/required_createPublisher1MustProduceAStreamOfExactly1Element\n\s+output of the implementation during this test:\n\s+\| helper: createHelperPublisher\(1\)/);
+      expect(out).toMatch(/sluice-tck processor: 1 passed, 0 failed, 0 skipped/);
+    });
+  });
+
   describe('help and version', () => {
     it('--help prints the usage on stdout and exits 0; --version prints the package version', async () => {
       expect(await runCli(['--help'])).toBe(0);
