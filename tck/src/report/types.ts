@@ -66,6 +66,8 @@ export function causeOf(result: TestResult): string {
   return text
     .replace(/; (calls|subscriber calls|also observed|in total)\b.*$/, '')
     .replace(/\(.*?\)|\[.*?\]/g, '(…)')
+    .replace(/`[^`]*`|"[^"]*"/g, '"…"')
+    .replace(/-?\b(Infinity|NaN)\b/g, '#')
     .replace(/(?<!§[\d.]*)-?\d+(\.\d+)?/g, '#')
     .replace(/\s+/g, ' ')
     .trim();
