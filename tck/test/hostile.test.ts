@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   ReferenceProcessor, ReferencePublisher, verifyProcessor, verifyPublisher,
-  type Publisher, type Subscriber, type Subscription,
+  type Processor, type Publisher, type Subscriber, type Subscription,
 } from '@sluice/tck';
 import { mutantEnv } from './mutants/harness';
 
@@ -81,7 +81,78 @@ class LatestSubscriberWins<T> extends ReferenceProcessor<T> {
   }
 }
 
+/**
+ * The naive adapter users write: it requests Number.MAX_SAFE_INTEGER upstream as soon as it is subscribed and queues
+ * everything per subscriber until that subscriber asks. Correct towards its subscribers, unbounded towards upstream:
+ * fed synchronously inside onSubscribe, the §3.17 test (2^31 - 1 elements) would run it out of memory.
+ */
+class NaiveBufferingProcessor<T> implements Processor<T, T> {
+  private readonly subs: { s: Subscriber<T>; demand: number; queue: T[]; head: number; active: boolean }[] = [];
+  private terminal: { error: Error | null } | null = null;
+
+  onSubscribe(subscription: Subscription): void {
+    if (subscription == null) throw new TypeError('§2.13: subscription required');
+    subscription.request(Number.MAX_SAFE_INTEGER);
+  }
+  onNext(x: T): void {
+    if (x == null) throw new TypeError('§2.13: element required');
+    for (const sub of this.subs) if (sub.active) sub.queue.push(x), this.drain(sub);
+  }
+  onError(e: Error): void {
+    if (e == null) throw new TypeError('§2.13: error required');
+    this.terminal = { error: e };
+    for (const sub of this.subs) this.drain(sub);
+  }
+  onComplete(): void {
+    this.terminal = { error: null };
+    for (const sub of this.subs) this.drain(sub);
+  }
+  subscribe(s: Subscriber<T>): void {
+    if (s == null) throw new TypeError('§1.9: subscriber required');
+    const sub = { s, demand: 0, queue: [] as T[], head: 0, active: true };
+    this.subs.push(sub);
+    s.onSubscribe({
+      request: (n) => {
+        if (!sub.active) return;
+        if (!(n > 0) || (!Number.isInteger(n) && n !== Infinity)) {
+          sub.active = false;
+          s.onError(new RangeError(`§3.9: non-positive subscription request ${n}`));
+          return;
+        }
+        sub.demand = sub.demand + n >= Number.MAX_SAFE_INTEGER ? Infinity : sub.demand + n;
+        this.drain(sub);
+      },
+      cancel: () => {
+        sub.active = false;
+        sub.queue = [];
+      },
+    });
+    this.drain(sub);
+  }
+  private drain(sub: (typeof this.subs)[number]): void {
+    while (sub.active && sub.demand > 0 && sub.head < sub.queue.length) {
+      if (sub.demand !== Infinity) sub.demand--;
+      sub.s.onNext(sub.queue[sub.head++]!);
+    }
+    if (sub.active && this.terminal && sub.head >= sub.queue.length) {
+      sub.active = false;
+      if (this.terminal.error) sub.s.onError(this.terminal.error);
+      else sub.s.onComplete();
+    }
+  }
+}
+
 describe('processor harness', () => {
+  it('bounds the work a naive unbounded-requesting processor gets from the default helper: the §3.17 tests end and pass', async () => {
+    const report = await verifyProcessor({ createIdentityProcessor: () => new NaiveBufferingProcessor<number>(), createElement: (i) => i, env: mutantEnv, only: ['3.17'] });
+    expect(report.results.map((r) => [r.id, r.status])).toEqual([
+      ['required_spec317_mustSupportAPendingElementCountUpToLongMaxValue', 'passed'],
+      ['required_spec317_mustSupportACumulativePendingElementCountUpToLongMaxValue', 'passed'],
+      ['required_spec317_mustNotSignalOnErrorWhenPendingAboveLongMaxValue', 'passed'],
+      ['required_spec317_requestInfinityMustBeTreatedAsUnbounded', 'passed'],
+    ]);
+  });
+
   it('does not assume a multicast processor cancels upstream when its only subscriber leaves', async () => {
     const report = await verifyProcessor({ createIdentityProcessor: (n) => new KeepsUpstream<number>(n), createElement: (i) => i, env: mutantEnv });
     expect(report.results.filter((r) => r.status === 'failed').map((r) => `${r.id}: ${r.message}`)).toEqual([]);
