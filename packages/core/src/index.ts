@@ -96,8 +96,8 @@ export { MulticastProcessor, type MulticastProcessorOptions } from './processors
 export {
   createMetricsRegistry, MetricsRegistry, type StageMetrics, type StageOutcome, type SampleOptions,
 } from './metrics/MetricsRegistry';
-export { name, type NameOptions } from './operators/name';
-export { metrics, type MetricsOptions } from './operators/metrics';
+export { name, type NameOptions } from './metrics/name';
+export { metrics, type MetricsOptions } from './metrics/metrics';
 
 // ---- Sinks --------------------------------------------------------------------------------------------------------
 export { consume, type ConsumeOptions, type ConsumeHandle } from './sinks/consume';

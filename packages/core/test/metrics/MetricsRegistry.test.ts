@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createMetricsRegistry } from '../../src/metrics/MetricsRegistry';
 import type { Inspectable, StageSnapshot } from '../../src/internal/inspect';
-import { name } from '../../src/operators/name';
+import { name } from '../../src/metrics/name';
 import { map } from '../../src/operators/map';
 import { mergeMap } from '../../src/operators/mergeMap';
 import { observeOn } from '../../src/operators/observeOn';

@@ -1,6 +1,6 @@
 import type { Flow, LiftFunction, Operator } from '../Flow';
 import { lift, toFlow } from '../internal/lift';
-import type { MetricsRegistry } from '../metrics/MetricsRegistry';
+import type { MetricsRegistry } from './MetricsRegistry';
 import type { Publisher } from '../spec/Publisher';
 import type { Subscriber } from '../spec/Subscriber';
 import { isNameLifter, nameLifter } from './name';

@@ -8,7 +8,7 @@ import {
   type ObservableCounter,
   type ObservableGauge,
 } from '@opentelemetry/api';
-import type { MetricsRegistry, StageMetrics } from '../metrics/MetricsRegistry';
+import type { MetricsRegistry, StageMetrics } from './MetricsRegistry';
 
 export interface OtelMetricsOptions {
   /** The Meter the instruments are created on. Default `metrics.getMeter('@sluice/core')` from the global API. */

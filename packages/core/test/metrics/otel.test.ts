@@ -5,7 +5,7 @@ import type {
 import { registerOtelMetrics, STAGE_COUNTERS, STAGE_GAUGES } from '@sluice/core/otel';
 import { describe, expect, it } from 'vitest';
 import { createMetricsRegistry } from '../../src/metrics/MetricsRegistry';
-import { name } from '../../src/operators/name';
+import { name } from '../../src/metrics/name';
 import { onBackpressureBuffer } from '../../src/operators/onBackpressureBuffer';
 import { TestPublisher } from '../../src/testing/TestPublisher';
 import { TestSubscriber } from '../../src/testing/TestSubscriber';

@@ -4,7 +4,7 @@ import { nullArgumentError } from '../internal/errors';
 import { isInspectable, type Inspectable, type StageSnapshot } from '../internal/inspect';
 import { lift } from '../internal/lift';
 import { reportError } from '../internal/report';
-import { requireStageName, type MetricsRegistry, type StageHandle } from '../metrics/MetricsRegistry';
+import { requireStageName, type MetricsRegistry, type StageHandle } from './MetricsRegistry';
 import type { Publisher } from '../spec/Publisher';
 import type { Subscriber } from '../spec/Subscriber';
 import type { Subscription } from '../spec/Subscription';
