@@ -95,7 +95,9 @@ export { MulticastProcessor, type MulticastProcessorOptions } from './processors
 // ---- Metrics ------------------------------------------------------------------------------------------------------
 export {
   createMetricsRegistry, MetricsRegistry, type StageMetrics, type StageOutcome, type SampleOptions,
+  type MetricsRegistryOptions, type EndedPolicy, type OverflowPolicy, ENDED_STAGE, OVERFLOW_STAGE, dropReason,
 } from './metrics/MetricsRegistry';
+export { toPrometheus, PROMETHEUS_CONTENT_TYPE, type PrometheusOptions } from './metrics/prometheus';
 export { name, type NameOptions } from './metrics/name';
 export { metrics, type MetricsOptions } from './metrics/metrics';
 
