@@ -118,9 +118,11 @@ export { MulticastProcessor, type MulticastProcessorOptions } from './processors
 // ---- Metrics ------------------------------------------------------------------------------------------------------
 export {
   createMetricsRegistry, MetricsRegistry, type StageMetrics, type StageOutcome, type SampleOptions,
+  type MetricsRegistryOptions, type EndedPolicy, type OverflowPolicy, ENDED_STAGE, OVERFLOW_STAGE, dropReason,
 } from './metrics/MetricsRegistry';
-export { name, type NameOptions } from './operators/name';
-export { metrics, type MetricsOptions } from './operators/metrics';
+export { toPrometheus, PROMETHEUS_CONTENT_TYPE, type PrometheusOptions } from './metrics/prometheus';
+export { name, type NameOptions } from './metrics/name';
+export { metrics, type MetricsOptions } from './metrics/metrics';
 
 // ---- Sinks --------------------------------------------------------------------------------------------------------
 export { consume, type ConsumeOptions, type ConsumeHandle } from './sinks/consume';
