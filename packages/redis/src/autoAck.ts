@@ -1,0 +1,43 @@
+import type { StreamEntry } from './readGroup';
+
+export interface AutoAckOptions<T> {
+  /**
+   * What a throwing handler does: `'fail'` (default) rethrows, so the sink (e.g. `forEach`) rejects and cancels the
+   * source; `'keep-pending'` leaves the entry unacknowledged and goes on with the next one, calling `onError`: the
+   * entry is delivered again (a claim once idle, or this consumer's next start) until `deadLetter.maxDeliveries`.
+   */
+  onError?: 'fail' | 'keep-pending' | ((error: unknown, entry: StreamEntry<T>) => void);
+}
+
+/**
+ * Wraps a handler so that each entry is acknowledged once the handler's promise resolved, and never before: the
+ * acknowledgement follows the processing, which is what makes a crash lose nothing.
+ *
+ * A throwing handler's entry is not acknowledged (it stays pending); whether the sink then fails is `onError`'s
+ * choice.
+ *
+ * @example
+ * await forEach(readGroup(options), autoAck(async (job) => { await save(job.value); }), { prefetch: 32 });
+ * // keep going past failures; each failed entry is retried until it is dead-lettered:
+ * await forEach(source, autoAck(handle, { onError: (error, job) => log.warn(job.id, error) }));
+ */
+export function autoAck<T, E extends StreamEntry<T> = StreamEntry<T>>(
+  handler: (entry: E, index: number) => unknown,
+  options: AutoAckOptions<T> = {},
+): (entry: E, index: number) => Promise<void> {
+  if (typeof handler !== 'function') throw new TypeError(`autoAck: handler must be a function, got ${typeof handler}`);
+  const onError = options.onError ?? 'fail';
+  if (onError !== 'fail' && onError !== 'keep-pending' && typeof onError !== 'function') {
+    throw new TypeError(`autoAck: onError must be 'fail', 'keep-pending' or a function, got ${String(onError)}`);
+  }
+  return async (entry, index) => {
+    try {
+      await handler(entry, index);
+    } catch (error) {
+      if (onError === 'fail') throw error;
+      if (typeof onError === 'function') onError(error, entry);
+      return; // not acked: the entry stays pending
+    }
+    await entry.ack();
+  };
+}
