@@ -7,6 +7,13 @@ export interface AutoAckOptions<T> {
    * entry is delivered again (a claim once idle, or this consumer's next start) until `deadLetter.maxDeliveries`.
    */
   onError?: 'fail' | 'keep-pending' | ((error: unknown, entry: StreamEntry<T>) => void);
+  /**
+   * Wait for the server's answer to each XACK before the handler gets the next entry (default `true`). With `false`
+   * the ack is still sent only after the handler resolved, but the next entry does not wait for the reply: acks of
+   * entries handled in the same tick go out as one XACK, and a failed ack fails the next call (the entries it
+   * covered stay pending and are delivered again).
+   */
+  awaitAck?: boolean;
 }
 
 /**
@@ -30,14 +37,40 @@ export function autoAck<T, E extends StreamEntry<T> = StreamEntry<T>>(
   if (onError !== 'fail' && onError !== 'keep-pending' && typeof onError !== 'function') {
     throw new TypeError(`autoAck: onError must be 'fail', 'keep-pending' or a function, got ${String(onError)}`);
   }
-  return async (entry, index) => {
-    try {
-      await handler(entry, index);
-    } catch (error) {
-      if (onError === 'fail') throw error;
-      if (typeof onError === 'function') onError(error, entry);
-      return; // not acked: the entry stays pending
-    }
-    await entry.ack();
+  const handlerFailed = (error: unknown, entry: E): void => {
+    if (onError === 'fail') throw error;
+    if (typeof onError === 'function') onError(error, entry);
+    // not acked: the entry stays pending
   };
+  if (options.awaitAck ?? true) {
+    return async (entry, index) => {
+      try {
+        await handler(entry, index);
+      } catch (error) {
+        return handlerFailed(error, entry);
+      }
+      await entry.ack();
+    };
+  }
+  let ackFailure: unknown = null;
+  const remember = (error: unknown): void => {
+    if (ackFailure === null) ackFailure = error;
+  };
+  const ack = (entry: E): void => {
+    entry.ack().catch(remember);
+  };
+  return ((entry: E, index: number) => {
+    if (ackFailure !== null) throw ackFailure;
+    let result: unknown;
+    try {
+      result = handler(entry, index);
+    } catch (error) {
+      return handlerFailed(error, entry);
+    }
+    if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function') {
+      return Promise.resolve(result).then(() => ack(entry), (error: unknown) => handlerFailed(error, entry));
+    }
+    ack(entry); // a synchronous handler: no promise, so forEach stays on its fast path
+    return undefined;
+  }) as (entry: E, index: number) => Promise<void>;
 }

@@ -360,27 +360,48 @@ class AckLedger {
   }
 
   ack(id: string): Promise<void> {
-    const command = this.command;
-    if (command === null || !this.unacked.has(id)) {
+    if (this.command === null || !this.unacked.has(id)) {
       this.unacked.delete(id);
       return Promise.reject(new RedisStreamError('DISCONNECTED',
         `ack of ${this.stream} ${id}: the source's ack connection is closed; the entry stays pending and will be delivered again`));
     }
-    return command.client.call('XACK', this.stream, this.group, id).then(
-      () => {
-        this.unacked.delete(id);
-        this.totals.acked++;
-        this.settled();
-      },
-      (error: unknown) => {
-        // Not acked on the server (as far as we know): forget it here so that a re-read of our pending list may
-        // deliver it again, which is what at-least-once promises.
-        this.unacked.delete(id);
-        this.settled();
-        throw new RedisStreamError('DISCONNECTED', `ack of ${this.stream} ${id} failed; the entry stays pending: ${toError(error).message}`, { cause: error });
-      },
-    );
+    return new Promise<void>((resolve, reject) => {
+      if (this.batch.length === 0) queueMicrotask(this.flush);
+      this.batch.push(id);
+      this.waiters.push({ resolve, reject });
+    });
   }
+
+  /** Acks asked for in the same microtask: one `XACK stream group id…` for all of them. */
+  private batch: string[] = [];
+  private waiters: { resolve(): void; reject(error: Error): void }[] = [];
+  private readonly flush = (): void => {
+    const ids = this.batch;
+    const waiters = this.waiters;
+    this.batch = [];
+    this.waiters = [];
+    const command = this.command;
+    const failed = (error: unknown): void => {
+      // Not acked on the server (as far as we know): forget them here so that a re-read of our pending list may
+      // deliver them again, which is what at-least-once promises.
+      for (const id of ids) this.unacked.delete(id);
+      this.settled();
+      const message = toError(error).message;
+      for (const w of waiters) {
+        w.reject(new RedisStreamError('DISCONNECTED', `ack of ${ids.length} entries of ${this.stream} failed; they stay pending: ${message}`, { cause: error }));
+      }
+    };
+    if (command === null) return failed(new Error('the ack connection is closed'));
+    command.client.call('XACK', this.stream, this.group, ...ids).then(
+      () => {
+        for (const id of ids) this.unacked.delete(id);
+        this.totals.acked += ids.length;
+        this.settled();
+        for (const w of waiters) w.resolve();
+      },
+      failed,
+    );
+  };
 
   /** The subscription ended: close the ack connection once nothing delivered is unacked, or after `graceMs`. */
   retire(graceMs: number): void {
