@@ -39,8 +39,8 @@ export function autoAck<T, E extends StreamEntry<T> = StreamEntry<T>>(
   }
   const handlerFailed = (error: unknown, entry: E): void => {
     if (onError === 'fail') throw error;
+    entry.release(); // not acked: the entry stays pending, and may be claimed or re-read again
     if (typeof onError === 'function') onError(error, entry);
-    // not acked: the entry stays pending
   };
   if (options.awaitAck ?? true) {
     return async (entry, index) => {

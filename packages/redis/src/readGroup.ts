@@ -92,6 +92,12 @@ export interface StreamEntry<T = Fields> {
    * `RedisStreamError` when the ack could not be sent (the entry then stays pending and is delivered again).
    */
   ack(): Promise<void>;
+  /**
+   * Gives the entry back without acknowledging it: it stays pending in the group and this process stops counting it
+   * as held, so a claim (once idle for `claimIdleMs`) or a re-read of the pending list delivers it again, until
+   * `deadLetter.maxDeliveries`. A no-op after `ack()`. Returns nothing and sends nothing.
+   */
+  release(): void;
 }
 
 /** Counters (for the life of the Flow, over all its subscriptions) and gauges (live subscriptions, summed). */
@@ -372,6 +378,11 @@ class AckLedger {
     });
   }
 
+  /** Stops holding `id` (released unacked: a later claim or re-read may deliver it again). */
+  release(id: string): void {
+    if (this.unacked.delete(id)) this.settled();
+  }
+
   /** Acks asked for in the same microtask: one `XACK stream group id…` for all of them. */
   private batch: string[] = [];
   private waiters: { resolve(): void; reject(error: Error): void }[] = [];
@@ -455,6 +466,15 @@ class Entry<T> implements StreamEntry<T> {
       this.acked = true;
     });
     return this.acking;
+  }
+
+  release(): void {
+    const ledger = this.ledger;
+    if (ledger === null) return;
+    this.ledger = null;
+    this.acking = Promise.reject(new RedisStreamError('REPLY', `entry ${this.id} was released unacked; it will be delivered again`));
+    this.acking.catch(() => {});
+    ledger.release(this.id);
   }
 }
 
