@@ -510,6 +510,21 @@ class ReadGroupSubscription<T> extends DrainSubscription<StreamEntry<T>> impleme
   private received = 0;
   private delivered = 0;
   private readonly onReady = (): void => this.connectionBack();
+  /** Bumped when a read in flight is given up (its connection closed): a late outcome of it is ignored. */
+  private readGeneration = 0;
+  /**
+   * ioredis keeps the commands of a closed connection until it has reconnected (or given up after
+   * maxRetriesPerRequest), so a read in flight when the connection closes would hang for as long as the broker is
+   * away: 'close' gives it up at once (with autoResendUnfulfilledCommands off it is never replayed either).
+   */
+  private readonly onClose = (): void => {
+    if (this.inFlightCount === 0 || this.cancelled) return;
+    this.readGeneration++;
+    this.inFlightCount = 0;
+    this.disarmWatchdog();
+    this.readFailed(new Error('the read connection closed'));
+    this.drain();
+  };
 
   constructor(downstream: Subscriber<StreamEntry<T>>, options: ResolvedOptions<T>, totals: Totals) {
     super(downstream);
@@ -520,6 +535,7 @@ class ReadGroupSubscription<T> extends DrainSubscription<StreamEntry<T>> impleme
     this.ledger = new AckLedger(commandConnection(options.redis, `${label}:ack`), options.stream, options.group, totals);
     this.ledger.onChange = () => this.drain();
     this.blocking = blockingConnection(options.redis, `${label}:read`);
+    this.blocking.on('close', this.onClose);
     totals.live.add(this);
   }
 
@@ -608,9 +624,14 @@ class ReadGroupSubscription<T> extends DrainSubscription<StreamEntry<T>> impleme
     const count = Math.min(this.requested, this.options.maxBatch);
     this.inFlightCount = count;
     this.totals.reads++;
+    const generation = this.readGeneration;
     this.read(count).then(
-      (batch) => this.readDone(batch, null),
-      (error: unknown) => this.readDone(null, error),
+      (batch) => {
+        if (generation === this.readGeneration) this.readDone(batch, null);
+      },
+      (error: unknown) => {
+        if (generation === this.readGeneration) this.readDone(null, error);
+      },
     );
   }
 
@@ -851,6 +872,7 @@ class ReadGroupSubscription<T> extends DrainSubscription<StreamEntry<T>> impleme
     this.blocking = null;
     if (blocking !== null) {
       blocking.off('ready', this.onReady);
+      blocking.off('close', this.onClose);
       // A BLOCK read in flight cannot be taken back; closing its connection abandons it (whatever it still receives
       // stays pending in the group, nothing is lost).
       blocking.disconnect();
