@@ -188,6 +188,7 @@ class StreamSubscriber<T> implements StreamSink<T> {
     this.inFlight--;
     if (error !== null) {
       this.abort(new RedisStreamError('REPLY', `toStream: XADD to "${this.config.stream}" failed: ${error.message}`, { cause: error }));
+      this.settleIfIdle(); // already failing: the last reply in flight settles
       return;
     }
     this.written++;
