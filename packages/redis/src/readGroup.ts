@@ -122,7 +122,7 @@ export interface RedisSourceMetrics {
   readonly trimmed: number;
   /** Entries a re-read of this consumer's pending list returned that this process still holds unacked (not delivered twice). */
   readonly skippedInProcess: number;
-  /** Times the read connection dropped and the source resumed. */
+  /** Times the read connection closed under a live subscription (a read in flight then is re-done from `0`). */
   readonly reconnects: number;
 }
 
@@ -518,7 +518,9 @@ class ReadGroupSubscription<T> extends DrainSubscription<StreamEntry<T>> impleme
    * away: 'close' gives it up at once (with autoResendUnfulfilledCommands off it is never replayed either).
    */
   private readonly onClose = (): void => {
-    if (this.inFlightCount === 0 || this.cancelled) return;
+    if (this.cancelled) return;
+    this.totals.reconnects++;
+    if (this.inFlightCount === 0) return; // nothing was lost; the next read waits for 'ready'
     this.readGeneration++;
     this.inFlightCount = 0;
     this.disarmWatchdog();
@@ -550,12 +552,20 @@ class ReadGroupSubscription<T> extends DrainSubscription<StreamEntry<T>> impleme
   start(): void {
     if (this.cancelled) return;
     const { createGroup, stream, group } = this.options;
+    const client = this.ledger!.command!.client;
     if (createGroup === null) {
-      this.phase = 'history';
-      this.drain();
+      // A missing stream or group fails at subscribe, without waiting for demand (§1.4, §1.9 onError after onSubscribe).
+      client.call('XINFO', 'GROUPS', stream).then(
+        (groups) => {
+          const found = (groups as unknown[][]).some((g) => pairsToObject(g).name === group);
+          this.setupDone(found ? null : new RedisStreamError('NOGROUP', `NOGROUP no consumer group "${group}" on stream "${stream}"`));
+        },
+        (error: unknown) => this.setupDone(toError(error).message.includes('no such key')
+          ? new RedisStreamError('NOGROUP', `NOGROUP no stream "${stream}"`) : error),
+      );
       return;
     }
-    this.ledger!.command!.client.call('XGROUP', 'CREATE', stream, group, createGroup, 'MKSTREAM').then(
+    client.call('XGROUP', 'CREATE', stream, group, createGroup, 'MKSTREAM').then(
       () => this.setupDone(null),
       (error: unknown) => this.setupDone(isReplyError(error) && String((error as Error).message).startsWith('BUSYGROUP') ? null : error),
     );
@@ -563,7 +573,7 @@ class ReadGroupSubscription<T> extends DrainSubscription<StreamEntry<T>> impleme
 
   private setupDone(error: unknown): void {
     if (this.cancelled) return;
-    if (error !== null) this.failure = this.replyFailure('XGROUP CREATE', error);
+    if (error !== null) this.failure = this.replyFailure(this.options.createGroup === null ? 'XINFO GROUPS' : 'XGROUP CREATE', error);
     else this.phase = 'history';
     this.drain();
   }
@@ -621,6 +631,12 @@ class ReadGroupSubscription<T> extends DrainSubscription<StreamEntry<T>> impleme
     if (this.phase === 'setup' || this.inFlightCount > 0 || this.sideWork > 0 || this.waitingForConnection) return;
     if (this.requested === 0 || this.ready.size > 0) return;
     if (this.requested < this.options.lowTide && this.ledger!.unacked.size > 0) return;
+    if (this.blocking!.status !== 'ready') {
+      // Not connected yet (the first read after subscribe) or not again: without an offline queue a command now
+      // would fail, so wait for 'ready' (bounded by reconnectTimeoutMs).
+      this.waitForConnection('the read connection is not ready');
+      return;
+    }
     const count = Math.min(this.requested, this.options.maxBatch);
     this.inFlightCount = count;
     this.totals.reads++;
@@ -806,10 +822,14 @@ class ReadGroupSubscription<T> extends DrainSubscription<StreamEntry<T>> impleme
       return;
     }
     // Resume: whatever the lost reply carried is in our PEL now, so read our own pending entries again first.
-    this.totals.reconnects++;
     this.phase = 'history';
     this.historyCursor = '0';
     this.claimCursor = '0-0';
+    this.waitForConnection(what, error);
+  }
+
+  private waitForConnection(what: string, cause?: unknown): void {
+    const { stream, group, consumer } = this.options;
     this.waitingForConnection = true;
     const blocking = this.blocking!;
     blocking.once('ready', this.onReady);
@@ -818,7 +838,7 @@ class ReadGroupSubscription<T> extends DrainSubscription<StreamEntry<T>> impleme
       if (this.cancelled || !this.waitingForConnection) return;
       this.failure = new RedisStreamError('DISCONNECTED',
         `readGroup "${stream}" as ${group}/${consumer}: ${what}, and it was not back within reconnectTimeoutMs ` +
-        `(${this.options.reconnectTimeoutMs} ms); entries delivered and not acked stay pending in the group`, { cause: error });
+        `(${this.options.reconnectTimeoutMs} ms); entries delivered and not acked stay pending in the group`, { cause });
       this.waitingForConnection = false;
       this.drain();
     }, this.options.reconnectTimeoutMs);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { readGroup, RedisStreamError, writeStream, type StreamEntry } from '../src/index';
 import { startRedis, type RedisServer } from './support/redisServer';
-import { eventually, freshKey, pendingOf, publish, recorder, sleep } from './support/helpers';
+import { eventually, freshKey, pendingOf, publish, recorder, sleep, watchReads } from './support/helpers';
 
 // Bad input and faults against a live redis-server: missing stream or group, entries with missing fields, oversized
 // entries, a dropped connection and a broker that crashes and restarts mid-stream.
@@ -175,6 +175,33 @@ describe('readGroup: connection faults', () => {
     expect([...acked.values()].every((n) => n === 1)).toBe(true);
     expect(flow.metrics().reconnects).toBeGreaterThanOrEqual(1);
     expect((await pendingOf(server.admin, stream, 'g')).count).toBe(0);
+  });
+
+  it('a connection killed under a blocking read: the source re-reads its pending entries (0) before new ones (>)', async () => {
+    const stream = freshKey('dropread');
+    await publish(server.admin, stream, 5);
+    const flow = readGroup({ ...base(stream), createGroup: true, blockMs: 2_000 });
+    const sub = recorder<StreamEntry>();
+    flow.subscribe(sub);
+    sub.subscription!.request(8);
+    await sub.next(5);
+    await eventually(() => flow.metrics().inFlightReads === 1, 'a blocking read in flight');
+    const watch = await watchReads(server);
+    expect(await killClients(':read')).toBe(1);
+    await eventually(() => flow.metrics().inFlightReads === 1 && watch.reads.some((a) => a.at(-1) === '>'), 'reading again');
+    await publish(server.admin, stream, 3, 5);
+    await sub.next(8);
+    watch.stop();
+    // Own pending first (from 0, then on from the last id seen), then new entries: none lost, none delivered twice.
+    const cursors = watch.reads.map((a) => a.at(-1)!);
+    expect(cursors[0]).toBe('0');
+    const firstNew = cursors.indexOf('>');
+    expect(firstNew).toBeGreaterThan(0);
+    expect(cursors.slice(1, firstNew).every((c) => /^\d+-\d+$/.test(c))).toBe(true);
+    expect(cursors.slice(firstNew).every((c) => c === '>')).toBe(true);
+    expect(sub.items.map((e) => e.fields.seq)).toEqual(['0', '1', '2', '3', '4', '5', '6', '7']);
+    expect(flow.metrics()).toMatchObject({ reconnects: 1, skippedInProcess: 5 });
+    sub.subscription!.cancel();
   });
 
   it("with onDisconnect: 'fail' a dropped read connection fails the stream with DISCONNECTED; entries stay pending", async () => {

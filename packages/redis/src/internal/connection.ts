@@ -50,12 +50,15 @@ export function blockingConnection(connection: RedisConnection, name: string): R
     enableOfflineQueue: false,
     enableAutoPipelining: false,
   };
-  if (isClient(connection)) return connection.duplicate(overrides);
+  if (isClient(connection)) return listen(connection.duplicate(overrides));
   return open(connection, overrides);
 }
 
 function open(connection: string | RedisOptions, overrides: RedisOptions): Redis {
-  const client = typeof connection === 'string' ? new Redis(connection, overrides) : new Redis({ ...connection, ...overrides });
+  return listen(typeof connection === 'string' ? new Redis(connection, overrides) : new Redis({ ...connection, ...overrides }));
+}
+
+function listen(client: Redis): Redis {
   // ioredis emits connection problems as 'error' events; the stages report them through their own signals, and an
   // unlistened 'error' would only be printed by ioredis. Keep the last one for the messages.
   client.on('error', (error: Error) => {
