@@ -13,6 +13,47 @@ export type SubscribeFunction<T> = (subscriber: Subscriber<T>) => void;
 /** An operator: a function from a Publisher to a Flow, applied with `flow.pipe(op)`. */
 export type Operator<A, B> = (source: Publisher<A>) => Flow<B>;
 
+/**
+ * A stage as `pipe` sees it: any function from a Publisher to a Flow, whose exact result type (`Flow`,
+ * `ConnectableFlow`, `SharedFlow`, ...) `pipe` keeps.
+ */
+export type Stage<A, R extends Flow<any>> = (source: Publisher<A>) => R;
+
+/** Any stage, for chains whose types are checked by `CheckedChain`. */
+export type AnyStage = (source: Publisher<any>) => Flow<any>;
+
+/** The element type of a Flow (or of any Publisher). */
+export type ElementOf<F> = F extends Publisher<infer E> ? E : never;
+
+/**
+ * Checks a chain of stages of any length: each stage must accept what the one before it emits. A stage that does
+ * not is replaced by the stage that would fit, so the compiler reports that position. An array whose length is not
+ * known (a spread of `Operator<any, any>[]`) is passed through: its positions cannot be told apart.
+ */
+export type CheckedChain<In, Ops extends readonly unknown[]> = number extends Ops['length']
+  ? Ops
+  : Ops extends readonly [infer First, ...infer Rest]
+    ? First extends (source: Publisher<infer X>) => infer R
+      ? [In] extends [X]
+        ? [First, ...CheckedChain<ElementOf<R>, Rest>]
+        : [Stage<In, Flow<unknown>>, ...Rest]
+      : [AnyStage, ...Rest]
+    : [];
+
+/** The element type the first stage of a chain accepts (`unknown` for an empty chain). */
+export type InputOf<Ops extends readonly unknown[]> = Ops extends readonly [(source: Publisher<infer X>) => any, ...unknown[]]
+  ? X
+  : unknown;
+
+/** The result of applying a chain of stages to a `Flow<In>`: the last stage's result type. */
+export type ChainResult<In, Ops extends readonly unknown[]> = Ops extends readonly []
+  ? Flow<In>
+  : Ops extends readonly [...unknown[], infer Last]
+    ? Last extends (source: any) => infer R ? R : never
+    : Ops extends readonly (infer E)[]
+      ? E extends (source: any) => infer R ? R | Flow<In> : never
+      : never;
+
 /** Builds the upstream subscriber of one stage from its downstream subscriber. */
 export type LiftFunction<A, B> = (downstream: Subscriber<B>) => Subscriber<A>;
 
@@ -62,32 +103,32 @@ export class Flow<T> implements Publisher<T> {
     }
   }
 
+  /**
+   * Applies operators left to right: `flow.pipe(a, b, c)` is `c(b(a(flow)))`. Every position is type-checked
+   * against the one before it, however long the chain, and the last operator's result type is kept as it is
+   * (`pipe(publish())` is a `ConnectableFlow`, `pipe(share())` a `SharedFlow`). Up to 16 operators get full
+   * contextual typing (`map((x) => x * 2)` knows `x`); longer chains are still checked position by position, with
+   * callbacks typed by their own annotations. Use the standalone `pipe(...)` to name a reusable chain.
+   */
   pipe(): Flow<T>;
-  pipe<A>(op1: Operator<T, A>): Flow<A>;
-  pipe<A, B>(op1: Operator<T, A>, op2: Operator<A, B>): Flow<B>;
-  pipe<A, B, C>(op1: Operator<T, A>, op2: Operator<A, B>, op3: Operator<B, C>): Flow<C>;
-  pipe<A, B, C, D>(op1: Operator<T, A>, op2: Operator<A, B>, op3: Operator<B, C>, op4: Operator<C, D>): Flow<D>;
-  pipe<A, B, C, D, E>(
-    op1: Operator<T, A>, op2: Operator<A, B>, op3: Operator<B, C>, op4: Operator<C, D>, op5: Operator<D, E>,
-  ): Flow<E>;
-  pipe<A, B, C, D, E, F>(
-    op1: Operator<T, A>, op2: Operator<A, B>, op3: Operator<B, C>, op4: Operator<C, D>, op5: Operator<D, E>,
-    op6: Operator<E, F>,
-  ): Flow<F>;
-  pipe<A, B, C, D, E, F, G>(
-    op1: Operator<T, A>, op2: Operator<A, B>, op3: Operator<B, C>, op4: Operator<C, D>, op5: Operator<D, E>,
-    op6: Operator<E, F>, op7: Operator<F, G>,
-  ): Flow<G>;
-  pipe<A, B, C, D, E, F, G, H>(
-    op1: Operator<T, A>, op2: Operator<A, B>, op3: Operator<B, C>, op4: Operator<C, D>, op5: Operator<D, E>,
-    op6: Operator<E, F>, op7: Operator<F, G>, op8: Operator<G, H>,
-  ): Flow<H>;
-  pipe<A, B, C, D, E, F, G, H, I>(
-    op1: Operator<T, A>, op2: Operator<A, B>, op3: Operator<B, C>, op4: Operator<C, D>, op5: Operator<D, E>,
-    op6: Operator<E, F>, op7: Operator<F, G>, op8: Operator<G, H>, op9: Operator<H, I>,
-  ): Flow<I>;
-  pipe(...operators: Operator<any, any>[]): Flow<unknown>;
-  pipe(...operators: Operator<any, any>[]): Flow<unknown> {
+  pipe<R extends Flow<any>>(op1: Stage<T, R>): R;
+  pipe<A, R extends Flow<any>>(op1: Operator<T, A>, op2: Stage<A, R>): R;
+  pipe<A, B, R extends Flow<any>>(op1: Operator<T, A>, op2: Operator<A, B>, op3: Stage<B, R>): R;
+  pipe<A, B, C, R extends Flow<any>>(op1: Operator<T, A>, op2: Operator<A, B>, op3: Operator<B, C>, op4: Stage<C, R>): R;
+  pipe<A, B, C, D, R extends Flow<any>>(op1: Operator<T, A>, op2: Operator<A, B>, op3: Operator<B, C>, op4: Operator<C, D>, op5: Stage<D, R>): R;
+  pipe<A, B, C, D, E, R extends Flow<any>>(op1: Operator<T, A>, op2: Operator<A, B>, op3: Operator<B, C>, op4: Operator<C, D>, op5: Operator<D, E>, op6: Stage<E, R>): R;
+  pipe<A, B, C, D, E, F, R extends Flow<any>>(op1: Operator<T, A>, op2: Operator<A, B>, op3: Operator<B, C>, op4: Operator<C, D>, op5: Operator<D, E>, op6: Operator<E, F>, op7: Stage<F, R>): R;
+  pipe<A, B, C, D, E, F, G, R extends Flow<any>>(op1: Operator<T, A>, op2: Operator<A, B>, op3: Operator<B, C>, op4: Operator<C, D>, op5: Operator<D, E>, op6: Operator<E, F>, op7: Operator<F, G>, op8: Stage<G, R>): R;
+  pipe<A, B, C, D, E, F, G, H, R extends Flow<any>>(op1: Operator<T, A>, op2: Operator<A, B>, op3: Operator<B, C>, op4: Operator<C, D>, op5: Operator<D, E>, op6: Operator<E, F>, op7: Operator<F, G>, op8: Operator<G, H>, op9: Stage<H, R>): R;
+  pipe<A, B, C, D, E, F, G, H, I, R extends Flow<any>>(op1: Operator<T, A>, op2: Operator<A, B>, op3: Operator<B, C>, op4: Operator<C, D>, op5: Operator<D, E>, op6: Operator<E, F>, op7: Operator<F, G>, op8: Operator<G, H>, op9: Operator<H, I>, op10: Stage<I, R>): R;
+  pipe<A, B, C, D, E, F, G, H, I, J, R extends Flow<any>>(op1: Operator<T, A>, op2: Operator<A, B>, op3: Operator<B, C>, op4: Operator<C, D>, op5: Operator<D, E>, op6: Operator<E, F>, op7: Operator<F, G>, op8: Operator<G, H>, op9: Operator<H, I>, op10: Operator<I, J>, op11: Stage<J, R>): R;
+  pipe<A, B, C, D, E, F, G, H, I, J, K, R extends Flow<any>>(op1: Operator<T, A>, op2: Operator<A, B>, op3: Operator<B, C>, op4: Operator<C, D>, op5: Operator<D, E>, op6: Operator<E, F>, op7: Operator<F, G>, op8: Operator<G, H>, op9: Operator<H, I>, op10: Operator<I, J>, op11: Operator<J, K>, op12: Stage<K, R>): R;
+  pipe<A, B, C, D, E, F, G, H, I, J, K, L, R extends Flow<any>>(op1: Operator<T, A>, op2: Operator<A, B>, op3: Operator<B, C>, op4: Operator<C, D>, op5: Operator<D, E>, op6: Operator<E, F>, op7: Operator<F, G>, op8: Operator<G, H>, op9: Operator<H, I>, op10: Operator<I, J>, op11: Operator<J, K>, op12: Operator<K, L>, op13: Stage<L, R>): R;
+  pipe<A, B, C, D, E, F, G, H, I, J, K, L, M, R extends Flow<any>>(op1: Operator<T, A>, op2: Operator<A, B>, op3: Operator<B, C>, op4: Operator<C, D>, op5: Operator<D, E>, op6: Operator<E, F>, op7: Operator<F, G>, op8: Operator<G, H>, op9: Operator<H, I>, op10: Operator<I, J>, op11: Operator<J, K>, op12: Operator<K, L>, op13: Operator<L, M>, op14: Stage<M, R>): R;
+  pipe<A, B, C, D, E, F, G, H, I, J, K, L, M, N, R extends Flow<any>>(op1: Operator<T, A>, op2: Operator<A, B>, op3: Operator<B, C>, op4: Operator<C, D>, op5: Operator<D, E>, op6: Operator<E, F>, op7: Operator<F, G>, op8: Operator<G, H>, op9: Operator<H, I>, op10: Operator<I, J>, op11: Operator<J, K>, op12: Operator<K, L>, op13: Operator<L, M>, op14: Operator<M, N>, op15: Stage<N, R>): R;
+  pipe<A, B, C, D, E, F, G, H, I, J, K, L, M, N, O, R extends Flow<any>>(op1: Operator<T, A>, op2: Operator<A, B>, op3: Operator<B, C>, op4: Operator<C, D>, op5: Operator<D, E>, op6: Operator<E, F>, op7: Operator<F, G>, op8: Operator<G, H>, op9: Operator<H, I>, op10: Operator<I, J>, op11: Operator<J, K>, op12: Operator<K, L>, op13: Operator<L, M>, op14: Operator<M, N>, op15: Operator<N, O>, op16: Stage<O, R>): R;
+  pipe<const Ops extends readonly AnyStage[]>(...operators: Ops & CheckedChain<T, Ops>): ChainResult<T, Ops>;
+  pipe(...operators: readonly AnyStage[]): Flow<unknown> {
     let flow: Flow<any> = this;
     for (const op of operators) {
       if (typeof op !== 'function') throw new TypeError(`pipe: expected operator functions, got ${typeof op}`);

@@ -2,7 +2,11 @@
 
 // ---- Types (the Reactive Streams API) -------------------------------------------------------------------------
 export type { Publisher, Subscriber, Subscription, Processor } from './spec/index';
-export { Flow, flowOf, type Operator, type SubscribeFunction, type LiftFunction } from './Flow';
+export {
+  Flow, flowOf, type Operator, type SubscribeFunction, type LiftFunction, type Stage, type AnyStage, type ElementOf,
+  type CheckedChain, type ChainResult, type InputOf,
+} from './Flow';
+export { pipe } from './operators/pipe';
 
 // ---- Engine pieces for custom operators --------------------------------------------------------------------------
 export { UNBOUNDED } from './internal/demand';

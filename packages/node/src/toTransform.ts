@@ -1,5 +1,5 @@
 import type { Duplex } from 'node:stream';
-import type { Flow, Inspectable, Operator } from '@sluice/core';
+import type { AnyStage, CheckedChain, Flow, InputOf, Inspectable, Operator } from '@sluice/core';
 import { FlowDuplex, type DuplexBridgeOptions } from './internal/FlowDuplex';
 
 export type ToTransformOptions = DuplexBridgeOptions;
@@ -30,8 +30,29 @@ export type ToTransformOptions = DuplexBridgeOptions;
  * @example
  * await pipeline(fs.createReadStream('in.log'), split, toTransform(filter(isError), map(format)), process.stdout);
  */
+export function toTransform(options?: ToTransformOptions): Duplex & Inspectable;
+export function toTransform<T, A>(op1: Operator<T, A>): Duplex & Inspectable;
+export function toTransform<T, A, B>(op1: Operator<T, A>, op2: Operator<A, B>): Duplex & Inspectable;
+export function toTransform<T, A, B, C>(op1: Operator<T, A>, op2: Operator<A, B>, op3: Operator<B, C>): Duplex & Inspectable;
+export function toTransform<T, A, B, C, D>(op1: Operator<T, A>, op2: Operator<A, B>, op3: Operator<B, C>, op4: Operator<C, D>): Duplex & Inspectable;
+export function toTransform<T, A, B, C, D, E>(op1: Operator<T, A>, op2: Operator<A, B>, op3: Operator<B, C>, op4: Operator<C, D>, op5: Operator<D, E>): Duplex & Inspectable;
+export function toTransform<T, A, B, C, D, E, F>(op1: Operator<T, A>, op2: Operator<A, B>, op3: Operator<B, C>, op4: Operator<C, D>, op5: Operator<D, E>, op6: Operator<E, F>): Duplex & Inspectable;
+export function toTransform<T, A, B, C, D, E, F, G>(op1: Operator<T, A>, op2: Operator<A, B>, op3: Operator<B, C>, op4: Operator<C, D>, op5: Operator<D, E>, op6: Operator<E, F>, op7: Operator<F, G>): Duplex & Inspectable;
+export function toTransform<T, A, B, C, D, E, F, G, H>(op1: Operator<T, A>, op2: Operator<A, B>, op3: Operator<B, C>, op4: Operator<C, D>, op5: Operator<D, E>, op6: Operator<E, F>, op7: Operator<F, G>, op8: Operator<G, H>): Duplex & Inspectable;
+export function toTransform<T, A>(options: ToTransformOptions, op1: Operator<T, A>): Duplex & Inspectable;
+export function toTransform<T, A, B>(options: ToTransformOptions, op1: Operator<T, A>, op2: Operator<A, B>): Duplex & Inspectable;
+export function toTransform<T, A, B, C>(options: ToTransformOptions, op1: Operator<T, A>, op2: Operator<A, B>, op3: Operator<B, C>): Duplex & Inspectable;
+export function toTransform<T, A, B, C, D>(options: ToTransformOptions, op1: Operator<T, A>, op2: Operator<A, B>, op3: Operator<B, C>, op4: Operator<C, D>): Duplex & Inspectable;
+export function toTransform<T, A, B, C, D, E>(options: ToTransformOptions, op1: Operator<T, A>, op2: Operator<A, B>, op3: Operator<B, C>, op4: Operator<C, D>, op5: Operator<D, E>): Duplex & Inspectable;
+export function toTransform<T, A, B, C, D, E, F>(options: ToTransformOptions, op1: Operator<T, A>, op2: Operator<A, B>, op3: Operator<B, C>, op4: Operator<C, D>, op5: Operator<D, E>, op6: Operator<E, F>): Duplex & Inspectable;
+export function toTransform<T, A, B, C, D, E, F, G>(options: ToTransformOptions, op1: Operator<T, A>, op2: Operator<A, B>, op3: Operator<B, C>, op4: Operator<C, D>, op5: Operator<D, E>, op6: Operator<E, F>, op7: Operator<F, G>): Duplex & Inspectable;
+export function toTransform<T, A, B, C, D, E, F, G, H>(options: ToTransformOptions, op1: Operator<T, A>, op2: Operator<A, B>, op3: Operator<B, C>, op4: Operator<C, D>, op5: Operator<D, E>, op6: Operator<E, F>, op7: Operator<F, G>, op8: Operator<G, H>): Duplex & Inspectable;
+export function toTransform<const Ops extends readonly AnyStage[]>(...operators: Ops & CheckedChain<InputOf<Ops>, Ops>): Duplex & Inspectable;
+export function toTransform<const Ops extends readonly AnyStage[]>(
+  options: ToTransformOptions, ...operators: Ops & CheckedChain<InputOf<Ops>, Ops>
+): Duplex & Inspectable;
 export function toTransform<I = unknown, O = unknown>(
-  ...args: [ToTransformOptions, ...Operator<any, any>[]] | Operator<any, any>[]
+  ...args: [ToTransformOptions?, ...Operator<any, any>[]] | Operator<any, any>[]
 ): Duplex & Inspectable {
   let options: ToTransformOptions = {};
   let operators = args as Operator<any, any>[];

@@ -1,4 +1,4 @@
-import { Flow } from '../Flow';
+import { Flow, type ElementOf } from '../Flow';
 import { addDemand, isValidRequest, produced, UNBOUNDED } from '../internal/demand';
 import { invalidRequestError, nullArgumentError } from '../internal/errors';
 import { toFlows } from '../internal/lift';
@@ -24,6 +24,9 @@ import type { Subscription } from '../spec/Subscription';
  * @example
  * concat(range(1, 2), range(10, 2)); // 1, 2, 10, 11
  */
+export function concat<T = never>(...publishers: Publisher<T>[]): Flow<T>;
+/** Sources of different element types: the result emits the union (`concat(range(0, 2), of('x'))` is `Flow<number | string>`). */
+export function concat<P extends readonly Publisher<any>[]>(...publishers: P): Flow<ElementOf<P[number]>>;
 export function concat<T>(...publishers: Publisher<T>[]): Flow<T> {
   const flows = toFlows('concat', publishers);
   return new Flow<T>((downstream) => {

@@ -1,4 +1,4 @@
-import type { Flow } from '../Flow';
+import type { ElementOf, Flow } from '../Flow';
 import { arraySource } from '../internal/arraySource';
 import { FlatMapSubscriber } from '../internal/FlatMapSubscriber';
 import { lift, toFlows } from '../internal/lift';
@@ -24,6 +24,9 @@ const PREFETCH = 32;
  * @example
  * merge(range(1, 2), range(10, 2)); // 1, 2, 10, 11 for synchronous sources
  */
+export function merge<T = never>(...publishers: Publisher<T>[]): Flow<T>;
+/** Sources of different element types: the result emits the union (`merge(range(0, 2), of('x'))` is `Flow<number | string>`). */
+export function merge<P extends readonly Publisher<any>[]>(...publishers: P): Flow<ElementOf<P[number]>>;
 export function merge<T>(...publishers: Publisher<T>[]): Flow<T> {
   const flows = toFlows('merge', publishers);
   const concurrency = Math.max(flows.length, 1);

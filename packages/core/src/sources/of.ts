@@ -22,7 +22,7 @@ import { ArraySubscription, nullItemError } from '../internal/ArraySubscription'
  * @example
  * of('a', 'b', 'c'); // a, b, c, complete
  */
-export function of<T>(...items: T[]): Flow<T> {
+export function of<T = never>(...items: T[]): Flow<T> {
   for (let i = 0; i < items.length; i++) {
     if (items[i] == null) throw nullItemError('of', i, items[i]); // §2.13 rejected at assembly
   }

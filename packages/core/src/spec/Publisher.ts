@@ -7,5 +7,5 @@ import type { Subscriber } from './Subscriber';
  * throw is a `TypeError` when `subscriber` is `null`/`undefined`.
  */
 export interface Publisher<T> {
-  subscribe(subscriber: Subscriber<T>): void;
+  subscribe: (subscriber: Subscriber<T>) => void;
 }

@@ -9,7 +9,7 @@ import type { Subscription } from './Subscription';
  */
 export interface Subscriber<T> {
   onSubscribe(subscription: Subscription): void;
-  onNext(value: T): void;
+  onNext: (value: T) => void;
   onError(error: Error): void;
   onComplete(): void;
 }

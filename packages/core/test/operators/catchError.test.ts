@@ -44,7 +44,7 @@ describe('catchError', () => {
       const upstream = new TestPublisher<number>();
       const s = new TestSubscriber<number>('unbounded');
       const seen: string[] = [];
-      catchError((error: Error) => {
+      catchError<number>((error: Error) => {
         seen.push(error.message);
         return range(10, 2);
       })(upstream).subscribe(s);
@@ -59,7 +59,7 @@ describe('catchError', () => {
       const s = new TestSubscriber<number>('unbounded');
       range(0, 2)
         .pipe(
-          catchError(() => {
+          catchError<number>(() => {
             calls++;
             return range(9, 1);
           }),
@@ -75,7 +75,7 @@ describe('catchError', () => {
       const main = new TestPublisher<number>();
       const fallback = new TestPublisher<number>();
       const s = new TestSubscriber<number>(5);
-      catchError(() => fallback)(main).subscribe(s);
+      catchError<number>(() => fallback)(main).subscribe(s);
       main.next(1, 2);
       main.error(new Error('x'));
       expect(fallback.requests).toEqual([3]);
@@ -90,7 +90,7 @@ describe('catchError', () => {
       const main = new TestPublisher<number>();
       const fallback = new DeferredPublisher<number>();
       const s = new TestSubscriber<number>(3);
-      catchError(() => fallback)(main).subscribe(s);
+      catchError<number>(() => fallback)(main).subscribe(s);
       main.next(1);
       main.error(new Error('x'));
       s.request(4);
@@ -102,7 +102,7 @@ describe('catchError', () => {
       const main = new TestPublisher<number>();
       const fallback = new TestPublisher<number>();
       const s = new TestSubscriber<number>(1);
-      catchError(() => fallback)(main).subscribe(s);
+      catchError<number>(() => fallback)(main).subscribe(s);
       main.next(1);
       main.error(new Error('x'));
       expect(fallback.subscriberCount).toBe(1);
@@ -121,7 +121,7 @@ describe('catchError', () => {
         const main = new TestPublisher<number>();
         const fallback = new TestPublisher<number>();
         const s = new TestSubscriber<number>();
-        catchError(() => fallback)(main).subscribe(s);
+        catchError<number>(() => fallback)(main).subscribe(s);
         for (let step = random(4); step > 0; step--) {
           s.request(1 + random(4));
           const emit = Math.min(main.outstanding, random(4));
@@ -140,7 +140,7 @@ describe('catchError', () => {
       const main = new TestPublisher<number>();
       const fallback = new TestPublisher<number>();
       const s = new TestSubscriber<number>('unbounded');
-      catchError(() => fallback)(main).subscribe(s);
+      catchError<number>(() => fallback)(main).subscribe(s);
       main.next(1, 2, 3);
       main.error(new Error('x'));
       expect(fallback.requests).toEqual([Number.MAX_SAFE_INTEGER]); // unbounded, through the boundary adapter
@@ -153,7 +153,7 @@ describe('catchError', () => {
       const s = new TestSubscriber<number>(1);
       failing(new Error('first'))
         .pipe(
-          catchError(() => {
+          catchError<number>(() => {
             calls++;
             return failing(new Error('second'));
           }),
@@ -167,7 +167,7 @@ describe('catchError', () => {
       const s = new TestSubscriber<number>(1);
       failing(new Error('first'))
         .pipe(
-          catchError(() => {
+          catchError<number>(() => {
             throw new RangeError('selector');
           }),
         )
@@ -188,7 +188,7 @@ describe('catchError', () => {
       const main = new TestPublisher<number>();
       let calls = 0;
       const s = new TestSubscriber<number>(1);
-      catchError(() => {
+      catchError<number>(() => {
         calls++;
         return range(0, 1);
       })(main).subscribe(s);
@@ -203,7 +203,7 @@ describe('catchError', () => {
       const main = new TestPublisher<number>();
       const fallback = new TestPublisher<number>();
       const s = new TestSubscriber<number>(1);
-      catchError(() => fallback)(main).subscribe(s);
+      catchError<number>(() => fallback)(main).subscribe(s);
       main.error(new Error('x'));
       s.request(NaN);
       expect(fallback.cancelled).toBe(true);
@@ -215,7 +215,7 @@ describe('catchError', () => {
       const main = new TestPublisher<number>();
       const fallback = new TestPublisher<number>({ allow: { overDelivery: true } });
       const s = new TestSubscriber<number>(1);
-      catchError(() => fallback)(main).subscribe(s);
+      catchError<number>(() => fallback)(main).subscribe(s);
       main.error(new Error('x'));
       fallback.next(1, 2);
       expect(s.values).toEqual([1]);
@@ -233,7 +233,7 @@ describe('catchError', () => {
     it('cancels the main upstream before a failure', () => {
       const main = new TestPublisher<number>();
       const s = new TestSubscriber<number>(1);
-      catchError(() => range(0, 1))(main).subscribe(s);
+      catchError<number>(() => range(0, 1))(main).subscribe(s);
       s.cancel();
       expect(main.cancelled).toBe(true);
     });
@@ -242,7 +242,7 @@ describe('catchError', () => {
       const main = new TestPublisher<number>();
       const fallback = new TestPublisher<number>();
       const s = new TestSubscriber<number>(1);
-      catchError(() => fallback)(main).subscribe(s);
+      catchError<number>(() => fallback)(main).subscribe(s);
       main.error(new Error('x'));
       s.cancel();
       expect(fallback.cancelled).toBe(true);
@@ -252,7 +252,7 @@ describe('catchError', () => {
       const main = new TestPublisher<number>();
       const fallback = new DeferredPublisher<number>();
       const s = new TestSubscriber<number>(2);
-      catchError(() => fallback)(main).subscribe(s);
+      catchError<number>(() => fallback)(main).subscribe(s);
       main.error(new Error('x'));
       s.cancel();
       fallback.start();

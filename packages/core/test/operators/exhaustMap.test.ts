@@ -136,7 +136,7 @@ describe('exhaustMap', () => {
     it('cancels the outer and signals onError when project throws', () => {
       const s = new TestSubscriber<number>('unbounded');
       const outer = new TestPublisher<number>();
-      exhaustMap(() => {
+      exhaustMap<number, number>(() => {
         throw new Error('boom');
       })(outer).subscribe(s);
       outer.next(0);

@@ -237,7 +237,7 @@ describe('filter', () => {
     it('fused after map: a null mapper result is map\'s §2.13 TypeError', () => {
       const upstream = new TestPublisher<number>();
       const s = new TestSubscriber<number>(3);
-      filter(() => true)(map((x: number) => (x === 1 ? (undefined as unknown as number) : x))(upstream)).subscribe(s);
+      filter<number>(() => true)(map((x: number) => (x === 1 ? (undefined as unknown as number) : x))(upstream)).subscribe(s);
       upstream.next(0, 1);
       expect(s.values).toEqual([0]);
       expect(s.error).toBeInstanceOf(TypeError);

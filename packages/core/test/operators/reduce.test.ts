@@ -181,7 +181,7 @@ describe('reduce', () => {
       const s = new TestSubscriber<number>(1);
       range(9, 1)
         .pipe(
-          reduce(() => {
+          reduce<number>(() => {
             throw new Error('not called');
           }),
         )

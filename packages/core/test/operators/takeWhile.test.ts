@@ -48,7 +48,7 @@ describe('takeWhile', () => {
     it('passes each request upstream unchanged', () => {
       const upstream = new TestPublisher<number>();
       const s = new TestSubscriber<number>(2);
-      takeWhile(() => true)(upstream).subscribe(s);
+      takeWhile<number>(() => true)(upstream).subscribe(s);
       s.request(3);
       expect(upstream.requests).toEqual([2, 3]);
     });
@@ -92,7 +92,7 @@ describe('takeWhile', () => {
     it('cancels upstream on cancel', () => {
       const upstream = new TestPublisher<number>();
       const s = new TestSubscriber<number>(1);
-      takeWhile(() => true)(upstream).subscribe(s);
+      takeWhile<number>(() => true)(upstream).subscribe(s);
       s.cancel();
       expect(upstream.cancelled).toBe(true);
     });

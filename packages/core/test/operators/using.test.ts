@@ -76,14 +76,14 @@ describe('using', () => {
     it('disposes the resource when flowFactory throws, then signals the error', () => {
       const s = new TestSubscriber<number>();
       const r = tracked(s.log);
-      using(r.open, () => { throw new Error('bad query'); }, r.dispose).subscribe(s);
+      using<number, Resource>(r.open, () => { throw new Error('bad query'); }, r.dispose).subscribe(s);
       expect(s.log).toEqual(['subscribe', 'open(1)', 'dispose(1)', 'error(Error: bad query)']);
     });
 
     it('disposes the resource and signals a TypeError when flowFactory returns a non-Publisher', () => {
       const s = new TestSubscriber<number>();
       const r = tracked(s.log);
-      using(r.open, () => 42 as never, r.dispose).subscribe(s);
+      using<number, Resource>(r.open, () => 42 as never, r.dispose).subscribe(s);
       expect(s.log.slice(1, 3)).toEqual(['open(1)', 'dispose(1)']);
       expect(s.error).toBeInstanceOf(TypeError);
     });

@@ -25,6 +25,7 @@ const NOT_A_STAGE: Record<string, string> = {
   reportError: 'the error reporting hook',
   VirtualTimeScheduler: 'a scheduler (drives the time properties)', timerScheduler: 'a scheduler', microtaskScheduler: 'a scheduler',
   macrotaskScheduler: 'a scheduler',
+  pipe: 'composes operators and adds no stage of its own (covered through the operators it composes)',
   MetricsRegistry: 'the metrics registry (not a stage)', createMetricsRegistry: 'the metrics registry factory (not a stage)',
 };
 
