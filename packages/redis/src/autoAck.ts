@@ -1,4 +1,4 @@
-import type { StreamEntry } from './readGroup';
+import { ackInBackground, type StreamEntry } from './readGroup';
 
 export interface AutoAckOptions<T> {
   /**
@@ -57,7 +57,10 @@ export function autoAck<T, E extends StreamEntry<T> = StreamEntry<T>>(
     if (ackFailure === null) ackFailure = error;
   };
   const ack = (entry: E): void => {
-    entry.ack().catch(remember);
+    // readGroup's entries send the ack without a promise each; any other StreamEntry through its ack().
+    const background = (entry as { [ackInBackground]?: (onError: (e: Error) => void) => void })[ackInBackground];
+    if (typeof background === 'function') background.call(entry, remember);
+    else entry.ack().catch(remember);
   };
   return ((entry: E, index: number) => {
     if (ackFailure !== null) throw ackFailure;

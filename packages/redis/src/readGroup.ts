@@ -337,14 +337,6 @@ class Totals {
   }
 }
 
-/** An entry read and classified, waiting for demand. */
-interface Ready<T> {
-  readonly id: string;
-  readonly fields: Fields;
-  readonly value: T;
-  readonly deliveries: number;
-}
-
 /**
  * The acknowledgement side of one subscription. It outlives the subscription's reads: elements delivered before a
  * cancel may still be acked, until every one is or `ackGraceMs` passed; then the ack connection closes.
@@ -355,6 +347,8 @@ class AckLedger {
   readonly unacked = new Set<string>();
   onChange: (() => void) | null = null;
   private closing: NodeJS.Timeout | null = null;
+  /** Entries whose ack was asked for in this microtask: one `XACK stream group id…` for all of them. */
+  private batch: Entry<unknown>[] = [];
 
   constructor(
     command: OwnedConnection,
@@ -365,17 +359,16 @@ class AckLedger {
     this.command = command;
   }
 
-  ack(id: string): Promise<void> {
-    if (this.command === null || !this.unacked.has(id)) {
-      this.unacked.delete(id);
-      return Promise.reject(new RedisStreamError('DISCONNECTED',
-        `ack of ${this.stream} ${id}: the source's ack connection is closed; the entry stays pending and will be delivered again`));
+  /** Queues `entry`'s XACK; `entry.ackSettled` runs with the outcome. No promise per entry. */
+  enqueue(entry: Entry<unknown>): void {
+    if (this.command === null || !this.unacked.has(entry.id)) {
+      this.unacked.delete(entry.id);
+      entry.ackSettled(new RedisStreamError('DISCONNECTED',
+        `ack of ${this.stream} ${entry.id}: the source's ack connection is closed; the entry stays pending and will be delivered again`));
+      return;
     }
-    return new Promise<void>((resolve, reject) => {
-      if (this.batch.length === 0) queueMicrotask(this.flush);
-      this.batch.push(id);
-      this.waiters.push({ resolve, reject });
-    });
+    if (this.batch.length === 0) queueMicrotask(this.flush);
+    this.batch.push(entry);
   }
 
   /** Stops holding `id` (released unacked: a later claim or re-read may deliver it again). */
@@ -383,35 +376,28 @@ class AckLedger {
     if (this.unacked.delete(id)) this.settled();
   }
 
-  /** Acks asked for in the same microtask: one `XACK stream group id…` for all of them. */
-  private batch: string[] = [];
-  private waiters: { resolve(): void; reject(error: Error): void }[] = [];
   private readonly flush = (): void => {
-    const ids = this.batch;
-    const waiters = this.waiters;
+    const entries = this.batch;
     this.batch = [];
-    this.waiters = [];
-    const command = this.command;
+    const ids = new Array<string>(entries.length);
+    for (let i = 0; i < entries.length; i++) ids[i] = entries[i]!.id;
     const failed = (error: unknown): void => {
       // Not acked on the server (as far as we know): forget them here so that a re-read of our pending list may
       // deliver them again, which is what at-least-once promises.
       for (const id of ids) this.unacked.delete(id);
       this.settled();
-      const message = toError(error).message;
-      for (const w of waiters) {
-        w.reject(new RedisStreamError('DISCONNECTED', `ack of ${ids.length} entries of ${this.stream} failed; they stay pending: ${message}`, { cause: error }));
-      }
+      const failure = new RedisStreamError('DISCONNECTED',
+        `ack of ${ids.length} entries of ${this.stream} failed; they stay pending: ${toError(error).message}`, { cause: error });
+      for (const entry of entries) entry.ackSettled(failure);
     };
+    const command = this.command;
     if (command === null) return failed(new Error('the ack connection is closed'));
-    command.client.call('XACK', this.stream, this.group, ...ids).then(
-      () => {
-        for (const id of ids) this.unacked.delete(id);
-        this.totals.acked += ids.length;
-        this.settled();
-        for (const w of waiters) w.resolve();
-      },
-      failed,
-    );
+    command.client.call('XACK', this.stream, this.group, ...ids).then(() => {
+      for (const id of ids) this.unacked.delete(id);
+      this.totals.acked += ids.length;
+      this.settled();
+      for (const entry of entries) entry.ackSettled(null);
+    }, failed);
   };
 
   /** The subscription ended: close the ack connection once nothing delivered is unacked, or after `graceMs`. */
@@ -437,44 +423,90 @@ class AckLedger {
   }
 }
 
-class Entry<T> implements StreamEntry<T> {
-  readonly id: string;
-  readonly fields: Fields;
-  readonly value: T;
-  readonly deliveries: number;
-  private ledger: AckLedger | null;
-  private acking: Promise<void> | null = null;
-  acked = false;
+/** `autoAck`'s promise-free path: send the ack, report a failure through `onError` (used with `awaitAck: false`). */
+export const ackInBackground: unique symbol = Symbol('sluice.redis.ackInBackground');
 
-  constructor(ready: Ready<T>, readonly stream: string, ledger: AckLedger) {
-    this.id = ready.id;
-    this.fields = ready.fields;
-    this.value = ready.value;
-    this.deliveries = ready.deliveries;
+/** One entry: made when read, delivered (with its ledger) when there is demand. */
+class Entry<T> implements StreamEntry<T> {
+  private ledger: AckLedger | null = null;
+  private state: 'held' | 'sending' | 'acked' | 'failed' | 'released' = 'held';
+  private waiter: { promise: Promise<void>; resolve(): void; reject(error: Error): void } | null = null;
+  private failure: Error | null = null;
+  private onFailure: ((error: Error) => void) | null = null;
+
+  constructor(
+    readonly id: string,
+    readonly stream: string,
+    readonly fields: Fields,
+    readonly value: T,
+    readonly deliveries: number,
+  ) {}
+
+  /** @internal the source hands the entry out */
+  deliver(ledger: AckLedger): this {
     this.ledger = ledger;
+    return this;
   }
 
   get redelivered(): boolean {
     return this.deliveries > 1;
   }
 
+  get acked(): boolean {
+    return this.state === 'acked';
+  }
+
   ack(): Promise<void> {
-    if (this.acking !== null) return this.acking; // once: nothing is acked twice
+    if (this.waiter === null) {
+      let resolve!: () => void;
+      let reject!: (error: Error) => void;
+      const promise = new Promise<void>((res, rej) => {
+        resolve = res;
+        reject = rej;
+      });
+      this.waiter = { promise, resolve, reject };
+      if (this.state === 'acked') resolve();
+      else if (this.state === 'failed' || this.state === 'released') reject(this.failure!);
+      else this.send(); // once: nothing is acked twice
+    }
+    return this.waiter.promise;
+  }
+
+  [ackInBackground](onError: (error: Error) => void): void {
+    if (this.state !== 'held') return;
+    this.onFailure = onError;
+    this.send();
+  }
+
+  private send(): void {
+    if (this.state !== 'held') return;
+    this.state = 'sending';
     const ledger = this.ledger!;
     this.ledger = null; // an acked element does not keep the subscription's connection alive
-    this.acking = ledger.ack(this.id).then(() => {
-      this.acked = true;
-    });
-    return this.acking;
+    ledger.enqueue(this as Entry<unknown>);
+  }
+
+  /** @internal the ledger's answer for this entry's XACK */
+  ackSettled(error: Error | null): void {
+    if (error === null) {
+      this.state = 'acked';
+      this.waiter?.resolve();
+      return;
+    }
+    this.state = 'failed';
+    this.failure = error;
+    this.waiter?.reject(error);
+    this.onFailure?.(error);
+    this.onFailure = null;
   }
 
   release(): void {
+    if (this.state !== 'held') return;
     const ledger = this.ledger;
-    if (ledger === null) return;
     this.ledger = null;
-    this.acking = Promise.reject(new RedisStreamError('REPLY', `entry ${this.id} was released unacked; it will be delivered again`));
-    this.acking.catch(() => {});
-    ledger.release(this.id);
+    this.state = 'released';
+    this.failure = new RedisStreamError('REPLY', `entry ${this.id} was released unacked; it will be delivered again`);
+    ledger?.release(this.id);
   }
 }
 
@@ -485,7 +517,7 @@ class ReadGroupSubscription<T> extends DrainSubscription<StreamEntry<T>> impleme
   private readonly totals: Totals;
   private blocking: Redis | null;
   private ledger: AckLedger | null;
-  private readonly ready: RingBuffer<Ready<T>>;
+  private readonly ready: RingBuffer<Entry<T>>;
   private phase: Phase = 'setup';
   private historyCursor = '0';
   private claimCursor = '0-0';
@@ -533,7 +565,7 @@ class ReadGroupSubscription<T> extends DrainSubscription<StreamEntry<T>> impleme
     this.options = options;
     this.totals = totals;
     const label = `sluice:${options.group}:${options.consumer}`;
-    this.ready = new RingBuffer<Ready<T>>(options.maxBatch);
+    this.ready = new RingBuffer<Entry<T>>(options.maxBatch);
     this.ledger = new AckLedger(commandConnection(options.redis, `${label}:ack`), options.stream, options.group, totals);
     this.ledger.onChange = () => this.drain();
     this.blocking = blockingConnection(options.redis, `${label}:read`);
@@ -581,14 +613,13 @@ class ReadGroupSubscription<T> extends DrainSubscription<StreamEntry<T>> impleme
   protected emitSome(downstream: Subscriber<StreamEntry<T>>): void {
     if (this.failure !== null) return this.fail(this.failure);
     const ledger = this.ledger!;
-    const stream = this.options.stream;
     while (this.requested > 0 && this.ready.size > 0) {
-      const ready = this.ready.poll()!;
-      ledger.unacked.add(ready.id);
+      const entry = this.ready.poll()!;
+      ledger.unacked.add(entry.id);
       this.requested--;
       this.delivered++;
       this.totals.delivered++;
-      downstream.onNext(new Entry(ready, stream, ledger));
+      downstream.onNext(entry.deliver(ledger));
       if (this.cancelled) return;
     }
     if (this.failure !== null) return this.fail(this.failure);
@@ -768,7 +799,7 @@ class ReadGroupSubscription<T> extends DrainSubscription<StreamEntry<T>> impleme
       }
     }
     // Never more than one read's COUNT arrives, and a read is only issued with the ring empty: offer cannot fail.
-    this.ready.offer({ id: raw.id, fields: raw.fields, value, deliveries });
+    this.ready.offer(new Entry(raw.id, stream, raw.fields, value, deliveries));
   }
 
   /** XADD to the dead-letter stream and XACK the original, atomically (MULTI/EXEC). */

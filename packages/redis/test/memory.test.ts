@@ -8,7 +8,8 @@ import { freshKey, pendingOf, publish } from './support/helpers';
 
 // Bounded memory: a backlog far larger than any buffer, consumed by a slow worker (one macrotask per message), keeps
 // the worker's live heap flat, because the source reads only what the sink asked for. The suite runs 200,000
-// messages to stay quick; `node packages/bench/workloads/w9-soak-redis.mjs` runs the same check on 1,000,000.
+// messages to stay quick; `node packages/bench/soak-redis.mjs` (pnpm --filter @sluice/bench soak:redis) runs the same
+// check on 1,000,000 (its result is in packages/bench/README.md).
 let server: RedisServer;
 beforeAll(async () => { server = await startRedis(); }, 60_000);
 afterAll(async () => { await server?.stop(); });
