@@ -97,7 +97,7 @@ export class Flow<T> implements Publisher<T> {
     let flow: Flow<any> = this;
     // §2.13 a subscriber of our own never throws; any other one gets the boundary, so that a throw cancels every
     // stage above it (finalize, using, a combining source's inners, …), not only the drain loop that would catch it.
-    let current: Subscriber<any> = isOwnSubscriber(subscriber) ? subscriber : new SubscriberBoundary(subscriber);
+    let current: Subscriber<any> = isOwnSubscriber(subscriber) ? subscriber : new SubscriberBoundary<T>(subscriber);
     while (flow.lifter !== null) {
       current = flow.lifter(current);
       flow = flow.source!;
@@ -167,7 +167,7 @@ if (observableKey !== '@@observable') {
 }
 
 /** Stages and sinks of sluice catch their own user code (§2.13), so they need no boundary. */
-function isOwnSubscriber(subscriber: Subscriber<unknown>): boolean {
+function isOwnSubscriber(subscriber: Subscriber<any>): boolean {
   return subscriber instanceof ForwardingSubscriber || subscriber instanceof DrainSubscription || subscriber instanceof BaseSubscriber;
 }
 
