@@ -27,6 +27,8 @@ const NOT_A_STAGE: Record<string, string> = {
   onErrorDropped: 'installs the hook for errors that arrive after cancellation (test/internal/report.test.ts)',
   VirtualTimeScheduler: 'a scheduler (drives the time properties)', timerScheduler: 'a scheduler', microtaskScheduler: 'a scheduler',
   macrotaskScheduler: 'a scheduler',
+  ENDED_STAGE: 'a constant', OVERFLOW_STAGE: 'a constant', PROMETHEUS_CONTENT_TYPE: 'a constant',
+  dropReason: 'a metrics helper', toPrometheus: 'the Prometheus exposition of a registry (not a stage)',
   pipe: 'composes operators and adds no stage of its own (covered through the operators it composes)',
   MetricsRegistry: 'the metrics registry (not a stage)', createMetricsRegistry: 'the metrics registry factory (not a stage)',
 };
