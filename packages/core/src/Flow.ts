@@ -167,7 +167,7 @@ if (observableKey !== '@@observable') {
 }
 
 /** Stages and sinks of sluice catch their own user code (§2.13), so they need no boundary. */
-function isOwnSubscriber(subscriber: Subscriber<any>): boolean {
+function isOwnSubscriber(subscriber: object): boolean {
   return subscriber instanceof ForwardingSubscriber || subscriber instanceof DrainSubscription || subscriber instanceof BaseSubscriber;
 }
 

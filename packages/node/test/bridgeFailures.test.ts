@@ -1,7 +1,7 @@
 import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable, Writable } from 'node:stream';
+import { PassThrough, Readable, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { finalize, firstValue, range, type FinalSignal } from '@sluice/core';
 import { captureReportedErrors } from '@sluice/core/testing';
@@ -117,5 +117,29 @@ describe('toWritable replenish threshold', () => {
   it('is within the prefetch for a prefetch of 2^31', () => {
     const sink = toWritable<number>(new Writable({ write: (_c, _e, cb) => cb() }), { prefetch: 2 ** 31 });
     expect((sink as unknown as { limit: number }).limit).toBe(2 ** 31 - 2 ** 29);
+  });
+});
+
+// Issue 13 item 6: with destroyOnCancel: false, a later reader of the same stream misses nothing.
+describe('fromReadable({ maxChunkSize, destroyOnCancel: false }) on cancel', () => {
+  it('puts the unread rest of a split byte chunk back, so a later reader sees every byte in order', async () => {
+    const readable = Readable.from([Buffer.from('abcdefghij')], { objectMode: false });
+    const first = await firstValue(fromReadable<Buffer>(readable, { maxChunkSize: 3, destroyOnCancel: false }));
+    expect(first.toString()).toBe('abc');
+    expect(readable.destroyed).toBe(false);
+    const rest: Buffer[] = [];
+    for await (const chunk of readable) rest.push(chunk as Buffer);
+    expect(Buffer.concat(rest).toString()).toBe('defghij');
+  });
+
+  it('does the same for the strings of an encoded readable', async () => {
+    const readable = new PassThrough();
+    readable.setEncoding('utf8');
+    readable.end('hello world');
+    const first = await firstValue(fromReadable<string>(readable, { maxChunkSize: 4, destroyOnCancel: false }));
+    expect(first).toBe('hell');
+    let rest = '';
+    for await (const chunk of readable) rest += chunk as string;
+    expect(rest).toBe('o world');
   });
 });
