@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import { DrainSubscription, Flow, type Inspectable, type StageSnapshot, type Subscriber } from '@sluice/core';
+import { destroyWatched } from './internal/destroy';
 import { prematureCloseError, requirePositiveInteger, toError } from './internal/errors';
 
 export interface FromReadableOptions {
@@ -185,7 +186,8 @@ class ReadableSubscription<T> extends DrainSubscription<T> implements Inspectabl
       setImmediate(() => readable.off('error', swallow));
     }
     // Cancellation (not a terminal signal from the readable itself): release the source.
-    if (!this.ended && this.error === null && this.destroyOnCancel) readable.destroy();
+    // destroyWatched keeps an 'error' listener until 'close': an error emitted while destroying is not uncaught.
+    if (!this.ended && this.error === null && this.destroyOnCancel) destroyWatched(readable);
   }
 
   inspect(): StageSnapshot {

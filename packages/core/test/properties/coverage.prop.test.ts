@@ -23,6 +23,8 @@ const NOT_A_STAGE: Record<string, string> = {
   CancellationError: 'an error class', OverflowError: 'an error class', TimeoutError: 'an error class', EmptyError: 'an error class',
   replenishAt: 'a demand helper', requirePositiveBound: 'a validation helper', requireOverflowStrategy: 'a validation helper',
   reportError: 'the error reporting hook',
+  reportDroppedError: 'the hook for errors that arrive after cancellation (test/internal/report.test.ts)',
+  onErrorDropped: 'installs the hook for errors that arrive after cancellation (test/internal/report.test.ts)',
   VirtualTimeScheduler: 'a scheduler (drives the time properties)', timerScheduler: 'a scheduler', microtaskScheduler: 'a scheduler',
   macrotaskScheduler: 'a scheduler',
   pipe: 'composes operators and adds no stage of its own (covered through the operators it composes)',
