@@ -369,7 +369,9 @@ export class TckSubscriber<T> implements Subscriber<T> {
     if (this.afterCancel === CANCEL_BUDGET + 1) {
       this.violate('3.12', `the publisher kept signalling after cancel(): more than ${CANCEL_BUDGET} elements arrived after it (§1.8: a cancelled subscriber must eventually stop receiving signals)`);
     }
-    if (this.afterCancel > 2 * CANCEL_BUDGET) {
+    // Only a publisher emitting inside the TCK's own request() can be stopped by a throw, which request() then
+    // catches; thrown from an asynchronous emit loop it would be an uncaught exception in the process under test.
+    if (this.afterCancel > 2 * CANCEL_BUDGET && this.requestDepth > 0) {
       throw new TckFailure(`§3.12: the publisher ignored cancel() (more than ${2 * CANCEL_BUDGET} elements after it); the TCK stops it`);
     }
   }
