@@ -1,3 +1,4 @@
+import type { Fields } from '../src/index';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readGroup, type StreamEntry } from '../src/index';
 import { startRedis, type RedisServer } from './support/redisServer';
@@ -9,7 +10,7 @@ let server: RedisServer;
 beforeAll(async () => { server = await startRedis(); });
 afterAll(async () => { await server?.stop(); });
 
-const source = (stream: string, extra: Partial<Parameters<typeof readGroup>[0]> = {}) =>
+const source = (stream: string, extra: Partial<Parameters<typeof readGroup<Fields>>[0]> = {}) =>
   readGroup({ redis: server.url, stream, group: 'g', consumer: 'c1', createGroup: true, blockMs: 200, ...extra });
 
 describe('readGroup demand', () => {

@@ -1,3 +1,4 @@
+import type { Fields } from '../src/index';
 import { forEach, map, range } from '@sluice/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
@@ -13,9 +14,9 @@ afterAll(async () => { await server?.stop(); });
 
 const base = (stream: string) => ({ redis: server.url, stream, group: 'g', consumer: 'c1', blockMs: 200 });
 
-async function failure(flow: ReturnType<typeof readGroup>, n = 1): Promise<Error> {
+async function failure(flow: { subscribe(s: never): void }, n = 1): Promise<Error> {
   const sub = recorder();
-  flow.subscribe(sub);
+  flow.subscribe(sub as never);
   sub.subscription!.request(n);
   await eventually(() => sub.error !== null, 'onError');
   return sub.error!;

@@ -1,3 +1,4 @@
+import type { Fields } from '../src/index';
 import { forEach } from '@sluice/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { autoAck, readGroup, type StreamEntry } from '../src/index';
@@ -13,7 +14,7 @@ afterAll(async () => { await server?.stop(); });
 const base = (stream: string) => ({ redis: server.url, stream, group: 'g', createGroup: true, blockMs: 200 });
 
 /** Reads `n` elements with a fresh subscription, leaves them unacked and cancels. */
-async function readAndDrop(flow: ReturnType<typeof readGroup>, n: number): Promise<StreamEntry[]> {
+async function readAndDrop(flow: ReturnType<typeof readGroup<Fields>>, n: number): Promise<StreamEntry[]> {
   const sub = recorder();
   flow.subscribe(sub);
   sub.subscription!.request(n);

@@ -26,6 +26,11 @@ export interface FrameHandlers {
   writable(): void;
   /** The transport closed; `error` is set when it closed abnormally. Called once. */
   closed(error?: Error): void;
+  /**
+   * Optional: the transport's own framing was violated (a frame over the size limit, a non-binary message). The
+   * connection answers ERROR[CONNECTION_ERROR] and closes. Without this handler the transport closes with `error`.
+   */
+  protocolError?(error: Error): void;
 }
 
 export interface TransportSnapshot {
