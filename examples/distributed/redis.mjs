@@ -104,10 +104,14 @@ async function worker(argv) {
     },
   });
   // Ack after processing; the next message does not wait for the XACK's reply (acks of one tick share one XACK).
-  // The line is printed (synchronously: stdout is a pipe) just before the ack is sent, so the driver's ledger never
+  // The line is printed before the ack is sent, so the driver's ledger never
   // misses an ack the server applied: a worker killed between the two leaves its entry pending, and the entry's
   // redelivery prints it again (a duplicate, which the driver counts).
-  const print = (job) => process.stdout.write(`{"event":"ack","seq":${job.value},"worker":"${values.name}","redelivered":${job.redelivered}}\n`);
+  // A write to a full pipe is queued inside this process and would die with a kill -9 while its ack went out, so
+  // the handler resolves (and autoAck acks) only once the line has been handed to the pipe.
+  const print = (job) => new Promise((resolve) => {
+    process.stdout.write(`{"event":"ack","seq":${job.value},"worker":"${values.name}","redelivered":${job.redelivered}}\n`, resolve);
+  });
   const handle = autoAck(delayMs > 0 ? (job) => sleep(delayMs).then(() => print(job)) : print, { awaitAck: false });
   const stop = new AbortController();
   process.once('SIGTERM', () => stop.abort(new Error('SIGTERM')));
