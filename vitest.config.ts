@@ -9,7 +9,7 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^@sluice\/core\/testing$/, replacement: here('./packages/core/src/testing/index.ts') },
-      { find: /^@sluice\/core\/otel$/, replacement: here('./packages/core/src/otel/index.ts') },
+      { find: /^@sluice\/core\/otel$/, replacement: here('./packages/core/src/metrics/otel.ts') },
       { find: /^@sluice\/core$/, replacement: here('./packages/core/src/index.ts') },
       { find: /^@sluice\/tck\/vitest$/, replacement: here('./tck/src/vitest.ts') },
       { find: /^@sluice\/tck$/, replacement: here('./tck/src/index.ts') },

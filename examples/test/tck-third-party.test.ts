@@ -22,18 +22,19 @@ describe('tck-third-party example', () => {
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('rsocket-flowable@0.0.27 Flowable:');
     const report = JSON.parse(readFileSync(json, 'utf8'));
-    expect(Object.keys(report).sort()).toEqual(['kind', 'results', 'summary', 'tool']);
+    expect(Object.keys(report).sort()).toEqual(['causes', 'complete', 'durationMs', 'kind', 'results', 'running', 'summary', 'tool']);
+    expect(report.complete).toBe(true);
     expect(report.tool).toBe('sluice-tck');
     expect(report.kind).toBe('publisher');
-    expect(report.results).toHaveLength(42);
+    expect(report.results).toHaveLength(44);
     for (const result of report.results) {
-      expect(Object.keys(result).sort()).toEqual(['category', 'id', 'message', 'rule', 'status']);
+      expect(Object.keys(result).filter((k) => k !== 'output').sort()).toEqual(['category', 'durationMs', 'hints', 'id', 'message', 'rule', 'status', 'tags', 'violations']);
       expect(['passed', 'failed', 'skipped']).toContain(result.status);
       expect(['required', 'optional', 'stochastic', 'untested']).toContain(result.category);
       expect(result.rule).toMatch(/^\d\.\d+$/);
       if (result.status === 'failed') expect(result.message.startsWith(`§${result.rule}:`)).toBe(true);
     }
     const { passed, failed, skipped } = report.summary;
-    expect(passed + failed + skipped).toBe(42);
+    expect(passed + failed + skipped).toBe(44);
   }, 120_000);
 });

@@ -6,6 +6,7 @@ import { impls as w4, slow as w4slow, na as w4na } from './workloads/w4-observeo
 import { impls as w5, slow as w5slow, na as w5na } from './workloads/w5-node.mjs';
 import { impls as w6, slow as w6slow, na as w6na } from './workloads/w6-forawait.mjs';
 import { impls as w7 } from './workloads/w7-tck.mjs';
+import { impls as w9redis } from './workloads/w9-redis.mjs';
 
 const fmt = (x) => (x >= 1e6 ? `${(x / 1e6).toFixed(1)} M` : x >= 1e3 ? `${(x / 1e3).toFixed(1)} k` : x.toFixed(1));
 const table = (header, lines) =>
@@ -163,6 +164,17 @@ export function suites(quick) {
       file: 'w7-tck.mjs',
       entries: Object.keys(w7).map((impl) => ({ impl, n: 1 })),
       render: wallTable,
+    },
+    {
+      id: 'w9-redis',
+      title: 'W9 Redis Streams: one consumer-group worker draining a backlog, parse + ack after processing, against a raw ioredis loop',
+      file: 'w9-redis.mjs',
+      note: 'Each sample starts its own redis-server (loopback, no persistence); publishing the backlog is untimed set-up. ' +
+        'Both read COUNT 100 per XREADGROUP and ack every entry after processing it: the raw loop with one XACK per batch, ' +
+        'awaited before the next read; sluice with readGroup(maxBatch 100) → forEach(prefetch 100, autoAck(awaitAck: false)), ' +
+        'whose acks of one tick share one XACK. Live heap at 50% consumed, in the worker process.',
+      entries: Object.keys(w9redis).map((impl) => ({ impl, n: quick ? 50_000 : 500_000 })),
+      render: pairTable('raw ioredis XREADGROUP COUNT 100 + XACK loop', 'the raw ioredis loop'),
     },
   ];
   // An entry may carry `na: 'reason'` instead of being run; it renders as an n/a row with the suite's own `na`.

@@ -47,7 +47,7 @@ export const PUBLISHER_RULES: readonly RuleEntry[] = Object.freeze([
   entry('required_spec107_mustNotEmitFurtherSignalsOnceOnCompleteHasBeenSignalled', '1.7', 'nothing after onComplete, even when more is requested', ['that request() after completion is a no-op', 'that the terminal state is checked before every signal']),
   entry('untested_spec107_mustNotEmitFurtherSignalsOnceOnErrorHasBeenSignalled', '1.7', 'nothing after onError'),
   entry('untested_spec108_possiblyCanceledSubscriptionShouldNotReceiveOnErrorOrOnCompleteSignals', '1.8', 'once cancelled, no terminal signal should follow'),
-  entry('required_spec109_subscribeThrowTypeErrorOnNullSubscriber', '1.9', 'subscribe(null) and subscribe(undefined) throw TypeError synchronously', ['that subscribe() checks its argument with `subscriber == null` before anything else']),
+  entry('required_spec109_subscribeThrowTypeErrorOnNullSubscriber', '1.9', 'subscribe(null) and subscribe(undefined) throw TypeError synchronously, and leave the publisher able to serve a real subscriber', ['that nothing changes state (subscriber slots, lists of subscribers) before the argument check', 'that subscribe() checks its argument with `subscriber == null` before anything else']),
   entry('required_spec109_mustIssueOnSubscribeForNonNullSubscriber', '1.9', 'subscribe() calls onSubscribe exactly once, before any other signal', ['that onSubscribe is called before onNext/onError/onComplete, even for empty or failed sources']),
   entry('required_spec109_mayRejectCallsToSubscribeIfPublisherIsUnableOrUnwillingToServeThemRejectionMustTriggerOnErrorAfterOnSubscribe', '1.9', 'a rejected subscribe signals onSubscribe, then onError', ['that createFailedPublisher() calls onSubscribe before onError', 'that the failure is signalled without waiting for a request']),
   entry('untested_spec109_subscribeShouldNotThrowNonFatalThrowable', '1.9', 'subscribe() returns normally for a non-null subscriber'),
@@ -75,6 +75,8 @@ export const PUBLISHER_RULES: readonly RuleEntry[] = Object.freeze([
   entry('required_spec309_requestFractionMustSignalRangeError', '3.9', 'request(1.5) signals onError(RangeError) (JavaScript only)', ['that request() checks Number.isInteger(n) (Infinity aside)'], true),
   entry('required_spec309_requestNegativeInfinityMustSignalRangeError', '3.9', 'request(-Infinity) signals onError(RangeError) (JavaScript only)', ['that request() validates n with `!(n > 0)`'], true),
   entry('required_spec317_requestInfinityMustBeTreatedAsUnbounded', '3.17', 'request(Infinity) means unbounded: all elements, then onComplete (JavaScript only)', ['that Infinity is accepted as the unbounded demand and not rejected as a non-integer'], true),
+  entry('required_spec213_publisherMustNotSignalNullOrUndefined', '2.13', 'no onNext(null|undefined) and no onError(null|undefined) (JavaScript only)', ['that the source never yields null/undefined as an element (map them to a value or filter them out)', 'that onError is always given an Error object'], true),
+  entry('required_spec312_cancelMustStopSignalingUnderUnboundedDemand', '3.12', 'cancel() stops an infinite stream while demand is unbounded (request(Number.MAX_SAFE_INTEGER) and request(Infinity)) (JavaScript only)', ['that the emit loop checks the cancelled flag before every onNext, also on its unbounded fast path', 'that cancel() from inside onNext is seen by the loop that called onNext'], true),
 ]);
 
 // ---- Subscriber whitebox (27) ----------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 import type { TestEnvironment } from './environment';
+import { activity, currentActivity } from './harness/activity';
 import { describeThrown, TckFailure, TckSkip } from './harness/errors';
 import type { Report, TestResult } from './report/types';
-import { summarize } from './report/types';
+import { groupCauses, summarize } from './report/types';
 import { UNTESTED_REASON, type RuleEntry, type VerificationKind } from './rules';
 
 /** One runnable TCK test: its catalogue entry and its body (absent for `untested_` entries). */
@@ -22,6 +23,22 @@ export interface RunOptions {
   readonly only?: readonly string[] | undefined;
   /** Called after each test (the CLI prints progress with it). */
   readonly onResult?: ((result: TestResult) => void) | undefined;
+  /** Called before each test that runs, with its index in the verification's full list and its watchdog limit. */
+  readonly onTestStart?: ((entry: RuleEntry, index: number, limitMillis: number) => void) | undefined;
+  /**
+   * Watchdog of one test (default `watchdogMillis(env)`, at least 5 s): a test still running after this long fails,
+   * naming its rule and what it was waiting for.
+   */
+  readonly testTimeoutMillis?: number | undefined;
+  /**
+   * Deadline of the whole run, in ms from its start (default: none). Once it has passed no further test starts; those
+   * left are reported as skipped with the reason, and a running test's watchdog never outlasts the deadline.
+   */
+  readonly deadlineMillis?: number | undefined;
+  /** @internal Absolute deadline (epoch ms), overriding `deadlineMillis`: the CLI's resumed processes share one. */
+  readonly deadlineAt?: number | undefined;
+  /** @internal Skip (and leave out of the report) every test before this index: the CLI resumes after a killed test. */
+  readonly startAt?: number | undefined;
   /** Attribute errors that escape asynchronously (uncaughtException / unhandledRejection) to the running test. */
   readonly captureUncaughtErrors?: boolean | undefined;
 }
@@ -43,6 +60,21 @@ export function watchdogMillis(env: TestEnvironment): number {
   return Math.max(5_000, 25 * env.defaultTimeoutMillis + 40 * env.defaultNoSignalsTimeoutMillis + 4 * env.publisherReferenceGCTimeoutMillis);
 }
 
+function positiveMillis(name: string, value: number | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !(value > 0)) throw new RangeError(`${name} must be a positive number of milliseconds, got ${String(value)}`);
+  return value;
+}
+
+/** Every `only` entry must select at least one test: a typo must not turn into a green run of 0 tests. */
+export function checkOnly(kind: string, tests: readonly TestCase[], only: readonly string[] | undefined): void {
+  if (!only || only.length === 0) return;
+  const unmatched = only.filter((f) => !tests.some((t) => matchesOnly(t.entry, [f])));
+  if (unmatched.length > 0) {
+    throw new RangeError(`only: ${unmatched.map((f) => JSON.stringify(f)).join(', ')} match${unmatched.length === 1 ? 'es' : ''} no test of the ${kind} verification (give a rule such as 3.9, a section such as 3, or a test id)`);
+  }
+}
+
 /**
  * Runs the tests one after another (never in parallel: a publisher's timers from one test must not leak into the
  * next test's observations), isolating every error to the test that raised it, and maps outcomes to statuses with
@@ -51,21 +83,45 @@ export function watchdogMillis(env: TestEnvironment): number {
 export async function runTests(kind: VerificationKind, tests: readonly TestCase[], env: TestEnvironment, options: RunOptions = {}): Promise<Report> {
   const started = Date.now();
   const results: TestResult[] = [];
+  checkOnly(kind, tests, options.only);
+  const perTest = positiveMillis('testTimeoutMillis', options.testTimeoutMillis) ?? watchdogMillis(env);
+  const deadlineMillis = positiveMillis('deadlineMillis', options.deadlineMillis);
+  const deadline = options.deadlineAt ?? (deadlineMillis === undefined ? Infinity : started + deadlineMillis);
+  let stoppedAt: string | null = null;
   // One process-wide listener for the whole run, so an error an implementation rethrows on a timer after its test
   // ended cannot crash the verification; it is attributed to the test running (or just finished) when it surfaces.
   const escapes = options.captureUncaughtErrors === true ? new EscapeCollector() : undefined;
   escapes?.install();
   try {
-    for (const test of tests) {
-      if (!matchesOnly(test.entry, options.only)) continue;
-      const result = await runOne(test, env, escapes);
+    for (const [index, test] of tests.entries()) {
+      if (!matchesOnly(test.entry, options.only) || index < (options.startAt ?? 0)) continue;
+      let result: TestResult;
+      const left = deadline - Date.now();
+      if (left <= 0 && test.run && test.entry.category !== 'untested') {
+        stoppedAt ??= results.at(-1)?.id ?? 'the start';
+        result = notRun(test, `Not run: the run's deadline${deadlineMillis !== undefined ? ` of ${deadlineMillis} ms` : ''} passed (after ${stoppedAt})`);
+      } else {
+        const limit = Math.max(1, Math.min(perTest, left));
+        options.onTestStart?.(test.entry, index, limit);
+        result = await runOne(test, env, escapes, limit, limit < perTest ? "the run's deadline" : undefined);
+      }
       results.push(result);
       options.onResult?.(result);
     }
   } finally {
     escapes?.uninstall();
   }
-  return { tool: 'sluice-tck', kind, results, summary: summarize(results), durationMs: Date.now() - started };
+  return { tool: 'sluice-tck', kind, results, summary: summarize(results), durationMs: Date.now() - started, causes: groupCauses(results) };
+}
+
+export function notRun(test: { entry: RuleEntry }, reason: string): TestResult {
+  const { entry } = test;
+  return { id: entry.id, rule: entry.rule, category: entry.category, status: 'skipped', message: reason, hints: [], durationMs: 0, tags: tagsOf(entry), violations: [] };
+}
+
+/** Report tags of a catalogue entry: `js-only` for tests the JVM TCK does not have. */
+export function tagsOf(entry: RuleEntry): string[] {
+  return entry.js ? ['js-only'] : [];
 }
 
 /** Collects errors that reach `uncaughtException` / `unhandledRejection` while a verification runs. */
@@ -95,31 +151,38 @@ export class EscapeCollector {
 }
 
 /** Runs one test and turns its outcome into a result. */
-export async function runOne(test: TestCase, env: TestEnvironment, escapes?: EscapeCollector): Promise<TestResult> {
+export async function runOne(test: TestCase, env: TestEnvironment, escapes?: EscapeCollector, limit = watchdogMillis(env), limitName?: string): Promise<TestResult> {
   const { entry } = test;
   const started = Date.now();
+  let details: TckFailure['details'] = {};
   const result = (status: TestResult['status'], message: string): TestResult => ({
     id: entry.id, rule: entry.rule, category: entry.category, status, message,
-    hints: status === 'failed' ? entry.hints : [], durationMs: Date.now() - started,
+    hints: status === 'failed' ? (details.hints ?? entry.hints) : [], durationMs: Date.now() - started,
+    tags: tagsOf(entry), violations: status === 'failed' ? [...(details.violations ?? [])] : [],
   });
   if (entry.category === 'untested' || !test.run) return result('skipped', UNTESTED_REASON);
 
   escapes?.take(); // errors from before this test are not its own
+  activity('starting');
   let outcome: { kind: 'pass' } | { kind: 'skip' | 'fail'; message: string };
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
-    const limit = watchdogMillis(env);
     await Promise.race([
       test.run(),
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new TckFailure(`§${entry.rule}: the test did not finish within ${limit} ms (a signal or call never returned)`)), limit);
+        timer = setTimeout(() => {
+          const what = currentActivity() || 'running';
+          reject(new TckFailure(`§${entry.rule}: the test did not finish within ${limit} ms (${limitName ?? 'its watchdog'}); it was ${what}`));
+        }, limit);
       }),
     ]);
     outcome = { kind: 'pass' };
   } catch (error) {
     if (error instanceof TckSkip) outcome = { kind: 'skip', message: error.message };
-    else if (error instanceof TckFailure) outcome = { kind: 'fail', message: error.message };
-    else outcome = { kind: 'fail', message: `test aborted by ${describeThrown(error)}` };
+    else if (error instanceof TckFailure) {
+      outcome = { kind: 'fail', message: error.message };
+      details = error.details;
+    } else outcome = { kind: 'fail', message: `test aborted by ${describeThrown(error)}` };
   } finally {
     clearTimeout(timer);
     try {
@@ -139,7 +202,9 @@ export async function runOne(test: TestCase, env: TestEnvironment, escapes?: Esc
   if (outcome.kind === 'pass') return result('passed', '');
   if (outcome.kind === 'skip') return result('skipped', outcome.message);
   const message = withRule(entry.rule, outcome.message);
-  if (entry.category === 'optional' && !FAIL_ON_MISBEHAVIOUR.has(entry.id)) {
+  // A skip reason must never hide a REQUIRED rule that was in fact broken (a recorded violation, a starved
+  // subscriber): then the optional test fails, with that rule in its message.
+  if (entry.category === 'optional' && !FAIL_ON_MISBEHAVIOUR.has(entry.id) && details.required !== true) {
     return result('skipped', `${OPTIONAL_SKIP_PREFIX} Reason: ${message}`);
   }
   return result('failed', message);

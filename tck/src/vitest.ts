@@ -5,20 +5,23 @@ import { createEnvironment, type TestEnvironment } from './environment';
 import { processorTestCases, type ProcessorVerificationOptions } from './processor/verification';
 import type { PublisherVerificationOptions } from './publisher/context';
 import { publisherTestCases, type CommonVerificationOptions } from './publisher/verification';
-import { matchesOnly, runOne, type TestCase } from './runner';
+import { checkOnly, matchesOnly, runOne, watchdogMillis, type TestCase } from './runner';
 import type { SubscriberBlackboxVerificationOptions, SubscriberWhiteboxVerificationOptions } from './subscriber/context';
 import { blackboxTestCases, whiteboxTestCases } from './subscriber/verification';
 
-type VitestOptions = Pick<CommonVerificationOptions, 'env' | 'only'>;
+type VitestOptions = Pick<CommonVerificationOptions, 'env' | 'only' | 'testTimeoutMillis'>;
 
 function register(title: string, cases: (env: TestEnvironment) => TestCase[], options: VitestOptions): void {
   const env = createEnvironment(options.env);
+  const all = cases(env);
+  checkOnly(`"${title}"`, all, options.only); // an `only` that selects nothing is an error, not 0 tests
+  const limit = options.testTimeoutMillis ?? watchdogMillis(env);
   describe(title, () => {
-    for (const test of cases(env)) {
+    for (const test of all) {
       if (!matchesOnly(test.entry, options.only)) continue;
       // Test titles are the TCK ids verbatim, so results map 1:1 to the rule catalogue.
       it(test.entry.id, async (ctx) => {
-        const result = await runOne(test, env);
+        const result = await runOne(test, env, undefined, limit);
         if (result.status === 'skipped') {
           ctx.skip(result.message); // reported as skipped, with the reason as the note
           return;

@@ -28,7 +28,7 @@ describe('sluice-tck CLI', () => {
       expect(await runCli(['publisher', fixture('good-publisher.mjs'), ...fast])).toBe(0);
       expect(out).toMatch(/^rule\s+status\s+test$/m);
       expect(out).toMatch(/^§3\.9\s+PASS\s+required_spec309_requestZeroMustSignalRangeError$/m);
-      expect(out).toMatch(/^sluice-tck publisher: \d+ passed, 0 failed, \d+ skipped \(42 tests, [\d.]+ s\)$/m);
+      expect(out).toMatch(/^sluice-tck publisher: \d+ passed, 0 failed, \d+ skipped \(44 tests, [\d.]+ s\)$/m);
     });
 
     it('writes the JSON report in exactly the documented shape and JUnit XML', async () => {
@@ -36,10 +36,10 @@ describe('sluice-tck CLI', () => {
       const code = await runCli(['publisher', fixture('good-publisher.mjs'), '--only', '1.9,3.9', '--json', join(dir, 'r.json'), '--junit', join(dir, 'r.xml'), ...fast]);
       expect(code).toBe(0);
       const json = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8'));
-      expect(Object.keys(json)).toEqual(['tool', 'kind', 'results', 'summary']);
-      expect(json.tool).toBe('sluice-tck');
-      expect(json.kind).toBe('publisher');
-      expect(Object.keys(json.results[0])).toEqual(['id', 'rule', 'category', 'status', 'message']);
+      expect(Object.keys(json)).toEqual(['tool', 'kind', 'complete', 'running', 'results', 'summary', 'causes', 'durationMs']);
+      expect(json).toMatchObject({ tool: 'sluice-tck', kind: 'publisher', complete: true, running: null, causes: [] });
+      expect(Object.keys(json.results[0])).toEqual(['id', 'rule', 'category', 'status', 'message', 'hints', 'durationMs', 'tags', 'violations']);
+      expect(json.results.find((r: { id: string }) => r.id === 'required_spec309_requestNaNMustSignalRangeError').tags).toEqual(['js-only']);
       expect(json.results.map((r: { rule: string }) => r.rule).every((rule: string) => rule === '1.9' || rule === '3.9')).toBe(true);
       expect(json.summary).toEqual({ passed: 8, failed: 0, skipped: 2 }); // mayReject skips: no createFailedPublisher
       const xml = readFileSync(join(dir, 'r.xml'), 'utf8');
@@ -77,6 +77,56 @@ describe('sluice-tck CLI', () => {
         'sluice-tck: --timeout needs a positive number of milliseconds, got "soon"',
       ]);
       expect(out).toBe('');
+    });
+
+    it('exits 2 when an --only entry matches no test, instead of a green run of 0 tests', async () => {
+      expect(await runCli(['publisher', fixture('good-publisher.mjs'), '--only', '1.9,9.9'])).toBe(2);
+      expect(await runCli(['publisher', fixture('good-publisher.mjs'), '--only', 'required_spec999_nothing'])).toBe(2);
+      expect(err.trim().split('\n')).toEqual([
+        'sluice-tck: --only "9.9" matches no test of the publisher verification (give a rule such as 3.9, a section such as 3, or a test id)',
+        'sluice-tck: --only "required_spec999_nothing" matches no test of the publisher verification (give a rule such as 3.9, a section such as 3, or a test id)',
+      ]);
+      expect(out).toBe('');
+    });
+
+    it('warns about a misspelled optional export and still runs', async () => {
+      expect(await runCli(['publisher', fixture('misspelled-export.mjs'), '--only', '1.4', ...fast])).toBe(0);
+      expect(err).toContain('sluice-tck: warning: export createFailedPublishr of');
+      expect(err).toContain('is not used by the publisher verification; did you mean createFailedPublisher?');
+      expect(out).toMatch(/§1\.4\s+SKIP\s+optional_spec104_mustSignalOnErrorWhenFails/); // the misspelled one was not used
+    });
+
+    it('keeps what the module prints apart from the table: shown under the test it printed in', async () => {
+      expect(await runCli(['publisher', fixture('chatty-publisher.mjs'), '--only', '1.9', ...fast])).toBe(0);
+      const lines = out.split('\n');
+      // every table row is intact: no chatter on a row line
+      for (const line of lines.filter((l) => l.startsWith('§'))) expect(line).toMatch(/^§[\d.]+\s+(PASS|FAIL|SKIP)\s+\w+( \[js-only\])?$/);
+      const row = lines.findIndex((l) => /required_spec109_subscribeThrowTypeErrorOnNullSubscriber/.test(l));
+      expect(lines[row + 1]).toMatch(/^\s+output of the implementation during this test:$/);
+      expect(lines[row + 2]).toMatch(/^\s+\| chatty: subscribe\(null\)$/);
+      expect(out).toContain('output of the implementation while loading:\n  | chatty: loaded');
+      expect(err).not.toContain('chatty');
+    });
+  });
+
+  describe('processor options', () => {
+    it('honours a createHelperPublisher export', async () => {
+      expect(await runCli(['processor', fixture('processor-with-helper.mjs'), '--only', 'required_createPublisher1MustProduceAStreamOfExactly1Element', ...fast])).toBe(0);
+      expect(out).toMatch(/required_createPublisher1MustProduceAStreamOfExactly1Element\n\s+output of the implementation during this test:\n\s+\| helper: createHelperPublisher\(1\)/);
+      expect(out).toMatch(/sluice-tck processor: 1 passed, 0 failed, 0 skipped/);
+    });
+  });
+
+  describe('help and version', () => {
+    it('--help prints the usage on stdout and exits 0; --version prints the package version', async () => {
+      expect(await runCli(['--help'])).toBe(0);
+      expect(out).toMatch(/^usage: sluice-tck <kind> <module> \[options\]/);
+      expect(out).toContain('--test-timeout <ms>');
+      out = '';
+      expect(await runCli(['publisher', 'x.mjs', '-v'])).toBe(0);
+      const { version } = JSON.parse(readFileSync(fileURLToPath(new URL('../package.json', import.meta.url)), 'utf8'));
+      expect(out).toBe(`sluice-tck ${version}\n`);
+      expect(err).toBe('');
     });
   });
 

@@ -24,9 +24,9 @@ describe('reference implementations', () => {
       env,
     });
     expect(failures(report)).toEqual([]);
-    expect(report.results).toHaveLength(42);
+    expect(report.results).toHaveLength(44);
     expect(skippedIds(report).every((id) => id.startsWith('untested_'))).toBe(true);
-    expect(report.summary).toEqual({ passed: 35, failed: 0, skipped: 7 });
+    expect(report.summary).toEqual({ passed: 37, failed: 0, skipped: 7 });
   });
 
   it('the reference subscriber passes the blackbox verification', async () => {
@@ -59,8 +59,8 @@ describe('reference implementations', () => {
       env,
     });
     expect(failures(report)).toEqual([]);
-    expect(report.results).toHaveLength(42 + 27 + 3);
+    expect(report.results).toHaveLength(44 + 27 + 3);
     expect(skippedIds(report).every((id) => id.startsWith('untested_'))).toBe(true);
-    expect(report.summary).toEqual({ passed: 52, failed: 0, skipped: 20 });
+    expect(report.summary).toEqual({ passed: 54, failed: 0, skipped: 20 });
   });
 });

@@ -1,7 +1,11 @@
 import type { Publisher } from './spec/Publisher';
 import type { Subscriber } from './spec/Subscriber';
 import { nullSubscriberError } from './internal/errors';
+import { DrainSubscription } from './internal/DrainSubscription';
+import { ForwardingSubscriber } from './internal/ForwardingSubscriber';
 import { reportError } from './internal/report';
+import { SubscriberBoundary } from './internal/SubscriberBoundary';
+import { BaseSubscriber } from './sinks/BaseSubscriber';
 // Cycle-safe: sources/from.ts imports this module, so `from` is referenced only inside `Flow.from`'s body.
 import { from, type FromInput } from './sources/from';
 import { observableKey, toInteropObservable, type InteropObservable } from './sinks/subscribeObserver';
@@ -91,7 +95,9 @@ export class Flow<T> implements Publisher<T> {
   subscribe(subscriber: Subscriber<T>): void {
     if (subscriber == null) throw nullSubscriberError(); // §1.9
     let flow: Flow<any> = this;
-    let current: Subscriber<any> = subscriber;
+    // §2.13 a subscriber of our own never throws; any other one gets the boundary, so that a throw cancels every
+    // stage above it (finalize, using, a combining source's inners, …), not only the drain loop that would catch it.
+    let current: Subscriber<any> = isOwnSubscriber(subscriber) ? subscriber : new SubscriberBoundary<T>(subscriber);
     while (flow.lifter !== null) {
       current = flow.lifter(current);
       flow = flow.source!;
@@ -158,6 +164,11 @@ export class Flow<T> implements Publisher<T> {
 // Where `Symbol.observable` exists (a polyfill loaded first), RxJS looks the method up under it instead.
 if (observableKey !== '@@observable') {
   Object.defineProperty(Flow.prototype, observableKey, { value: Flow.prototype['@@observable'], writable: true, configurable: true });
+}
+
+/** Stages and sinks of sluice catch their own user code (§2.13), so they need no boundary. */
+function isOwnSubscriber(subscriber: object): boolean {
+  return subscriber instanceof ForwardingSubscriber || subscriber instanceof DrainSubscription || subscriber instanceof BaseSubscriber;
 }
 
 /** Creates a source Flow from its subscribe function. The function must call `onSubscribe` first (§1.9). */

@@ -11,7 +11,7 @@ export { pipe } from './operators/pipe';
 // ---- Engine pieces for custom operators --------------------------------------------------------------------------
 export { UNBOUNDED } from './internal/demand';
 export { OverflowError, CancellationError } from './internal/errors';
-export { reportError } from './internal/report';
+export { reportError, reportDroppedError, onErrorDropped } from './internal/report';
 export { DrainSubscription } from './internal/DrainSubscription';
 export { ForwardingSubscriber } from './internal/ForwardingSubscriber';
 export { RingBuffer } from './internal/RingBuffer';
@@ -66,6 +66,23 @@ export { exhaustMap, type ExhaustMapOptions } from './operators/exhaustMap';
 export { window } from './operators/window';
 export { groupBy, GroupedFlow, type GroupByOptions } from './operators/groupBy';
 export { buffer } from './operators/buffer';
+export { bufferCount } from './operators/bufferCount';
+export { skipWhile } from './operators/skipWhile';
+export { skipUntil } from './operators/skipUntil';
+export { takeUntil } from './operators/takeUntil';
+export { takeLast } from './operators/takeLast';
+export { first, last, type FirstLastOptions } from './operators/first';
+export { elementAt } from './operators/elementAt';
+export { defaultIfEmpty } from './operators/defaultIfEmpty';
+export { throwIfEmpty } from './operators/throwIfEmpty';
+export { count } from './operators/count';
+export { every, some } from './operators/every';
+export { pairwise } from './operators/pairwise';
+export { withLatestFrom } from './operators/withLatestFrom';
+export { distinct, type DistinctOptions } from './operators/distinct';
+export { ignoreElements } from './operators/ignoreElements';
+export { timestamp, timeInterval, type Timestamped, type TimeInterval } from './operators/timestamp';
+export { mergeWith, concatWith } from './operators/mergeWith';
 export {
   onBackpressureBuffer, type OnBackpressureBufferOptions, type BufferOverflowStrategy,
 } from './operators/onBackpressureBuffer';
@@ -91,6 +108,8 @@ export { concat } from './operators/concat';
 export { merge } from './operators/merge';
 export { zip } from './operators/zip';
 export { combineLatest } from './operators/combineLatest';
+export { race } from './operators/race';
+export { forkJoin } from './operators/forkJoin';
 
 // ---- Processors ---------------------------------------------------------------------------------------------------
 export { UnicastProcessor, type UnicastProcessorOptions } from './processors/UnicastProcessor';
@@ -99,9 +118,11 @@ export { MulticastProcessor, type MulticastProcessorOptions } from './processors
 // ---- Metrics ------------------------------------------------------------------------------------------------------
 export {
   createMetricsRegistry, MetricsRegistry, type StageMetrics, type StageOutcome, type SampleOptions,
+  type MetricsRegistryOptions, type EndedPolicy, type OverflowPolicy, ENDED_STAGE, OVERFLOW_STAGE, dropReason,
 } from './metrics/MetricsRegistry';
-export { name, type NameOptions } from './operators/name';
-export { metrics, type MetricsOptions } from './operators/metrics';
+export { toPrometheus, PROMETHEUS_CONTENT_TYPE, type PrometheusOptions } from './metrics/prometheus';
+export { name, type NameOptions } from './metrics/name';
+export { metrics, type MetricsOptions } from './metrics/metrics';
 
 // ---- Sinks --------------------------------------------------------------------------------------------------------
 export { consume, type ConsumeOptions, type ConsumeHandle } from './sinks/consume';

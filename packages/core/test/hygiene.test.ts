@@ -106,8 +106,8 @@ describe('hygiene', () => {
       expect(found).toEqual([]);
     });
 
-    it('finds a matching test file for every source and operator', () => {
-      const missing = ['operators', 'sources'].flatMap((folder) =>
+    it('finds a matching test file for every source, operator and metrics module', () => {
+      const missing = ['operators', 'sources', 'metrics'].flatMap((folder) =>
         readdirSync(join(srcRoot, folder))
           .filter((name) => name.endsWith('.ts'))
           .map((name) => `${folder}/${basename(name, '.ts')}.test.ts`)

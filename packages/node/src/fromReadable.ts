@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import { DrainSubscription, Flow, type Inspectable, type StageSnapshot, type Subscriber } from '@sluice/core';
+import { destroyWatched } from './internal/destroy';
 import { prematureCloseError, requirePositiveInteger, toError } from './internal/errors';
 
 export interface FromReadableOptions {
@@ -31,7 +32,9 @@ export interface FromReadableOptions {
  * single-use: a second subscriber gets `onError(Error)`.
  *
  * **Cancellation**: removes every listener this bridge added, then `destroy()`s the readable unless
- * `destroyOnCancel` is `false`. Listeners are also removed on completion and error.
+ * `destroyOnCancel` is `false`. With `false` the readable stays usable and loses nothing: the unread rest of a chunk
+ * split by `maxChunkSize` is put back at the front of its buffer (`unshift`), so a later reader continues exactly where
+ * this subscriber stopped. Listeners are also removed on completion and error.
  *
  * @example
  * await pipeTo(fromReadable(fs.createReadStream('in.bin'), { maxChunkSize: 4096 }).pipe(map(encrypt)), socket);
@@ -171,6 +174,7 @@ class ReadableSubscription<T> extends DrainSubscription<T> implements Inspectabl
     const readable = this.readable;
     if (readable === null) return;
     this.readable = null;
+    const leftover = this.leftover;
     this.leftover = null;
     readable.off('readable', this.onReadable);
     readable.off('end', this.onEnd);
@@ -185,7 +189,12 @@ class ReadableSubscription<T> extends DrainSubscription<T> implements Inspectabl
       setImmediate(() => readable.off('error', swallow));
     }
     // Cancellation (not a terminal signal from the readable itself): release the source.
-    if (!this.ended && this.error === null && this.destroyOnCancel) readable.destroy();
+    if (this.ended || this.error !== null) return;
+    // destroyWatched keeps an 'error' listener until 'close': an error emitted while destroying is not uncaught.
+    if (this.destroyOnCancel) destroyWatched(readable);
+    // The stream stays with its owner: the unread rest of a chunk we split goes back to the front of its buffer,
+    // so a later reader of the same stream sees every byte, in order.
+    else if (leftover !== null && !readable.destroyed) readable.unshift(leftover as Buffer | string);
   }
 
   inspect(): StageSnapshot {

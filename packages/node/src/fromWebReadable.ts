@@ -1,4 +1,4 @@
-import { DrainSubscription, Flow, reportError, type Subscriber } from '@sluice/core';
+import { DrainSubscription, Flow, reportDroppedError, type Subscriber } from '@sluice/core';
 import { toError } from './internal/errors';
 
 export interface FromWebReadableOptions {
@@ -123,7 +123,8 @@ class WebReaderSubscription<T> extends DrainSubscription<T> {
     this.item = null;
     if (this.ended || this.error !== null) return release(reader);
     if (this.preventCancel) return release(reader);
-    reader.cancel().then(() => release(reader), reportError); // cancellation reaches the stream's source
+    // Cancellation reaches the stream's source; a cancel that fails after we left is dropped, never thrown.
+    reader.cancel().then(() => release(reader), reportDroppedError);
   }
 }
 

@@ -1,6 +1,7 @@
 import type { Writable } from 'node:stream';
-import { reportError, type Inspectable, type StageSnapshot, type Subscriber, type Subscription } from '@sluice/core';
-import { abortReason, prematureCloseError, requirePositiveInteger, requireSignal } from './internal/errors';
+import { replenishAt, reportError, type Inspectable, type StageSnapshot, type Subscriber, type Subscription } from '@sluice/core';
+import { destroyWatched } from './internal/destroy';
+import { abortReason, prematureCloseError, requirePositiveInteger, requireSignal, toError } from './internal/errors';
 
 export interface ToWritableOptions {
   /**
@@ -41,7 +42,10 @@ export interface WritableSink<T> extends Subscriber<T>, Inspectable {
  *
  * **Errors**: a flow error destroys the writable (without an `'error'` event) and rejects `finished` with it; a
  * writable `'error'`, a `'close'` before `'finish'` or a `'finish'` we did not cause cancels the flow and rejects.
- * Listeners this sink added are removed when it settles.
+ * A `write()` that throws (an object into a byte-mode stream) cancels the flow, destroys the writable with that
+ * error and rejects `finished` with it. Listeners this sink added are removed when it settles; when it destroys the
+ * writable it keeps an `'error'` listener until `'close'`, so an error emitted while destroying goes to
+ * `onErrorDropped` instead of becoming an uncaught exception.
  *
  * **Cancellation**: `signal` aborts the transfer: the flow is cancelled and the writable destroyed.
  *
@@ -105,13 +109,13 @@ class WritableSubscriber<T> implements WritableSink<T> {
   private readonly onAbort = (): void => {
     const writable = this.writable;
     this.fail(abortReason(this.signal!), true);
-    writable?.destroy();
+    if (writable !== null) destroyWatched(writable);
   };
 
   constructor(writable: Writable, prefetch: number, end: boolean, signal: AbortSignal | undefined) {
     this.writable = writable;
     this.prefetch = prefetch;
-    this.limit = Math.max(1, prefetch - (prefetch >> 2));
+    this.limit = replenishAt(prefetch); // the one exact 75% helper (no 32-bit shift)
     this.end = end;
     this.signal = signal;
     this.finished = new Promise<void>((resolve, reject) => {
@@ -154,7 +158,19 @@ class WritableSubscriber<T> implements WritableSink<T> {
     this.outstanding--;
     this.written++;
     this.unflushed++;
-    if (!writable.write(value, this.onWritten)) {
+    let accepted: boolean;
+    try {
+      accepted = writable.write(value, this.onWritten);
+    } catch (thrown) {
+      // A write() that throws (a number into a byte-mode stream: ERR_INVALID_ARG_TYPE) never calls back: the flow
+      // fails with that error, upstream is cancelled, the writable is destroyed with it, `finished` rejects.
+      this.unflushed--;
+      const error = toError(thrown);
+      this.fail(error, true);
+      destroyWatched(writable, error);
+      return;
+    }
+    if (!accepted) {
       this.waitingForDrain = true; // Node's backpressure signal: no new demand until 'drain'
       return;
     }
@@ -170,7 +186,8 @@ class WritableSubscriber<T> implements WritableSink<T> {
     this.upstream = null; // §2.4 the subscription is over
     const writable = this.writable;
     this.fail(error, false);
-    writable?.destroy(); // no error argument: the writable's listeners see 'close', the error surfaces in `finished`
+    // No error argument: the writable's listeners see 'close', the error surfaces in `finished`.
+    if (writable !== null) destroyWatched(writable);
   }
 
   onComplete(): void {

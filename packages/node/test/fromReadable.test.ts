@@ -134,6 +134,9 @@ describe('fromReadable', () => {
       expect(s.error).toBeInstanceOf(RangeError);
       expect(s.error?.message).toMatch(/^§3\.9:/);
       expect(readable.destroyed).toBe(true);
+      // One 'error' listener stays until 'close', so an error emitted while destroying is not uncaught (item 5).
+      expect(listenerCounts(readable)).toEqual({ ...noListeners, error: 1, close: 1 });
+      await settle();
       expect(listenerCounts(readable)).toEqual(noListeners);
     });
   });
@@ -225,8 +228,9 @@ describe('fromReadable', () => {
       await until(() => s.count === 1, 'first item');
       s.cancel();
       expect(readable.destroyed).toBe(true);
-      expect(listenerCounts(readable)).toEqual(noListeners);
+      expect(listenerCounts(readable)).toEqual({ ...noListeners, error: 1, close: 1 }); // kept until 'close' (item 5)
       await settle();
+      expect(listenerCounts(readable)).toEqual(noListeners);
       expect(s.log).toEqual(['subscribe', 'request(1)', 'next(1)', 'cancel']);
     });
 

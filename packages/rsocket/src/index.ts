@@ -38,3 +38,4 @@ export {
 export { route, router, routeOf, type Route } from './metadata/router';
 
 // ---- WebSocket (h16ws) --------------------------------------------------------------------------------------------
+export { webSocketClientTransport, webSocketServerTransport, WebSocketFrameConnection, type WebSocketTransportOptions } from './transport/websocket';

@@ -1,10 +1,18 @@
 import type { TestEnvironment } from '../environment';
 import type { Subscriber, Subscription } from '../spec';
-import { describeThrown, fail, show, showList, TckFailure } from './errors';
+import { activity } from './activity';
+import { describeThrown, fail, show, showList, TckFailure, type FailureDetails } from './errors';
 import { Signal, waitUntil } from './time';
 
 /** Unrequested elements tolerated before the TCK cancels a publisher that ignores demand (JVM: 2 × 16 buffered). */
 export const SIGNAL_BUDGET = 32;
+
+/**
+ * Elements tolerated after the TCK's own cancel() (§3.12 lets cancellation take effect "eventually"). Past this the
+ * test fails, and past twice this the TCK throws into the publisher's emit loop: under unbounded demand a publisher
+ * that ignores cancel would otherwise run until memory or patience runs out (one ran 2^31 - 1 elements).
+ */
+export const CANCEL_BUDGET = 1024;
 
 export interface TckSubscriberOptions<T> {
   /** The publisher was created with this many elements: more is a violation (and a budget for endless publishers). */
@@ -60,6 +68,9 @@ export class TckSubscriber<T> implements Subscriber<T> {
   private signalName = '';
   private requestDepth = 0;
   private overBudget = 0;
+  private overDemandSeen = false;
+  /** Elements that arrived after this subscriber called cancel(). */
+  afterCancel = 0;
 
   constructor(
     private readonly env: TestEnvironment,
@@ -104,7 +115,8 @@ export class TckSubscriber<T> implements Subscriber<T> {
       if (!this.options.discardElements) this.received.push(value);
       if (this.count > this.requested) {
         this.overBudget++;
-        if (this.overBudget === 1) {
+        if (!this.overDemandSeen) {
+          this.overDemandSeen = true;
           this.violate('1.1', `requested ${this.requested} element${this.requested === 1 ? '' : 's'}, received ${this.count}: ${showList(this.received)}`);
         }
       } else if (this.options.maxElements !== undefined && this.count > this.options.maxElements) {
@@ -114,6 +126,7 @@ export class TckSubscriber<T> implements Subscriber<T> {
         }
       }
       if (this.overBudget >= SIGNAL_BUDGET) this.enforceBudget();
+      if (this.cancelled) this.enforceCancelBudget();
       this.options.onNext?.(value, this);
     } finally {
       this.onNextDepth--;
@@ -149,6 +162,7 @@ export class TckSubscriber<T> implements Subscriber<T> {
   /** `subscription.request(n)`, recorded; a throw is a §3.16 violation (request must return normally). */
   request(n: number): void {
     this.calls.push(`request(${show(n)})`);
+    activity(`inside the subject's subscription.request(${show(n)})`);
     if (typeof n === 'number' && n > 0 && (Number.isInteger(n) || n === Infinity)) {
       this.requested = this.requested + n >= Number.MAX_SAFE_INTEGER ? Infinity : this.requested + n;
     }
@@ -166,6 +180,7 @@ export class TckSubscriber<T> implements Subscriber<T> {
   /** `subscription.cancel()`, recorded; a throw is a §3.15 violation. Signals delivered inside it are not excused by §3.10. */
   cancel(): void {
     this.calls.push('cancel()');
+    activity("inside the subject's subscription.cancel()");
     this.cancelled = true;
     const subscription = this.requireSubscription('cancel()');
     try {
@@ -180,6 +195,7 @@ export class TckSubscriber<T> implements Subscriber<T> {
   /** Waits up to T for the next element and returns it. */
   async expectNext(rule: string, what = 'an element'): Promise<T> {
     const env = this.env;
+    activity(`waiting up to ${env.defaultTimeoutMillis} ms for ${what}`);
     await waitUntil(this.changed, () => this.count > this.consumed || this.isTerminated() || this.violations.length > 0, env.defaultTimeoutMillis);
     this.throwIfViolated(rule);
     if (this.count > this.consumed) {
@@ -204,6 +220,7 @@ export class TckSubscriber<T> implements Subscriber<T> {
   /** Waits up to T for onComplete; an element or an error instead fails. */
   async expectCompletion(rule: string, what = 'onComplete'): Promise<void> {
     const env = this.env;
+    activity(`waiting up to ${env.defaultTimeoutMillis} ms for ${what}`);
     await waitUntil(this.changed, () => this.count > this.consumed || this.isTerminated() || this.violations.length > 0, env.defaultTimeoutMillis);
     this.throwIfViolated(rule);
     if (this.count > this.consumed) {
@@ -221,6 +238,7 @@ export class TckSubscriber<T> implements Subscriber<T> {
   async expectError<E extends Error>(rule: string, errorClass: new (...args: any[]) => E, what?: string): Promise<E> {
     const env = this.env;
     const name = errorClass.name;
+    activity(`waiting up to ${env.defaultTimeoutMillis} ms for onError(${name})${what ? ` ${what}` : ''}`);
     await waitUntil(this.changed, () => this.errors.length > this.errorsConsumed || this.completions > 0 || this.violations.length > 0, env.defaultTimeoutMillis, env.defaultPollTimeoutMillis);
     this.throwIfViolated(rule);
     if (this.errors.length > this.errorsConsumed) {
@@ -239,6 +257,7 @@ export class TckSubscriber<T> implements Subscriber<T> {
    */
   async expectNone(rule: string, after: string): Promise<void> {
     const unexpected = () => this.count > this.consumed || this.completions > this.completionsConsumed || this.errors.length > this.errorsConsumed;
+    activity(`watching ${this.env.defaultNoSignalsTimeoutMillis} ms for no signal ${after}`);
     await waitUntil(this.changed, () => unexpected() || this.violations.length > 0, this.env.defaultNoSignalsTimeoutMillis);
     this.throwIfViolated(rule);
     if (this.count > this.consumed) {
@@ -256,6 +275,7 @@ export class TckSubscriber<T> implements Subscriber<T> {
 
   /** Waits until onSubscribe arrived (T). Used right after `subscribe` (the JVM TCK's `env.subscribe`). */
   async expectSubscription(rule: string): Promise<void> {
+    activity(`waiting up to ${this.env.defaultTimeoutMillis} ms for onSubscribe`);
     await waitUntil(this.changed, () => this.subscription !== null || this.violations.length > 0, this.env.defaultTimeoutMillis);
     this.throwIfViolated(rule);
     if (this.subscription === null) this.failWith(rule, `could not subscribe: onSubscribe was not called within ${this.env.defaultTimeoutMillis} ms`);
@@ -282,15 +302,33 @@ export class TckSubscriber<T> implements Subscriber<T> {
 
   // ---- internals -------------------------------------------------------------------------------------------
 
-  failWith(rule: string, text: string): never {
-    return fail(rule, `${text}; ${this.describeCalls()}`);
+  /**
+   * Fails the test with `text`, the calls made, and everything else observed: every recorded violation (not only the
+   * first) and, when more elements arrived than were requested, the final tally, so a message never shows an early
+   * snapshot ("received 4") while 35 elements came for request(10).
+   */
+  failWith(rule: string, text: string, details: FailureDetails = {}): never {
+    const violations = this.allViolations();
+    const extra: string[] = [];
+    const others = violations.filter((v) => !text.includes(v.replace(/^§[\d.]+: /, '')));
+    if (others.length > 0) extra.push(`also observed: ${others.slice(0, 5).join(' | ')}${others.length > 5 ? ` | … ${others.length - 5} more` : ''}`);
+    if (this.count > this.requested) extra.push(`in total ${this.count} elements arrived for a demand of ${this.requested} (§1.1)`);
+    if (this.afterCancel > 0) extra.push(`${this.afterCancel} element${this.afterCancel === 1 ? '' : 's'} arrived after cancel()`);
+    const tail = extra.length > 0 ? `; ${extra.join('; ')}` : '';
+    return fail(rule, `${text}; ${this.describeCalls()}${tail}`, { violations, ...details });
+  }
+
+  /** Every violation recorded, as `§x.y: text`, without repeats. */
+  allViolations(): string[] {
+    return [...new Set(this.violations.map((v) => `§${v.rule}: ${v.text}`))];
   }
 
   private throwIfViolated(rule: string): void {
     const v = this.violations[0];
     if (!v) return;
-    if (v.rule === rule) this.failWith(rule, v.text);
-    this.failWith(rule, `violated §${v.rule}: ${v.text}`);
+    // a recorded violation is always a broken REQUIRED rule (§1.1, §1.3, §1.7, §1.9, §2.13, §3.12, §3.15, §3.16)
+    if (v.rule === rule) this.failWith(rule, v.text, { required: true });
+    this.failWith(rule, `violated §${v.rule}: ${v.text}`, { required: true });
   }
 
   violate(rule: string, text: string): void {
@@ -322,6 +360,22 @@ export class TckSubscriber<T> implements Subscriber<T> {
    * The publisher ignores demand. Cancel it once; if it keeps going, throw into its emit loop: a synchronous
    * publisher would otherwise never yield and no TCK timeout could fire.
    */
+  /**
+   * Elements keep coming after cancel() (§3.12 / §1.8): fail past CANCEL_BUDGET, and past twice that throw into the
+   * emit loop, which is the only way to stop a synchronous publisher under unbounded demand.
+   */
+  private enforceCancelBudget(): void {
+    this.afterCancel++;
+    if (this.afterCancel === CANCEL_BUDGET + 1) {
+      this.violate('3.12', `the publisher kept signalling after cancel(): more than ${CANCEL_BUDGET} elements arrived after it (§1.8: a cancelled subscriber must eventually stop receiving signals)`);
+    }
+    // Only a publisher emitting inside the TCK's own request() can be stopped by a throw, which request() then
+    // catches; thrown from an asynchronous emit loop it would be an uncaught exception in the process under test.
+    if (this.afterCancel > 2 * CANCEL_BUDGET && this.requestDepth > 0) {
+      throw new TckFailure(`§3.12: the publisher ignored cancel() (more than ${2 * CANCEL_BUDGET} elements after it); the TCK stops it`);
+    }
+  }
+
   private enforceBudget(): void {
     if (!this.cancelled && this.subscription !== null) {
       this.calls.push('cancel() [TCK: signal budget exceeded]');

@@ -1,8 +1,23 @@
+/** Extra facts a failure carries besides its message. */
+export interface FailureDetails {
+  /**
+   * The failure proves a REQUIRED rule broken (a violation the probe recorded, starvation of a subscriber with
+   * demand): an optional test reports it as a failure, never as a skip.
+   */
+  readonly required?: boolean;
+  /** Every violation the test observed, in order (the message names the first; this lists them all). */
+  readonly violations?: readonly string[];
+  /** Replace the catalogue's "if this fails, check…" hints when the situation makes them misleading. */
+  readonly hints?: readonly string[];
+}
+
 /** A failed check. The message always starts with `§x.y:` (or `setup:` for configuration problems). */
 export class TckFailure extends Error {
-  constructor(message: string) {
+  readonly details: FailureDetails;
+  constructor(message: string, details: FailureDetails = {}) {
     super(message);
     this.name = 'TckFailure';
+    this.details = details;
   }
 }
 
@@ -22,8 +37,8 @@ export class TestException extends Error {
   }
 }
 
-export function fail(rule: string, message: string): never {
-  throw new TckFailure(`§${rule}: ${message}`);
+export function fail(rule: string, message: string, details?: FailureDetails): never {
+  throw new TckFailure(`§${rule}: ${message}`, details);
 }
 
 export function skip(reason: string): never {

@@ -5,11 +5,11 @@ import { TckSubscriber } from '../harness/TckSubscriber';
 import { TestStage } from '../harness/TestStage';
 import { readNumber, type PublisherVerificationOptions } from '../publisher/context';
 import { publisherTestCases, type CommonVerificationOptions } from '../publisher/verification';
-import { ReferencePublisher } from '../reference/ReferencePublisher';
+import { AsyncReferencePublisher } from '../reference/ReferencePublisher';
 import type { Report } from '../report/types';
 import { PROCESSOR_OWN_RULES } from '../rules';
 import { runTests, type TestCase } from '../runner';
-import type { Processor, Publisher, Subscriber } from '../spec';
+import type { Processor, Publisher, Subscriber, Subscription } from '../spec';
 import { whiteboxTestCases } from '../subscriber/verification';
 
 /** What a library author supplies to verify an identity Processor (JVM `IdentityProcessorVerification`). */
@@ -20,7 +20,11 @@ export interface ProcessorVerificationOptions<T> {
   createElement(index: number): T;
   /** A publisher that signals onSubscribe then onError; null/omitted skips the tests that need it. */
   createFailedPublisher?: (() => Publisher<T> | null) | null | undefined;
-  /** The upstream of `createIdentityProcessor` in the publisher tests (default: the reference publisher over createElement). */
+  /**
+   * The upstream of `createIdentityProcessor` in the publisher tests (default: `AsyncReferencePublisher` over
+   * createElement, which signals on later macrotasks like the JVM TCK's helper). Its subscriptions are cancelled at
+   * the end of each test, so a processor that never cancels upstream does not keep it running.
+   */
   createHelperPublisher?: ((elements: number) => Publisher<T>) | undefined;
   maxElementsFromPublisher?: number | (() => number) | undefined;
   boundedDepthOfOnNextAndRequestRecursion?: number | (() => number) | undefined;
@@ -150,11 +154,22 @@ export function processorTestCases<T>(options: ProcessorVerificationOptions<T>, 
     if (typeof (options as any)?.[name] !== 'function') throw new TypeError(`verifyProcessor: options.${name} must be a function`);
   }
   const bufferSize = options.processorBufferSize ?? 16;
-  const helper = options.createHelperPublisher ?? ((n: number) => new ReferencePublisher<T>(n, options.createElement));
+  const helper = options.createHelperPublisher ?? ((n: number) => new AsyncReferencePublisher<T>(n, options.createElement));
+  // The helper subscriptions of the running test: the TCK owns the helper, so it stops it when the test ends (a
+  // multicast processor may keep its upstream after its last subscriber left, §3.14 only permits the cancel).
+  const upstreams: Subscription[] = [];
   const asPublisher: PublisherVerificationOptions<T> = {
     createPublisher(elements) {
       const processor = options.createIdentityProcessor(bufferSize);
-      helper(elements).subscribe(processor);
+      helper(elements).subscribe({
+        onSubscribe(subscription) {
+          if (subscription != null) upstreams.push(subscription);
+          processor.onSubscribe(subscription);
+        },
+        onNext: (element) => processor.onNext(element),
+        onError: (error) => processor.onError(error),
+        onComplete: () => processor.onComplete(),
+      });
       return processor;
     },
     createFailedPublisher: options.createFailedPublisher,
@@ -165,7 +180,17 @@ export function processorTestCases<T>(options: ProcessorVerificationOptions<T>, 
   const whitebox = whiteboxTestCases<T>({
     createSubscriber: (probe) => processorAsWhiteboxSubscriber(options, bufferSize, probe),
     createElement: options.createElement,
+    upstreamCancelOptional: true,
   }, env);
+  const stopHelpers = () => {
+    for (const s of upstreams.splice(0)) {
+      try {
+        s.cancel();
+      } catch {
+        // the helper is the user's own (createHelperPublisher): its problems are not the processor's
+      }
+    }
+  };
   const own: TestCase[] = PROCESSOR_OWN_RULES.map((entry) => {
     const body = OWN_TESTS[entry.id]!;
     const tracked: TckSubscriber<unknown>[] = [];
@@ -180,5 +205,5 @@ export function processorTestCases<T>(options: ProcessorVerificationOptions<T>, 
       },
     };
   });
-  return [...publisherTestCases(asPublisher, env), ...whitebox, ...own];
+  return [...publisherTestCases(asPublisher, env, stopHelpers), ...whitebox, ...own];
 }

@@ -1,7 +1,7 @@
-import { fail, show, showList, skip } from '../harness/errors';
+import { describeThrown, fail, show, showList, skip, TckFailure } from '../harness/errors';
 import type { TckSubscriber } from '../harness/TckSubscriber';
 import { waitUntil } from '../harness/time';
-import type { PublisherTestContext } from './context';
+import { PUBLISHER_UNABLE_TO_SIGNAL_ON_COMPLETE, type PublisherTestContext } from './context';
 
 // Publisher rules 1.x plus the sanity tests. One function per TCK test id; each follows the JVM TCK's steps
 // (reactive-streams-tck-matrix.md §1) with the JavaScript mapping of §5.
@@ -163,6 +163,23 @@ export const required_spec109_subscribeThrowTypeErrorOnNullSubscriber: Test = as
     if (!threw) fail(rule, `subscribe(${nothing}) returned normally; expected it to throw TypeError`);
     if (!(thrown instanceof TypeError)) fail(rule, `subscribe(${nothing}) threw ${show(thrown)}; expected a TypeError`);
   }
+  // §1.9: the throw must have changed nothing. A publisher that used up a subscriber slot or kept a dead entry
+  // before checking the argument fails the next, real subscriber.
+  const sub = ctx.newSubscriber({ maxElements: 0 });
+  const after = 'after subscribe(null) and subscribe(undefined) threw';
+  try {
+    pub.subscribe(sub);
+  } catch (error) {
+    sub.failWith(rule, `${after}, subscribe(subscriber) threw ${describeThrown(error)}: the rejected calls changed the publisher's state`);
+  }
+  await sub.expectSubscription(rule);
+  sub.request(1);
+  if (ctx.maxElements === PUBLISHER_UNABLE_TO_SIGNAL_ON_COMPLETE) {
+    await sub.expectNone(rule, `${after} (a real subscriber must be served as if they never happened)`);
+  } else {
+    await sub.expectCompletion(rule, `onComplete of createPublisher(0) for a real subscriber ${after} (the rejected calls must change nothing)`);
+  }
+  ctx.verify(rule);
 };
 
 export const required_spec109_mustIssueOnSubscribeForNonNullSubscriber: Test = async (ctx) => {
@@ -195,11 +212,38 @@ export const optional_spec111_maySupportMultiSubscribe: Test = async (ctx) => {
   sub2.cancel();
 };
 
-async function elementOrCompletion<T>(ctx: PublisherTestContext<T>, rule: string, sub: TckSubscriber<T>, name: string): Promise<void> {
+/**
+ * A subscriber with outstanding demand that got nothing within T while another subscriber of the same publisher was
+ * given more elements is starved. Not supporting several subscribers is fine (§1.11: reject them with onError), but
+ * silently serving one subscriber's demand to another breaks §3.8 (request(n) registers n elements to be produced
+ * for THIS subscriber): a failure of that required rule, never an "optional" skip.
+ */
+function checkStarvation<T>(subs: readonly TckSubscriber<T>[], starved: TckSubscriber<T>): void {
+  if (starved.isTerminated() || starved.requested <= starved.count) return;
+  const i = subs.indexOf(starved);
+  const fed = subs.findIndex((o) => o !== starved && o.count > starved.count);
+  if (fed < 0) return;
+  starved.failWith('3.8', `subscriber ${i + 1} requested ${show(starved.requested)} and received ${starved.count} element${starved.count === 1 ? '' : 's'} within the timeout, while subscriber ${fed + 1} was given ${subs[fed]!.count}: the publisher starved a subscriber that had demand`, { required: true });
+}
+
+/** `expectNextN` for one of several subscribers, turning a timeout into a §3.8 failure when it is starvation. */
+async function nextN<T>(rule: string, subs: readonly TckSubscriber<T>[], sub: TckSubscriber<T>, n: number): Promise<void> {
+  try {
+    await sub.expectNextN(rule, n);
+  } catch (error) {
+    if (error instanceof TckFailure && error.details.required !== true) checkStarvation(subs, sub);
+    throw error;
+  }
+}
+
+async function elementOrCompletion<T>(ctx: PublisherTestContext<T>, rule: string, subs: readonly TckSubscriber<T>[], sub: TckSubscriber<T>, name: string): Promise<void> {
   const timeout = ctx.env.defaultTimeoutMillis;
   const ok = await waitUntil(sub.changed, () => sub.count > 0 || sub.isTerminated(), timeout);
   sub.verify(rule);
-  if (!ok) sub.failWith(rule, `${name} received neither onNext nor onComplete within ${timeout} ms`);
+  if (!ok) {
+    checkStarvation(subs, sub);
+    sub.failWith(rule, `${name} received neither onNext nor onComplete within ${timeout} ms`);
+  }
 }
 
 export const optional_spec111_registeredSubscribersMustReceiveOnNextOrOnCompleteSignals: Test = async (ctx) => {
@@ -209,8 +253,8 @@ export const optional_spec111_registeredSubscribersMustReceiveOnNextOrOnComplete
   const sub2 = await ctx.subscribeNew(rule, pub, { maxElements: 1 });
   sub1.request(1);
   sub2.request(1);
-  await elementOrCompletion(ctx, rule, sub1, 'subscriber 1');
-  await elementOrCompletion(ctx, rule, sub2, 'subscriber 2');
+  await elementOrCompletion(ctx, rule, [sub1, sub2], sub1, 'subscriber 1');
+  await elementOrCompletion(ctx, rule, [sub1, sub2], sub2, 'subscriber 2');
   ctx.verify(rule);
 };
 
@@ -257,7 +301,7 @@ export const optional_spec111_multicast_mustProduceTheSameElementsInTheSameSeque
   const steps: [TckSubscriber<unknown>, number][] = [[a, 1], [b, 2], [a, 1], [c, 3], [c, 1], [b, 3], [a, 3], [c, 1]];
   for (const [s, n] of steps) {
     s.request(n);
-    await s.expectNextN(rule, n);
+    await nextN(rule, [a, b, c], s, n);
   }
   for (const s of [a, b, c]) {
     s.request(1);
@@ -276,7 +320,7 @@ async function manyUpfront(ctx: PublisherTestContext<unknown>, complete: boolean
     await ctx.subscribeNew(rule, pub, { maxElements: 3 }),
   ];
   for (const s of subs) s.request(4);
-  for (const s of subs) await s.expectNextN(rule, 3);
+  for (const s of subs) await nextN(rule, subs, s, 3);
   if (complete) for (const s of subs) await s.expectCompletion(rule, 'onComplete after 3 elements');
   sameSequences(rule, subs);
   ctx.verify(rule);

@@ -232,3 +232,56 @@ export const required_spec317_requestInfinityMustBeTreatedAsUnbounded: Test = as
   await sub.expectCompletion(rule, 'onComplete after 3 elements for request(Infinity)');
   ctx.verify(rule);
 };
+
+/**
+ * §2.13 from the publisher side (JavaScript only: the JVM types make null elements a compile-time matter). A null or
+ * undefined element or error is a violation of its own, named as such, not only the knock-on failures of other rules.
+ */
+export const required_spec213_publisherMustNotSignalNullOrUndefined: Test = async (ctx) => {
+  const rule = '2.13';
+  const elements = Math.min(10, ctx.maxElements);
+  const pub = ctx.createPublisher(rule, elements, false);
+  const sub = await ctx.subscribeNew(rule, pub, { maxElements: elements });
+  sub.request(elements);
+  await waitUntil(sub.changed, () => sub.count >= elements || sub.isTerminated() || sub.firstViolation() !== null, ctx.env.defaultTimeoutMillis);
+  const nullish = sub.received.findIndex((x) => x == null);
+  if (nullish >= 0) sub.failWith(rule, `element ${nullish + 1} of createPublisher(${elements}) was ${show(sub.received[nullish])}: onNext must never be given null or undefined`, { required: true });
+  const badError = sub.errors.findIndex((e) => e == null);
+  if (badError >= 0) sub.failWith(rule, `onError was given ${show(sub.errors[badError])}: onError must be given an error object`, { required: true });
+  ctx.verify(rule);
+};
+
+/**
+ * §3.12 / §1.8 under unbounded demand (the JVM TCK only cancels under bounded demand). An infinite publisher gets
+ * request(Number.MAX_SAFE_INTEGER), then (a second subscription) request(Infinity); the subscriber cancels from inside
+ * its 10th onNext. The publisher must then stop: at most CANCEL_BUDGET more elements, and then a quiet window of N.
+ * The TCK's subscriber throws into an emit loop that ignores cancel, so a synchronous publisher cannot run forever.
+ */
+export const required_spec312_cancelMustStopSignalingUnderUnboundedDemand: Test = async (ctx) => {
+  const rule = '3.12';
+  const elements = 2 ** 31 - 1; // "infinite" for the purpose: far more than will ever be asked for
+  for (const demand of [Number.MAX_SAFE_INTEGER, Infinity]) {
+    const pub = ctx.createPublisher(rule, elements, false);
+    const sub = await ctx.subscribeNew(rule, pub, {
+      discardElements: true,
+      onNext: (_, s) => {
+        if (s.count === 10 && !s.cancelled) s.cancel();
+      },
+    });
+    sub.request(demand);
+    await waitUntil(sub.changed, () => sub.cancelled || sub.isTerminated() || sub.firstViolation() !== null, ctx.env.defaultTimeoutMillis);
+    if (!sub.cancelled && !sub.isTerminated()) sub.failWith(rule, `expected 10 elements for request(${show(demand)}) within ${ctx.env.defaultTimeoutMillis} ms, received ${sub.count}`);
+    // quiet windows of N until one passes without an element; cancellation may take effect late, but it must
+    let quiet = false;
+    for (let window = 0; window < 20 && !quiet; window++) {
+      const before = sub.count;
+      await sleep(ctx.env.defaultNoSignalsTimeoutMillis);
+      quiet = sub.count === before;
+    }
+    sub.verify(rule);
+    if (!quiet) {
+      sub.failWith(rule, `after cancel() under request(${show(demand)}) the publisher kept signalling: ${sub.afterCancel} elements after cancel() and still going (§1.8: a cancelled subscriber must eventually stop receiving signals)`, { required: true });
+    }
+  }
+  ctx.verify(rule);
+};

@@ -16,7 +16,7 @@ type PublisherTest = (ctx: PublisherTestContext<unknown>) => Promise<void>;
 const BODIES: Record<string, PublisherTest> = { ...spec1, ...spec3 } as Record<string, PublisherTest>;
 
 /** The publisher test cases for one implementation, in catalogue order (also used by the processor verification). */
-export function publisherTestCases<T>(options: PublisherVerificationOptions<T>, env: TestEnvironment): TestCase[] {
+export function publisherTestCases<T>(options: PublisherVerificationOptions<T>, env: TestEnvironment, afterEach?: () => void): TestCase[] {
   return PUBLISHER_RULES.map((entry) => {
     const body = BODIES[entry.id];
     if (!body) return { entry };
@@ -30,6 +30,7 @@ export function publisherTestCases<T>(options: PublisherVerificationOptions<T>, 
       cleanup: () => {
         ctx?.cleanup();
         ctx = null;
+        afterEach?.();
       },
     };
   });

@@ -129,3 +129,113 @@ export class FailedPublisher<T> implements Publisher<T> {
     if (active) subscriber.onError(this.error); // §1.9: the rejection goes through onError, after onSubscribe
   }
 }
+
+/** The next macrotask (setImmediate in Node, a 0 ms timer elsewhere). */
+function later(task: () => void): void {
+  if (typeof setImmediate === 'function') setImmediate(task);
+  else setTimeout(task, 0);
+}
+
+/** Elements an `AsyncReferencePublisher` emits per macrotask before it yields to the event loop. */
+export const ASYNC_BATCH = 64;
+
+/**
+ * The asynchronous counterpart of `ReferencePublisher`, and the default helper that feeds a processor under test (as
+ * the JVM TCK's executor-based helper does): `onSubscribe` and every batch of at most `ASYNC_BATCH` elements are
+ * delivered on a later macrotask, so the TCK's own subscriber is attached to the processor before any element flows,
+ * and a processor that requests unboundedly cannot make the helper drain millions of elements inside one call.
+ */
+export class AsyncReferencePublisher<T> implements Publisher<T> {
+  constructor(
+    private readonly count: number,
+    private readonly createElement: (index: number) => T,
+  ) {}
+
+  subscribe(subscriber: Subscriber<T>): void {
+    // §1.9: the null check is synchronous; everything else happens on later macrotasks.
+    if (subscriber == null) throw new TypeError('§1.9: subscribe requires a Subscriber, got ' + String(subscriber));
+    new AsyncReferenceSubscription(subscriber, this.count, this.createElement).start();
+  }
+}
+
+class AsyncReferenceSubscription<T> implements Subscription {
+  private subscriber: Subscriber<T> | null;
+  private index = 0;
+  private requested = 0;
+  private invalid: RangeError | null = null;
+  private scheduled = false;
+  private subscribed = false;
+
+  constructor(
+    subscriber: Subscriber<T>,
+    private readonly count: number,
+    private readonly createElement: (index: number) => T,
+  ) {
+    this.subscriber = subscriber;
+  }
+
+  start(): void {
+    later(() => {
+      const subscriber = this.subscriber;
+      if (subscriber === null) return;
+      try {
+        subscriber.onSubscribe(this); // §1.9: first signal
+      } catch (error) {
+        this.subscriber = null; // §2.13: the subscription counts as cancelled
+        reportLater(error);
+        return;
+      }
+      this.subscribed = true;
+      this.schedule(); // an empty stream completes without demand (§1.2/§1.5)
+    });
+  }
+
+  request(n: number): void {
+    if (this.subscriber === null) return; // §3.6
+    if (typeof n !== 'number' || !(n > 0) || (!Number.isInteger(n) && n !== Infinity)) {
+      this.invalid ??= new RangeError(`§3.9: non-positive subscription request: request(${String(n)}) needs a positive integer`); // never throw (§3.16)
+    } else {
+      const sum = this.requested + n;
+      this.requested = sum >= Number.MAX_SAFE_INTEGER ? Infinity : sum; // §3.17
+    }
+    this.schedule();
+  }
+
+  cancel(): void {
+    this.subscriber = null; // §3.7 idempotent; §3.12/§3.13 stop and forget
+  }
+
+  private schedule(): void {
+    if (this.scheduled || !this.subscribed) return;
+    this.scheduled = true;
+    later(() => this.run());
+  }
+
+  /** One batch: at most ASYNC_BATCH signals, then reschedule while there is demand (§1.3: one run at a time). */
+  private run(): void {
+    this.scheduled = false;
+    try {
+      for (let sent = 0; sent < ASYNC_BATCH; sent++) {
+        const subscriber = this.subscriber;
+        if (subscriber === null) return;
+        if (this.invalid !== null) {
+          this.subscriber = null; // §3.9: cancelled, then onError
+          subscriber.onError(this.invalid);
+          return;
+        }
+        if (this.index >= this.count) {
+          this.subscriber = null; // §1.6/§1.7
+          subscriber.onComplete();
+          return;
+        }
+        if (this.requested === 0) return; // §1.1
+        if (this.requested !== Infinity) this.requested--;
+        subscriber.onNext(this.createElement(this.index++));
+      }
+      this.schedule();
+    } catch (error) {
+      this.subscriber = null; // §2.13
+      reportLater(error);
+    }
+  }
+}

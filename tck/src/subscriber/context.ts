@@ -22,6 +22,11 @@ export interface SubscriberWhiteboxVerificationOptions<T> {
    */
   createSubscriber(probe: WhiteboxSubscriberProbe<T>): Subscriber<T>;
   createElement(index: number): T;
+  /**
+   * @internal Set by the processor verification: the subscriber under test is a processor whose downstream cancels,
+   * and a multicast processor need not cancel its upstream then (§3.14 permits it, nothing requires it).
+   */
+  upstreamCancelOptional?: boolean | undefined;
 }
 
 export function newStage<T>(env: TestEnvironment, createElement: (i: number) => T): TestStage<T> {

@@ -56,6 +56,12 @@ export interface Faults {
   rejectAboveMax?: boolean;
   /** 3.17: Infinity is rejected as a non-integer. */
   rejectInfinity?: boolean;
+  /** 2.13: the 10-element stream emits null as its first element when 10 or more were requested at once. */
+  nullElementForTen?: boolean;
+  /** 3.12: once demand is unbounded (Infinity), cancel() is ignored and emission goes on. */
+  ignoreCancelWhenUnbounded?: boolean;
+  /** 1.9: subscribe(null) uses up the publisher's one subscriber slot before it throws TypeError. */
+  nullSubscriberUsesSlot?: boolean;
 }
 
 export const leaked: unknown[] = [];
@@ -63,10 +69,18 @@ export const leaked: unknown[] = [];
 export class MutantPublisher implements Publisher<number> {
   constructor(private readonly count: number, private readonly faults: Faults = {}) {}
 
+  private slotUsed = false;
+
   subscribe(subscriber: Subscriber<number>): void {
     if (subscriber == null) {
       if (this.faults.acceptNullSubscriber) return;
+      if (this.faults.nullSubscriberUsesSlot) this.slotUsed = true; // the side effect, then the right exception
       throw new TypeError('§1.9: subscriber is required');
+    }
+    if (this.slotUsed) {
+      subscriber.onSubscribe({ request() {}, cancel() {} });
+      subscriber.onError(new Error('this publisher allows only one subscriber'));
+      return;
     }
     if (this.faults.leakSubscribers) leaked.push(subscriber);
     if (this.count === 0 && this.faults.noOnSubscribeWhenEmpty) {
@@ -160,7 +174,8 @@ class MutantSubscription implements Subscription {
     this.emitting = true;
     try {
       for (;;) {
-        const subscriber = this.cancelled ? null : this.subscriber;
+        const ignoreCancel = this.f.ignoreCancelWhenUnbounded === true && this.requested === Infinity;
+        const subscriber = this.cancelled && !ignoreCancel ? null : ignoreCancel ? this.keep : this.subscriber;
         if (subscriber === null || this.done) return;
         if (this.invalid !== null) {
           this.done = true;
@@ -178,6 +193,11 @@ class MutantSubscription implements Subscription {
         }
         if (this.requested === 0) return;
         if (this.requested !== Infinity) this.requested--;
+        if (this.f.nullElementForTen && this.count === 10 && this.index === 0 && this.totalRequested >= 10) {
+          this.index++;
+          subscriber.onNext(null as unknown as number);
+          continue;
+        }
         subscriber.onNext(this.index++);
       }
     } finally {
@@ -220,6 +240,46 @@ export class FirehosePublisher implements Publisher<number> {
         for (let i = 0; ; i++) subscriber.onNext(i);
       },
       cancel() {},
+    });
+  }
+}
+
+/**
+ * An infinite asynchronous publisher that ignores cancel once demand is unbounded: it keeps emitting batches of 64 on
+ * macrotasks. Bounded so it cannot disturb the tests that follow: it stops by itself after 20 000 elements.
+ */
+export class UnstoppableAsyncPublisher implements Publisher<number> {
+  subscribe(subscriber: Subscriber<number>): void {
+    if (subscriber == null) throw new TypeError('§1.9: subscriber is required');
+    let requested = 0;
+    let cancelled = false;
+    let index = 0;
+    let scheduled = false;
+    const pump = () => {
+      scheduled = false;
+      for (let i = 0; i < 64 && index < 20_000; i++) {
+        if (cancelled && requested !== Infinity) return; // honours cancel only under bounded demand
+        if (requested === 0) return;
+        if (requested !== Infinity) requested--;
+        subscriber.onNext(index++);
+      }
+      if (index < 20_000) schedule();
+    };
+    const schedule = () => {
+      if (!scheduled) {
+        scheduled = true;
+        setImmediate(pump);
+      }
+    };
+    subscriber.onSubscribe({
+      request(n) {
+        if (!(n > 0)) return;
+        requested = requested + n >= Number.MAX_SAFE_INTEGER ? Infinity : requested + n;
+        schedule();
+      },
+      cancel() {
+        cancelled = true;
+      },
     });
   }
 }

@@ -35,6 +35,9 @@ export abstract class DrainSubscription<T> implements Subscription {
       this.requested = addDemand(this.requested, n); // §3.17 saturates at unbounded
     } else if (this.invalidRequest === null) {
       this.invalidRequest = invalidRequestError(n); // §3.9 signalled from the drain loop, never thrown (§3.16)
+      // §3.9 the subscription is cancelled now: an emit loop running further up the stack (a request made inside
+      // onNext) checks `cancelled` after each item and stops at once, instead of delivering what was requested before.
+      this.cancelled = true;
     }
     this.drain();
   }
@@ -61,9 +64,7 @@ export abstract class DrainSubscription<T> implements Subscription {
       const downstream = this.downstream;
       if (downstream !== null) {
         try {
-          if (this.cancelled) {
-            this.release(); // §3.13 drop the subscriber and resources
-          } else if (this.invalidRequest !== null) {
+          if (this.invalidRequest !== null) {
             const error = this.invalidRequest;
             // §3.13 not kept: a V8 Error holds its stack frames (the requesting subscriber among them) until its stack
             // is read, and a producer may keep this subscription (create's emitter) long after it ended.
@@ -71,6 +72,8 @@ export abstract class DrainSubscription<T> implements Subscription {
             this.cancelled = true; // §3.9 the subscription is cancelled, then onError
             this.release();
             downstream.onError(error);
+          } else if (this.cancelled) {
+            this.release(); // §3.13 drop the subscriber and resources
           } else {
             this.emitSome(downstream);
           }

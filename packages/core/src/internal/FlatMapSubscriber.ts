@@ -6,7 +6,7 @@ import { DrainSubscription } from './DrainSubscription';
 import { FlatMapInner, projectInner } from './FlatMapInner';
 import { nullArgumentError, overDeliveryError } from './errors';
 import type { Inspectable, StageSnapshot } from './inspect';
-import { reportError } from './report';
+import { reportDroppedError, reportError } from './report';
 import { RingBuffer } from './RingBuffer';
 
 export interface FlatMapSettings {
@@ -87,7 +87,8 @@ export class FlatMapSubscriber<T, R> extends DrainSubscription<R> implements Sub
 
   onError(error: Error): void {
     if (error == null) throw nullArgumentError('onError', error); // §2.13
-    if (this.outerDone || this.cancelled) return reportError(error); // §1.7 never delivered twice, never swallowed
+    if (this.cancelled) return reportDroppedError(error); // after cancel nobody listens: dropped, never thrown
+    if (this.outerDone) return reportError(error); // §1.7 never delivered twice, never swallowed
     this.upstream = null;
     this.stop(error);
   }
@@ -106,7 +107,8 @@ export class FlatMapSubscriber<T, R> extends DrainSubscription<R> implements Sub
 
   /** Eager failure: stop the outer now, let the drain loop cancel the inners and signal onError. */
   stop(error: Error): void {
-    if (this.error !== null || this.cancelled) return reportError(error); // §1.7 only the first error is delivered
+    if (this.cancelled) return reportDroppedError(error); // after cancel nobody listens: dropped, never thrown
+    if (this.error !== null) return reportError(error); // §1.7 only the first error is delivered
     this.error = error;
     this.outerDone = true;
     const upstream = this.upstream;

@@ -2,7 +2,7 @@ import type { Subscriber } from '../spec/Subscriber';
 import { nullItemError } from './ArraySubscription';
 import { DrainSubscription } from './DrainSubscription';
 import { toError } from './errors';
-import { reportError } from './report';
+import { reportDroppedError } from './report';
 
 /**
  * Pulls a synchronous iterable against demand (used by `from`). The iterator is created on the first request and
@@ -64,7 +64,7 @@ export class IterableSubscription<T> extends DrainSubscription<T> {
     try {
       iterator.return();
     } catch (error) {
-      reportError(error); // §3.15 cancel returns normally; the iterator's failure is reported
+      reportDroppedError(error); // §3.15 cancel returns normally; nobody listens any more: dropped
     }
   }
 }

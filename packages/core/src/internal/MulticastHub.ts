@@ -6,7 +6,7 @@ import { replenishAt } from './demand';
 import { CancellationError, nullArgumentError, nullSubscriberError, overDeliveryError } from './errors';
 import type { Inspectable, StageSnapshot } from './inspect';
 import { MulticastInner } from './MulticastInner';
-import { reportError } from './report';
+import { reportDroppedError, reportError } from './report';
 import { RingBuffer } from './RingBuffer';
 
 export interface MulticastHubOptions {
@@ -184,7 +184,8 @@ export class MulticastHub<T> implements Subscriber<T>, Publisher<T>, Inspectable
   onError(error: Error): void {
     if (error == null) throw nullArgumentError('onError', error); // §2.13
     if (this.done || this.cancelled) {
-      reportError(error); // §1.7 a late error is reported, never swallowed
+      if (this.done) reportError(error); // §1.7 a late error is reported, never swallowed
+      else reportDroppedError(error); // after cancel nobody listens: dropped, never thrown
       return;
     }
     this.upstream = null;

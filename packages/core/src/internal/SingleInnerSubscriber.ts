@@ -5,7 +5,7 @@ import { DrainSubscription } from './DrainSubscription';
 import { nullArgumentError } from './errors';
 import { FlatMapInner, projectInner, type InnerParent } from './FlatMapInner';
 import type { Inspectable, StageSnapshot } from './inspect';
-import { reportError } from './report';
+import { reportDroppedError, reportError } from './report';
 
 export interface SingleInnerSettings {
   /** Operator name, for messages and `inspect()`. */
@@ -86,7 +86,8 @@ export class SingleInnerSubscriber<T, R> extends DrainSubscription<R> implements
 
   onError(error: Error): void {
     if (error == null) throw nullArgumentError('onError', error); // §2.13
-    if (this.outerDone || this.cancelled) return reportError(error); // §1.7
+    if (this.cancelled) return reportDroppedError(error); // after cancel nobody listens: dropped, never thrown
+    if (this.outerDone) return reportError(error); // §1.7
     this.upstream = null;
     this.stop(error);
   }
@@ -113,7 +114,8 @@ export class SingleInnerSubscriber<T, R> extends DrainSubscription<R> implements
 
   /** Eager failure: stop the outer now; the drain loop cancels the inner and signals onError. */
   stop(error: Error): void {
-    if (this.error !== null || this.cancelled) return reportError(error); // §1.7 only the first error is delivered
+    if (this.cancelled) return reportDroppedError(error); // after cancel nobody listens: dropped, never thrown
+    if (this.error !== null) return reportError(error); // §1.7 only the first error is delivered
     this.error = error;
     this.outerDone = true;
     const upstream = this.upstream;

@@ -4,7 +4,7 @@ import type { Subscriber } from '../spec/Subscriber';
 import type { Subscription } from '../spec/Subscription';
 import { addDemand, isValidRequest } from './demand';
 import { invalidRequestError, nullArgumentError, overDeliveryError, toError } from './errors';
-import { reportError } from './report';
+import { reportDroppedError, reportError } from './report';
 
 /**
  * Wraps a foreign Publisher so that the rest of sluice can trust it. At this boundary the adapter:
@@ -31,6 +31,8 @@ class StrictSubscriber<T> implements Subscriber<T>, Subscription {
   private subscribedDownstream = false;
   private requested = 0;
   private done = false;
+  /** The adapter cancelled its upstream (downstream cancelled, or a violation): late errors are dropped. */
+  private cancelled = false;
 
   constructor(downstream: Subscriber<T>) {
     this.downstream = downstream;
@@ -59,7 +61,10 @@ class StrictSubscriber<T> implements Subscriber<T>, Subscription {
   onError(error: Error): void {
     if (error == null) throw nullArgumentError('onError', error); // §2.13
     if (this.done) {
-      reportError(error); // §1.7 late errors are reported, not delivered
+      // §2.8/§3.12 a foreign publisher may signal after cancel: nobody listens, so the error is dropped (never
+      // thrown); §1.7 an error after the publisher's own terminal signal is a violation, reported.
+      if (this.cancelled) reportDroppedError(error);
+      else reportError(error);
       return;
     }
     this.terminate()?.onError(error);
@@ -85,6 +90,7 @@ class StrictSubscriber<T> implements Subscriber<T>, Subscription {
   cancel(): void {
     if (this.done) return; // §3.7
     this.done = true;
+    this.cancelled = true;
     this.downstream = null; // §3.13
     const upstream = this.upstream;
     this.upstream = null;
@@ -99,6 +105,7 @@ class StrictSubscriber<T> implements Subscriber<T>, Subscription {
     }
     const upstream = this.upstream;
     const downstream = this.terminate();
+    this.cancelled = true;
     if (upstream !== null) safely(() => upstream.cancel());
     if (downstream === null) return;
     if (!this.subscribedDownstream) {

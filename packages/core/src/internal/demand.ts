@@ -21,10 +21,14 @@ export function produced(current: number, k: number): number {
   return current === UNBOUNDED ? UNBOUNDED : current - k;
 }
 
-/** The replenish threshold for a prefetch (Reactor's 75% rule): request more once this many were consumed. */
+/**
+ * The replenish threshold for a prefetch (Reactor's 75% rule): request more once this many were consumed. Exact for
+ * every positive safe integer: `prefetch - floor(prefetch / 4)`, always in `[1, prefetch]` (a 32-bit shift would
+ * wrap at 2^31 and return more than the prefetch, so a consumer never replenished).
+ */
 export function replenishAt(prefetch: number): number {
   if (prefetch === UNBOUNDED) return UNBOUNDED;
-  return prefetch - (prefetch >> 2);
+  return prefetch - Math.floor(prefetch / 4);
 }
 
 /** Validates a user-supplied bound (capacity, prefetch, concurrency) eagerly, at assembly time. */

@@ -1,8 +1,13 @@
 /**
  * The one place for errors that cannot be delivered: a Subscriber method that threw (§2.13), an error that arrived
- * after a terminal signal (§1.7), a failing user callback during cancellation. By default the error is rethrown on a
- * fresh macrotask, so it surfaces as `uncaughtException` (Node) or the global `error` event (browsers) and is never
- * swallowed. Tests replace the reporter through `@sluice/core/testing`.
+ * after a terminal signal (§1.7). By default the error is rethrown on a fresh macrotask, so it surfaces as
+ * `uncaughtException` (Node) or the global `error` event (browsers) and is never swallowed. Tests replace the reporter
+ * through `@sluice/core/testing`.
+ *
+ * An error that arrives after the consumer cancelled is different: nobody asked to hear it, and its arrival is an
+ * ordinary race (an event listener, in-flight async work, a generator's `finally` run by cancellation). Such errors
+ * go to `reportDroppedError`, whose hook (`onErrorDropped`, Reactor's `Hooks.onErrorDropped`) by default writes one
+ * console warning and never throws (docs/decisions/0012-errors-after-cancellation.md).
  */
 export type ErrorReporter = (error: unknown) => void;
 
@@ -28,5 +33,46 @@ export function replaceErrorReporter(next: ErrorReporter): () => void {
   reporter = next;
   return () => {
     reporter = previous;
+  };
+}
+
+const warnDropped: ErrorReporter = (error) => {
+  try {
+    console.warn('sluice: an error arrived after the subscription was cancelled and was dropped (see onErrorDropped):', error);
+  } catch {
+    // a console that throws has nowhere left to report to; the process must not crash for it
+  }
+};
+
+let droppedHook: ErrorReporter = warnDropped;
+
+/**
+ * Hands an error that arrived after cancellation (or from cleanup run by cancellation) to the `onErrorDropped`
+ * hook. Never throws and never crashes the process: a hook that throws falls back to the default warning.
+ */
+export function reportDroppedError(error: unknown): void {
+  try {
+    droppedHook(error);
+  } catch {
+    warnDropped(error);
+  }
+}
+
+/**
+ * Installs the hook for errors that arrive after the consumer cancelled (`null` restores the default: one
+ * `console.warn`, never thrown) and returns a function that restores the previous hook. Install it once, at start-up,
+ * e.g. to send such errors to your logger or metrics.
+ *
+ * @example
+ * onErrorDropped((error) => logger.debug({ error }, 'error after cancel'));
+ */
+export function onErrorDropped(hook: ((error: unknown) => void) | null): () => void {
+  if (hook !== null && typeof hook !== 'function') {
+    throw new TypeError(`onErrorDropped: hook must be a function or null, got ${typeof hook}`);
+  }
+  const previous = droppedHook;
+  droppedHook = hook ?? warnDropped;
+  return () => {
+    droppedHook = previous;
   };
 }

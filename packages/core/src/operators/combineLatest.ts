@@ -3,7 +3,7 @@ import { DrainSubscription } from '../internal/DrainSubscription';
 import { nullArgumentError, overDeliveryError } from '../internal/errors';
 import type { Inspectable, StageSnapshot } from '../internal/inspect';
 import { toFlows } from '../internal/lift';
-import { reportError } from '../internal/report';
+import { reportDroppedError, reportError } from '../internal/report';
 import { RingBuffer } from '../internal/RingBuffer';
 import type { Publisher } from '../spec/Publisher';
 import type { Subscriber } from '../spec/Subscriber';
@@ -83,7 +83,9 @@ class CombineLatestSubscription extends DrainSubscription<unknown[]> implements 
   /** Ends the whole stage: with an error, or with `null` for "complete now" (a source completed empty). */
   stop(error: Error | null): void {
     if (this.terminated || this.cancelled) {
-      if (error !== null) reportError(error); // §1.7
+      if (error === null) return;
+      if (this.terminated) reportError(error); // §1.7
+      else reportDroppedError(error); // after cancel nobody listens: dropped, never thrown
       return;
     }
     if (this.error === null) this.error = error ?? EMPTY_SOURCE;

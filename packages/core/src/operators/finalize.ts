@@ -1,7 +1,7 @@
 import type { Flow, Operator } from '../Flow';
 import { ForwardingSubscriber } from '../internal/ForwardingSubscriber';
 import { lift } from '../internal/lift';
-import { reportError } from '../internal/report';
+import { reportDroppedError, reportError } from '../internal/report';
 import type { Publisher } from '../spec/Publisher';
 import type { Subscriber } from '../spec/Subscriber';
 
@@ -65,7 +65,9 @@ class FinalizeSubscriber<T> extends ForwardingSubscriber<T> {
   }
 
   override cancel(): void {
-    if (this.done) return this.run('cancel'); // §3.7 after a terminal signal the callback has run already: a no-op
+    // §3.7 after a terminal signal cancel is a no-op, also from inside downstream's onComplete/onError, where the
+    // callback has not run yet: it runs next with 'complete'/'error', the signal that actually ended the stream.
+    if (this.done) return;
     this.done = true;
     try {
       super.cancel();
@@ -81,7 +83,9 @@ class FinalizeSubscriber<T> extends ForwardingSubscriber<T> {
     try {
       callback(signal);
     } catch (error) {
-      reportError(error); // the stream is over: nowhere to signal it
+      // The stream is over: nowhere to signal it. After a cancel nobody listens any more: dropped, never thrown.
+      if (signal === 'cancel') reportDroppedError(error);
+      else reportError(error);
     }
   }
 }

@@ -2,7 +2,7 @@ import type { Flow, Operator } from '../Flow';
 import { nullArgumentError, toError } from '../internal/errors';
 import { ForwardingSubscriber } from '../internal/ForwardingSubscriber';
 import { lift } from '../internal/lift';
-import { reportError } from '../internal/report';
+import { reportDroppedError, reportError } from '../internal/report';
 import type { Publisher } from '../spec/Publisher';
 import type { Subscriber } from '../spec/Subscriber';
 import type { Subscription } from '../spec/Subscription';
@@ -145,7 +145,7 @@ class TapSubscriber<T> extends ForwardingSubscriber<T> {
       try {
         onCancel();
       } catch (error) {
-        reportError(error); // cannot be signalled after cancel
+        reportDroppedError(error); // cannot be signalled after cancel: dropped, never thrown
       }
     }
     super.cancel();

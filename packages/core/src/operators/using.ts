@@ -2,7 +2,7 @@ import { Flow } from '../Flow';
 import { isValidRequest } from '../internal/demand';
 import { invalidRequestError, nullArgumentError, toError } from '../internal/errors';
 import { toFlow } from '../internal/lift';
-import { reportError } from '../internal/report';
+import { reportDroppedError, reportError } from '../internal/report';
 import { SubscriptionArbiter } from '../internal/SubscriptionArbiter';
 import type { Publisher } from '../spec/Publisher';
 import type { Subscriber } from '../spec/Subscriber';
@@ -130,7 +130,7 @@ class UsingSubscriber<T, R> implements Subscriber<T>, Subscription {
     this.arbiter.cancel();
     this.terminate();
     const disposeError = this.disposeResource();
-    if (disposeError !== null) reportError(disposeError);
+    if (disposeError !== null) reportDroppedError(disposeError); // after cancel nobody listens: dropped, never thrown
   }
 
   private failAndDispose(error: Error): void {

@@ -4,7 +4,7 @@ import { DrainSubscription } from '../internal/DrainSubscription';
 import { nullArgumentError, overDeliveryError } from '../internal/errors';
 import type { Inspectable, StageSnapshot } from '../internal/inspect';
 import { toFlows } from '../internal/lift';
-import { reportError } from '../internal/report';
+import { reportDroppedError, reportError } from '../internal/report';
 import { RingBuffer } from '../internal/RingBuffer';
 import type { Publisher } from '../spec/Publisher';
 import type { Subscriber } from '../spec/Subscriber';
@@ -62,7 +62,8 @@ class ZipSubscription extends DrainSubscription<unknown[]> implements Inspectabl
   }
 
   stop(error: Error): void {
-    if (this.error !== null || this.cancelled) return reportError(error); // §1.7
+    if (this.cancelled) return reportDroppedError(error); // after cancel nobody listens: dropped, never thrown
+    if (this.error !== null) return reportError(error); // §1.7
     this.error = error;
     this.drain();
   }

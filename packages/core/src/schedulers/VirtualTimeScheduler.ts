@@ -25,8 +25,12 @@ export class VirtualTimeScheduler implements Scheduler {
     return this.time;
   }
 
+  /** Runs `task` after `delayMs` virtual milliseconds: a finite, non-negative number (a RangeError otherwise). */
   schedule(task: () => void, delayMs = 0): CancelTask {
-    const entry: VirtualTask = { due: this.time + Math.max(0, delayMs), seq: this.seq++, task };
+    if (typeof task !== 'function') throw new TypeError(`VirtualTimeScheduler.schedule: task must be a function, got ${typeof task}`);
+    // A NaN due time would compare false against everything: the clock would become NaN for good.
+    requireTime('schedule', 'a delay', delayMs);
+    const entry: VirtualTask = { due: this.time + delayMs, seq: this.seq++, task };
     this.push(entry);
     return () => {
       entry.task = null;
@@ -42,12 +46,16 @@ export class VirtualTimeScheduler implements Scheduler {
 
   /** Moves the clock forward by `ms`, running every task that falls due, in order. */
   advanceBy(ms: number): void {
-    if (!(ms >= 0)) throw new RangeError(`advanceBy needs a non-negative number of milliseconds, got ${ms}`);
+    requireTime('advanceBy', 'a number of milliseconds', ms);
     this.advanceTo(this.time + ms);
   }
 
-  /** Moves the clock to `time`, running every task due at or before it. */
+  /**
+   * Moves the clock to `time` (a finite, non-negative number; a time already passed is a no-op), running every task
+   * due at or before it. NaN or Infinity would run a periodic task forever, so they are a RangeError.
+   */
   advanceTo(time: number): void {
+    requireTime('advanceTo', 'a time', time);
     for (;;) {
       const next = this.heap[0];
       if (next === undefined || next.due > time) break;
@@ -118,6 +126,12 @@ export class VirtualTimeScheduler implements Scheduler {
       [heap[i], heap[smallest]] = [heap[smallest]!, heap[i]!];
       i = smallest;
     }
+  }
+}
+
+function requireTime(method: string, what: string, value: unknown): asserts value is number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new RangeError(`VirtualTimeScheduler.${method} needs ${what} that is finite and non-negative, got ${String(value)}`);
   }
 }
 

@@ -1,6 +1,6 @@
 import { addDemand, isValidRequest, UNBOUNDED } from '../internal/demand';
 import { nullArgumentError, toError } from '../internal/errors';
-import { reportError } from '../internal/report';
+import { reportDroppedError, reportError } from '../internal/report';
 import type { Subscriber } from '../spec/Subscriber';
 import type { Subscription } from '../spec/Subscription';
 
@@ -39,6 +39,8 @@ export type SignalType = 'complete' | 'error' | 'cancel';
 export abstract class BaseSubscriber<T> implements Subscriber<T> {
   private subscription: Subscription | null = null;
   private disposed = false;
+  /** Ended by `cancel()`: errors arriving later are dropped (onErrorDropped), not reported. */
+  private cancelledByUser = false;
   /** Demand asked for before the subscription arrived (0 = none). */
   private pendingDemand = 0;
   /** An invalid request made before the subscription arrived; forwarded so the publisher signals §3.9. */
@@ -78,7 +80,8 @@ export abstract class BaseSubscriber<T> implements Subscriber<T> {
   onError(error: Error): void {
     if (error == null) throw nullArgumentError('onError', error); // §2.13
     if (this.disposed) {
-      reportError(error); // §1.7 a late error is reported, never swallowed
+      if (this.cancelledByUser) reportDroppedError(error); // after cancel nobody listens: dropped, never thrown
+      else reportError(error); // §1.7 a late error is reported, never swallowed
       return;
     }
     this.disposed = true;
@@ -102,13 +105,14 @@ export abstract class BaseSubscriber<T> implements Subscriber<T> {
   cancel(): void {
     if (this.disposed) return;
     this.disposed = true;
+    this.cancelledByUser = true;
     const subscription = this.subscription;
     this.subscription = null; // §3.13
     if (subscription !== null) cancelSafely(subscription);
     try {
       this.hookOnCancel();
     } catch (error) {
-      reportError(error);
+      reportDroppedError(error); // cleanup run by cancellation: nobody listens any more
     }
     this.runFinally('cancel');
   }
@@ -198,7 +202,8 @@ export abstract class BaseSubscriber<T> implements Subscriber<T> {
     try {
       this.hookFinally(type);
     } catch (error) {
-      reportError(error);
+      if (type === 'cancel') reportDroppedError(error);
+      else reportError(error);
     }
   }
 }

@@ -3,8 +3,8 @@
  * given (RxJS's EmptyError, Reactor's NoSuchElementException).
  */
 export class EmptyError extends Error {
-  constructor(sink: string) {
-    super(`${sink}: the source completed without emitting any item; pass { defaultValue } to resolve with a fallback`);
+  constructor(sink: string, message = `${sink}: the source completed without emitting any item; pass { defaultValue } to resolve with a fallback`) {
+    super(message);
     this.name = 'EmptyError';
   }
 }

@@ -1,6 +1,7 @@
 import { replenishAt, requirePositiveBound } from '../internal/demand';
 import { overDeliveryError } from '../internal/errors';
 import { RingBuffer } from '../internal/RingBuffer';
+import { followThenable } from '../internal/thenable';
 import type { Publisher } from '../spec/Publisher';
 import { PromiseSubscriber, requireAbortSignal, requireOptions, type SinkOptions } from './PromiseSubscriber';
 
@@ -26,7 +27,8 @@ export interface ForEachOptions extends SinkOptions {
  * **Demand**: `request(prefetch)` first, then `request(k)` each time `k` items are done, where `k` is 75% of
  * `prefetch` (Reactor's replenish rule), so requested-but-unprocessed items never exceed `prefetch`.
  * **Errors**: if `fn` throws or its promise rejects, cancels upstream and rejects with that reason. An upstream error
- * rejects after the items received before it were processed. **Cancellation**: aborting `signal` cancels upstream,
+ * rejects after the items received before it were processed. A hostile thenable (a `then` that throws, or that calls
+ * back twice) counts as one rejection or one result, as `await` would treat it. **Cancellation**: aborting `signal` cancels upstream,
  * drops waiting items and rejects with `signal.reason` (a running `fn` is not interrupted; its result is ignored).
  *
  * @example
@@ -108,10 +110,9 @@ class ForEachSubscriber<T> extends PromiseSubscriber<T, void> {
           this.failUser(error);
           break;
         }
-        if (isThenable(result)) {
-          this.awaiting = true;
-          result.then(this.onItemSettled, this.onItemFailed);
-        } else {
+        this.awaiting = true;
+        if (!followThenable(result, this.onItemSettled, this.onItemFailed)) {
+          this.awaiting = false;
           this.itemDone();
         }
       }
@@ -155,8 +156,4 @@ class ForEachSubscriber<T> extends PromiseSubscriber<T, void> {
     this.awaiting = false;
     this.queue.clear();
   }
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as PromiseLike<unknown>).then === 'function';
 }

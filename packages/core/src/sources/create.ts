@@ -4,7 +4,8 @@ import { DrainSubscription } from '../internal/DrainSubscription';
 import { CancellationError, toError } from '../internal/errors';
 import type { Inspectable, StageSnapshot } from '../internal/inspect';
 import { OverflowBuffer, requireOverflowStrategy, type OverflowStrategy } from '../internal/overflow';
-import { reportError } from '../internal/report';
+import { reportDroppedError, reportError } from '../internal/report';
+import { followThenable } from '../internal/thenable';
 import type { Subscriber } from '../spec/Subscriber';
 
 /** What `offer` returns when the item went straight into the buffer: one settled promise, shared (it never changes). */
@@ -12,7 +13,11 @@ const ACCEPTED: Promise<void> = Promise.resolve();
 
 /**
  * The producer's handle on one subscription of a `create` flow. All methods may be called at any time, from any
- * callback; after the stream ended they are harmless no-ops (`next` returns false, `offer` rejects).
+ * callback; after the stream ended they are harmless no-ops (`next` returns false, `offer` rejects). In particular an
+ * `error(e)` (or a throwing/rejecting producer, or a throwing `onCancel` listener) after downstream cancelled or
+ * the stream failed never throws and never crashes the process: `e` goes to the `onErrorDropped` hook (default: one
+ * console warning). Only an `error(e)` after the producer's own `complete()`/`error()` is reported (`reportError`),
+ * because that is a bug in the producer (§1.7).
  */
 export interface CreateEmitter<T> {
   /**
@@ -162,13 +167,7 @@ class CreateSubscription<T> extends DrainSubscription<T> implements Inspectable 
       this.failProducer(toError(thrown));
       return;
     }
-    if (result != null && typeof result.then === 'function') {
-      try {
-        result.then(undefined, (thrown: unknown) => this.producerRejected(thrown));
-      } catch (thrown) {
-        this.producerRejected(thrown); // a hostile thenable
-      }
-    }
+    followThenable(result, ignore, (thrown: unknown) => this.producerRejected(thrown)); // guards a hostile thenable
   }
 
   override request(n: number): void {
@@ -275,7 +274,7 @@ class CreateSubscription<T> extends DrainSubscription<T> implements Inspectable 
     const error =
       thrown == null ? new TypeError(`${this.stage}: error(${String(thrown)}): an error is required`) : toError(thrown);
     if (!this.producerOpen) {
-      reportError(error); // §1.7 an error after the end is reported, never swallowed
+      this.undeliverable(error); // §1.7 an error after the end is never delivered
       return;
     }
     this.closeProducer(false);
@@ -373,7 +372,7 @@ class CreateSubscription<T> extends DrainSubscription<T> implements Inspectable 
   /** The stream fails because of the producer's side (null, overflow, throw, onDrop): stop it now, error later. */
   private failProducer(error: Error): void {
     if (!this.producerOpen) {
-      reportError(error);
+      this.undeliverable(error);
       return;
     }
     this.closeProducer(true);
@@ -384,7 +383,17 @@ class CreateSubscription<T> extends DrainSubscription<T> implements Inspectable 
 
   private producerRejected(thrown: unknown): void {
     if (this.producerOpen) this.failProducer(toError(thrown));
-    else if (!(thrown instanceof CancellationError)) reportError(thrown);
+    else if (!(thrown instanceof CancellationError)) this.undeliverable(thrown);
+  }
+
+  /**
+   * An error the stream can no longer signal. After cancellation nobody listens any more, so it is dropped to the
+   * `onErrorDropped` hook (never thrown, never a crash); after the producer's own complete/error it is a producer
+   * bug (§1.7), reported.
+   */
+  private undeliverable(error: unknown): void {
+    if (this.isCancelled) reportDroppedError(error);
+    else reportError(error);
   }
 
   /** Ends the producer's part; `cancelled` runs the onCancel listeners and rejects a waiting offer. */
@@ -405,12 +414,14 @@ class CreateSubscription<T> extends DrainSubscription<T> implements Inspectable 
         try {
           listener();
         } catch (thrown) {
-          reportError(thrown); // §3.15 cancellation never throws; a failing listener is reported
+          reportDroppedError(thrown); // §3.15 cancellation never throws; nobody listens any more: dropped
         }
       }
     }
   }
 }
+
+function ignore(): void {}
 
 function requireListener(stage: string, method: string, listener: unknown): void {
   if (typeof listener !== 'function') throw new TypeError(`${stage}: ${method} needs a function, got ${typeof listener}`);

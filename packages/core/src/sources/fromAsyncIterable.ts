@@ -3,7 +3,7 @@ import { nullItemError } from '../internal/ArraySubscription';
 import { requirePositiveBound } from '../internal/demand';
 import { DrainSubscription } from '../internal/DrainSubscription';
 import { toError } from '../internal/errors';
-import { reportError } from '../internal/report';
+import { reportDroppedError } from '../internal/report';
 import { RingBuffer } from '../internal/RingBuffer';
 import type { Subscriber } from '../spec/Subscriber';
 
@@ -132,9 +132,10 @@ class AsyncIterableSubscription<T> extends DrainSubscription<T> {
     this.iterator = null; // §3.13
     if (iterator === null || typeof iterator.return !== 'function') return;
     try {
-      Promise.resolve(iterator.return()).then(undefined, reportError); // §3.15 cancel returns normally; report instead
+      // §3.15 cancel returns normally. Nobody listens any more, so a `finally` that throws is dropped, not thrown.
+      Promise.resolve(iterator.return()).then(undefined, reportDroppedError);
     } catch (error) {
-      reportError(error);
+      reportDroppedError(error);
     }
   }
 }

@@ -14,6 +14,8 @@ export interface OperatorContractOptions {
   upstreamBound?: (n: number) => number;
   /** The operator emits one item for an empty source (reduce with a seed, defaultIfEmpty…). */
   emitsOnEmpty?: boolean;
+  /** The operator signals onError for an empty source (throwIfEmpty, first/last without a default…). */
+  failsOnEmpty?: boolean;
   /** The operator needs at least this many source items before it emits once (buffer(3) needs 3). Default 1. */
   itemsPerOutput?: number;
   /**
@@ -141,13 +143,24 @@ export function operatorContract(name: string, options: OperatorContractOptions)
       });
     }
 
-    it(options.emitsOnEmpty ? 'emits once and completes for an empty source' : 'completes without items for an empty source', () => {
-      const s = new TestSubscriber('unbounded');
-      apply(range(0, 0)).subscribe(s);
-      settle();
-      expect(s.completed).toBe(true);
-      expect(s.count).toBe(options.emitsOnEmpty ? 1 : 0);
-    });
+    if (options.failsOnEmpty) {
+      it('signals onError without items for an empty source', () => {
+        const s = new TestSubscriber('unbounded');
+        apply(range(0, 0)).subscribe(s);
+        settle();
+        expect(s.completed).toBe(false);
+        expect(s.log.at(-1)).toMatch(/^error\(/);
+        expect(s.count).toBe(0);
+      });
+    } else {
+      it(options.emitsOnEmpty ? 'emits once and completes for an empty source' : 'completes without items for an empty source', () => {
+        const s = new TestSubscriber('unbounded');
+        apply(range(0, 0)).subscribe(s);
+        settle();
+        expect(s.completed).toBe(true);
+        expect(s.count).toBe(options.emitsOnEmpty ? 1 : 0);
+      });
+    }
 
     it('releases the subscriber after cancel (§3.13)', async () => {
       const upstream = new TestPublisher<number>();

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createMetricsRegistry } from '../../src/metrics/MetricsRegistry';
 import type { Inspectable, StageSnapshot } from '../../src/internal/inspect';
-import { name } from '../../src/operators/name';
+import { name } from '../../src/metrics/name';
+import { metrics } from '../../src/metrics/metrics';
 import { map } from '../../src/operators/map';
 import { mergeMap } from '../../src/operators/mergeMap';
 import { observeOn } from '../../src/operators/observeOn';
@@ -60,6 +61,54 @@ describe('MetricsRegistry', () => {
       shrinking.values = { ...shrinking.values, received: 0, emitted: 0 };
       unregister();
       expect(registry.stage('s')).toMatchObject({ received: 5, emitted: 5, subscriptions: 0, buffered: 0 });
+    });
+
+    it('gives per stage the deepest subscription and the fullest buffer, for alerts', () => {
+      const registry = createMetricsRegistry();
+      registry.register('pool', fixed({ capacity: 100, buffered: 10 }));
+      const hot = fixed({ capacity: 10, buffered: 9 });
+      const unregisterHot = registry.register('pool', hot);
+      registry.register('pool', fixed({ capacity: 0, buffered: 0 })); // a stage without a buffer adds no ratio
+      expect(registry.stage('pool')).toMatchObject({ capacity: 110, buffered: 19, deepest: 10, fillRatio: 0.9 });
+      unregisterHot();
+      expect(registry.stage('pool')).toMatchObject({ deepest: 10, fillRatio: 0.1 });
+      registry.register('plain', fixed({}));
+      expect(registry.stage('plain')).toMatchObject({ deepest: 0, fillRatio: 0 });
+    });
+
+    it('follows a real buffer: deepest and fillRatio rise and fall with its depth', () => {
+      const registry = createMetricsRegistry();
+      const upstream = new TestPublisher<number>();
+      const s = new TestSubscriber<number>(0);
+      onBackpressureBuffer<number>({ capacity: 8 })(upstream).pipe(name('buf', { registry })).subscribe(s);
+      upstream.next(1, 2, 3, 4, 5, 6);
+      expect(registry.stage('buf')).toMatchObject({ deepest: 6, fillRatio: 0.75 });
+      s.request(4);
+      expect(registry.stage('buf')).toMatchObject({ deepest: 2, fillRatio: 0.25 });
+    });
+
+    it('records which stages feed which, from the chain and from after', () => {
+      const registry = createMetricsRegistry();
+      const left = new TestPublisher<number>();
+      const s = new TestSubscriber<number>(1);
+      onBackpressureBuffer<number>({ capacity: 4 })(left)
+        .pipe(name('src'), map((x: number) => x), name('mid'), name('sink', { after: ['other'] }), metrics(registry))
+        .subscribe(s);
+      expect(registry.snapshot().map((m) => [m.stage, m.upstreams])).toEqual([
+        ['src', []], ['mid', ['src']], ['sink', ['other', 'mid']],
+      ]);
+    });
+
+    it('links the operator-named stages of metrics all in chain order, past the stages it does not register', () => {
+      const registry = createMetricsRegistry();
+      const s = new TestSubscriber<number>(1);
+      onBackpressureBuffer<number>({ capacity: 4 })(new TestPublisher<number>())
+        .pipe(map((x: number) => x), limitRate(2), map((x: number) => x), metrics(registry, { all: true }))
+        .subscribe(s);
+      // stage 0 is the TestPublisher, 2 and 4 are maps: none is Inspectable, so none is registered or linked
+      expect(registry.snapshot().map((m) => [m.stage, m.upstreams])).toEqual([
+        ['onBackpressureBuffer#1', []], ['limitRate#3', ['onBackpressureBuffer#1']],
+      ]);
     });
 
     it('samples every period on the scheduler until stopped', () => {

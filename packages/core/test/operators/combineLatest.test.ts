@@ -121,7 +121,7 @@ describe('combineLatest', () => {
       expect(a!.cancelled).toBe(true);
     });
 
-    it('reports a second error instead of delivering it', () => {
+    it('drops a second error, from a source it already cancelled, instead of delivering it', () => {
       const reported = captureReportedErrors();
       try {
         const [a, b] = testPublishers<string>(2);
@@ -130,7 +130,8 @@ describe('combineLatest', () => {
         a!.error(new Error('first'));
         b!.error(new Error('second'));
         expect(s.error?.message).toBe('first');
-        expect(reported.errors).toEqual([new Error('second')]);
+        expect(reported.dropped).toEqual([new Error('second')]);
+        expect(reported.errors).toEqual([]);
         expect(s.violations).toEqual([]);
       } finally {
         reported.restore();

@@ -96,7 +96,7 @@ describe('deadline', () => {
       expect(clock.pending).toBe(0);
     });
 
-    it('drops late items and reports a late error from the abandoned upstream', () => {
+    it('drops late items and a late error from the abandoned, cancelled upstream', () => {
       const clock = new VirtualTimeScheduler();
       const upstream = new TestPublisher<number>({ allow: { ignoreCancel: true } });
       const reported = captureReportedErrors();
@@ -108,7 +108,8 @@ describe('deadline', () => {
         upstream.error(new Error('late'));
         expect(s.count).toBe(0);
         expect(s.error).toBeInstanceOf(TimeoutError);
-        expect(reported.errors).toEqual([new Error('late')]);
+        expect(reported.dropped).toEqual([new Error('late')]);
+        expect(reported.errors).toEqual([]);
         expect(s.violations).toEqual([]);
       } finally {
         reported.restore();

@@ -73,13 +73,14 @@ describe('finalize', () => {
       }
     });
 
-    it('reports a throwing callback on cancel, and cancel itself does not throw', () => {
+    it('drops a throwing callback on cancel (onErrorDropped), and cancel itself does not throw', () => {
       const reported = captureReportedErrors();
       try {
         const s = new TestSubscriber<number>(1);
         range(0, 5).pipe(finalize(() => { throw 'not an Error'; })).subscribe(s);
         expect(() => s.cancel()).not.toThrow();
-        expect(reported.errors).toEqual(['not an Error']);
+        expect(reported.dropped).toEqual(['not an Error']);
+        expect(reported.errors).toEqual([]);
       } finally {
         reported.restore();
       }

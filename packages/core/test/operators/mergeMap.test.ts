@@ -287,7 +287,7 @@ describe('mergeMap', () => {
       expect(inners.map((inner) => inner.cancelled)).toEqual([true, true]);
     });
 
-    it('reports an error that arrives after the first one instead of delivering it', () => {
+    it('drops an error that arrives after the first one, from an inner it already cancelled (onErrorDropped)', () => {
       const reported = captureReportedErrors();
       try {
         const s = new TestSubscriber<string>(1);
@@ -298,7 +298,8 @@ describe('mergeMap', () => {
         inners[0]!.error(new Error('first'));
         inners[1]!.error(new Error('second'));
         expect(s.error?.message).toBe('first');
-        expect(reported.errors).toEqual([new Error('second')]);
+        expect(reported.dropped).toEqual([new Error('second')]);
+        expect(reported.errors).toEqual([]);
         expect(s.violations).toEqual([]);
       } finally {
         reported.restore();

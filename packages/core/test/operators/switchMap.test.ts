@@ -206,7 +206,7 @@ describe('switchMap', () => {
       expect(inner.cancelled).toBe(true);
     });
 
-    it('reports, not delivers, an error from an inner that was switched away', () => {
+    it('drops, not delivers, an error from an inner that was switched away (onErrorDropped)', () => {
       const reported = captureReportedErrors();
       try {
         const s = new TestSubscriber<number>('unbounded');
@@ -216,7 +216,8 @@ describe('switchMap', () => {
         outer.next(0, 1);
         inners[0]!.error(new Error('late'));
         expect(s.terminated).toBe(false);
-        expect(reported.errors).toEqual([new Error('late')]);
+        expect(reported.dropped).toEqual([new Error('late')]);
+        expect(reported.errors).toEqual([]);
       } finally {
         reported.restore();
       }

@@ -23,8 +23,12 @@ const NOT_A_STAGE: Record<string, string> = {
   CancellationError: 'an error class', OverflowError: 'an error class', TimeoutError: 'an error class', EmptyError: 'an error class',
   replenishAt: 'a demand helper', requirePositiveBound: 'a validation helper', requireOverflowStrategy: 'a validation helper',
   reportError: 'the error reporting hook',
+  reportDroppedError: 'the hook for errors that arrive after cancellation (test/internal/report.test.ts)',
+  onErrorDropped: 'installs the hook for errors that arrive after cancellation (test/internal/report.test.ts)',
   VirtualTimeScheduler: 'a scheduler (drives the time properties)', timerScheduler: 'a scheduler', microtaskScheduler: 'a scheduler',
   macrotaskScheduler: 'a scheduler',
+  ENDED_STAGE: 'a constant', OVERFLOW_STAGE: 'a constant', PROMETHEUS_CONTENT_TYPE: 'a constant',
+  dropReason: 'a metrics helper', toPrometheus: 'the Prometheus exposition of a registry (not a stage)',
   pipe: 'composes operators and adds no stage of its own (covered through the operators it composes)',
   MetricsRegistry: 'the metrics registry (not a stage)', createMetricsRegistry: 'the metrics registry factory (not a stage)',
 };

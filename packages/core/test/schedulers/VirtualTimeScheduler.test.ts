@@ -141,9 +141,49 @@ describe('VirtualTimeScheduler', () => {
       clock.advanceTo(50);
       clock.advanceTo(10);
       expect(clock.now()).toBe(50);
-      clock.schedule(() => {}, -5); // a negative delay is due now
+      clock.schedule(() => {}, 0); // due now (a negative delay is a RangeError: see the time validation below)
       expect(clock.runNext()).toBe(true);
       expect(clock.now()).toBe(50);
     });
+  });
+});
+
+// Issue 13 item 12: non-finite or negative times are a RangeError, never a clock stuck at NaN or an endless loop.
+describe('VirtualTimeScheduler time validation', () => {
+  it('rejects a non-finite or negative delay in schedule and keeps the clock usable', () => {
+    const clock = new VirtualTimeScheduler();
+    for (const bad of [NaN, Infinity, -Infinity, -1]) {
+      expect(() => clock.schedule(() => {}, bad)).toThrow(RangeError);
+    }
+    expect(clock.pending).toBe(0);
+    const ran: number[] = [];
+    clock.schedule(() => ran.push(clock.now()), 5);
+    clock.advanceBy(10);
+    expect(ran).toEqual([5]);
+    expect(clock.now()).toBe(10);
+  });
+
+  it('rejects NaN, Infinity and negative times in advanceTo and advanceBy without running anything', () => {
+    const clock = new VirtualTimeScheduler();
+    let ticks = 0;
+    const tick = (): void => {
+      ticks++;
+      clock.schedule(tick, 1); // periodic: NaN or Infinity would never let advanceTo return
+    };
+    clock.schedule(tick, 1);
+    for (const bad of [NaN, Infinity, -1]) {
+      expect(() => clock.advanceTo(bad)).toThrow(RangeError);
+      expect(() => clock.advanceBy(bad)).toThrow(RangeError);
+    }
+    expect(ticks).toBe(0);
+    expect(clock.now()).toBe(0);
+    clock.advanceTo(3);
+    expect(ticks).toBe(3);
+  });
+
+  it('names the method and the value in the error', () => {
+    const clock = new VirtualTimeScheduler();
+    expect(() => clock.schedule(() => {}, NaN)).toThrow('VirtualTimeScheduler.schedule needs a delay that is finite and non-negative, got NaN');
+    expect(() => clock.advanceTo(NaN)).toThrow('VirtualTimeScheduler.advanceTo needs a time that is finite and non-negative, got NaN');
   });
 });

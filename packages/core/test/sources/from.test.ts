@@ -229,7 +229,7 @@ describe('from', () => {
       expect(log).toEqual([]);
     });
 
-    it('reports a throw from iterator.return() instead of throwing from cancel', () => {
+    it('drops a throw from iterator.return() instead of throwing from cancel (onErrorDropped)', () => {
       const captured = captureReportedErrors();
       try {
         const iterable = {
@@ -243,7 +243,8 @@ describe('from', () => {
         const s = new TestSubscriber<number>(1);
         from(iterable).subscribe(s);
         expect(() => s.cancel()).not.toThrow();
-        expect(captured.errors).toEqual([new Error('return broke')]);
+        expect(captured.dropped).toEqual([new Error('return broke')]);
+        expect(captured.errors).toEqual([]);
       } finally {
         captured.restore();
       }

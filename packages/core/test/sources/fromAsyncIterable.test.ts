@@ -231,7 +231,7 @@ describe('fromAsyncIterable', () => {
       expect(log).toEqual(['finally']);
     });
 
-    it('reports a rejection from return() instead of delivering it', async () => {
+    it('drops a rejection from return() instead of delivering it (onErrorDropped)', async () => {
       const captured = captureReportedErrors();
       try {
         const source = new ManualAsyncIterable<number>();
@@ -240,7 +240,8 @@ describe('fromAsyncIterable', () => {
         fromAsyncIterable(source).subscribe(s);
         s.cancel();
         await flush();
-        expect(captured.errors).toEqual([new Error('close failed')]);
+        expect(captured.dropped).toEqual([new Error('close failed')]);
+        expect(captured.errors).toEqual([]);
         expect(s.error).toBeNull();
       } finally {
         captured.restore();

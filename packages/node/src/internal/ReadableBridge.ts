@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { reportError, type Subscriber, type Subscription } from '@sluice/core';
+import { reportDroppedError, reportError, type Subscriber, type Subscription } from '@sluice/core';
 
 /**
  * The demand side shared by `toReadable` and the readable half of `toTransform`/`toDuplex`: a Subscriber that
@@ -16,6 +16,8 @@ export class ReadableBridge<T> implements Subscriber<T> {
   private outstanding = 0;
   private wantsData = false;
   private done = false;
+  /** The Readable was destroyed from outside and we cancelled upstream: a late upstream error is dropped. */
+  private cancelled = false;
   pushed = 0;
 
   constructor(private readonly readable: Readable) {}
@@ -52,6 +54,7 @@ export class ReadableBridge<T> implements Subscriber<T> {
 
   onError(error: Error): void {
     if (error == null) throw new TypeError('§2.13: onError(null): an error is required');
+    if (this.cancelled) return reportDroppedError(error); // after the Readable was destroyed nobody listens: dropped
     if (this.done) return reportError(error); // §1.7
     this.done = true;
     this.upstream = null;
@@ -69,6 +72,7 @@ export class ReadableBridge<T> implements Subscriber<T> {
   cancel(): void {
     if (this.done) return;
     this.done = true;
+    this.cancelled = true;
     const upstream = this.upstream;
     this.upstream = null;
     upstream?.cancel();

@@ -3,11 +3,18 @@ import { combineLatest } from '../../../src/operators/combineLatest';
 import { concat } from '../../../src/operators/concat';
 import { map } from '../../../src/operators/map';
 import { merge } from '../../../src/operators/merge';
+import { race } from '../../../src/operators/race';
+import { forkJoin } from '../../../src/operators/forkJoin';
 import { zip } from '../../../src/operators/zip';
-import { type Subject, passThrough, prefetch } from '../harness';
+import { type Subject, passThrough, prefetch, unbounded } from '../harness';
 
 export const combinatorSubjects: Subject[] = [
   { name: 'concat', upstreams: 3, bound: passThrough, build: (env) => concat(...env.upstreams) },
+  { name: 'race', upstreams: 3, bound: passThrough, build: (env) => race(...env.upstreams) },
+  {
+    name: 'forkJoin', upstreams: 2, bound: unbounded,
+    build: (env) => forkJoin(env.upstreams[0]!, env.upstreams[1]!).pipe(map(([a, b]) => a + b)),
+  },
   { name: 'merge', upstreams: 3, bound: prefetch(32), build: (env) => merge(...env.upstreams) },
   {
     name: 'zip', upstreams: 2, bound: prefetch(32),

@@ -1,5 +1,22 @@
 // Property subjects: single-upstream operators (pass-through, queueing, flattening, multicast, time, metrics).
 import { buffer } from '../../../src/operators/buffer';
+import { bufferCount } from '../../../src/operators/bufferCount';
+import { count } from '../../../src/operators/count';
+import { defaultIfEmpty } from '../../../src/operators/defaultIfEmpty';
+import { distinct } from '../../../src/operators/distinct';
+import { elementAt } from '../../../src/operators/elementAt';
+import { every, some } from '../../../src/operators/every';
+import { first, last } from '../../../src/operators/first';
+import { ignoreElements } from '../../../src/operators/ignoreElements';
+import { concatWith, mergeWith } from '../../../src/operators/mergeWith';
+import { pairwise } from '../../../src/operators/pairwise';
+import { skipUntil } from '../../../src/operators/skipUntil';
+import { skipWhile } from '../../../src/operators/skipWhile';
+import { takeLast } from '../../../src/operators/takeLast';
+import { takeUntil } from '../../../src/operators/takeUntil';
+import { throwIfEmpty } from '../../../src/operators/throwIfEmpty';
+import { timeInterval, timestamp } from '../../../src/operators/timestamp';
+import { withLatestFrom } from '../../../src/operators/withLatestFrom';
 import { catchError } from '../../../src/operators/catchError';
 import { concatMap } from '../../../src/operators/concatMap';
 import { deadline } from '../../../src/operators/deadline';
@@ -11,8 +28,8 @@ import { groupBy } from '../../../src/operators/groupBy';
 import { limitRate } from '../../../src/operators/limitRate';
 import { map } from '../../../src/operators/map';
 import { flatMap, mergeMap } from '../../../src/operators/mergeMap';
-import { metrics } from '../../../src/operators/metrics';
-import { name } from '../../../src/operators/name';
+import { metrics } from '../../../src/metrics/metrics';
+import { name } from '../../../src/metrics/name';
 import { observeOn } from '../../../src/operators/observeOn';
 import { onBackpressureBuffer } from '../../../src/operators/onBackpressureBuffer';
 import { onBackpressureDrop } from '../../../src/operators/onBackpressureDrop';
@@ -64,6 +81,28 @@ export const operatorSubjects: Subject[] = [
   },
   { name: 'buffer', upstreams: 1, bound: (c) => c.requested * 3, build: (env) => up(env).pipe(buffer(3), map((b) => b.length)) },
   { name: 'window', upstreams: 1, bound: unbounded, build: (env) => up(env).pipe(window(2), concatMap((w) => w.pipe(reduce(env.track((a: number, x: number) => a + x), 0)))) },
+  // the everyday operators (issue #20): pass-through, replacing, or draining to a single result
+  { name: 'skipWhile', upstreams: 1, bound: replacing, build: (env) => up(env).pipe(skipWhile(env.track((x: number) => x < 3))) },
+  { name: 'skipUntil', upstreams: 1, bound: replacing, build: (env) => up(env).pipe(skipUntil(interval(3, { scheduler: env.scheduler }))) },
+  { name: 'takeUntil', upstreams: 1, build: (env) => up(env).pipe(takeUntil(interval(40, { scheduler: env.scheduler }))) },
+  { name: 'takeLast', upstreams: 1, bound: unbounded, build: (env) => up(env).pipe(takeLast(2)) },
+  { name: 'first', upstreams: 1, build: (env) => up(env).pipe(first({ defaultValue: -1 })) },
+  { name: 'last', upstreams: 1, bound: unbounded, build: (env) => up(env).pipe(last(env.track((x: number) => x % 2 === 0), { defaultValue: -1 })) },
+  { name: 'elementAt', upstreams: 1, bound: (c) => c.requested + 2, build: (env) => up(env).pipe(elementAt(2, { defaultValue: -1 })) },
+  { name: 'defaultIfEmpty', upstreams: 1, build: (env) => up(env).pipe(defaultIfEmpty(-1)) },
+  { name: 'throwIfEmpty', upstreams: 1, build: (env) => up(env).pipe(throwIfEmpty()) },
+  { name: 'count', upstreams: 1, bound: unbounded, build: (env) => up(env).pipe(count(env.track((x: number) => x > 2))) },
+  { name: 'every', upstreams: 1, bound: (c) => c.requested + c.emitted, build: (env) => up(env).pipe(every(env.track((x: number) => x < 8))) },
+  { name: 'some', upstreams: 1, bound: (c) => c.requested + c.emitted, build: (env) => up(env).pipe(some(env.track((x: number) => x > 8))) },
+  { name: 'pairwise', upstreams: 1, bound: (c) => c.requested + 1, build: (env) => up(env).pipe(pairwise(), map(([a, b]) => a + b)) },
+  { name: 'withLatestFrom', upstreams: 1, bound: replacing, build: (env) => up(env).pipe(withLatestFrom(interval(2, { scheduler: env.scheduler }).pipe(take(3))), map(([a, b]) => a + b)) },
+  { name: 'distinct', upstreams: 1, bound: replacing, build: (env) => up(env).pipe(map((x) => x % 5), distinct({ capacity: 3 })) },
+  { name: 'bufferCount', upstreams: 1, bound: (c) => c.requested * 2 + 2, build: (env) => up(env).pipe(bufferCount(3, 2), map((b) => b.length)) },
+  { name: 'ignoreElements', upstreams: 1, bound: unbounded, build: (env) => up(env).pipe(ignoreElements()) },
+  { name: 'timestamp', upstreams: 1, build: (env) => up(env).pipe(timestamp({ scheduler: env.scheduler }), map((t) => t.value)) },
+  { name: 'timeInterval', upstreams: 1, build: (env) => up(env).pipe(timeInterval({ scheduler: env.scheduler }), map((t) => t.value)) },
+  { name: 'mergeWith', upstreams: 2, bound: prefetch(32), build: (env) => up(env).pipe(mergeWith(env.upstreams[1]!)) },
+  { name: 'concatWith', upstreams: 2, bound: passThrough, build: (env) => up(env).pipe(concatWith(env.upstreams[1]!)) },
   // queueing and flattening
   { name: 'mergeMap', upstreams: 1, bound: prefetch(4), build: (env) => up(env).pipe(mergeMap(env.track((x: number) => inner(x)), { concurrency: 4, prefetch: 2 })) },
   { name: 'flatMap', upstreams: 1, bound: prefetch(2), build: (env) => up(env).pipe(flatMap(env.track(timedInner(env)), { concurrency: 2, prefetch: 1 })) },

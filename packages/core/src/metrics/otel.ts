@@ -8,7 +8,7 @@ import {
   type ObservableCounter,
   type ObservableGauge,
 } from '@opentelemetry/api';
-import type { MetricsRegistry, StageMetrics } from '../metrics/MetricsRegistry';
+import type { MetricsRegistry, StageMetrics } from './MetricsRegistry';
 
 export interface OtelMetricsOptions {
   /** The Meter the instruments are created on. Default `metrics.getMeter('@sluice/core')` from the global API. */
@@ -22,6 +22,8 @@ export const STAGE_GAUGES = {
   'sluice.stage.requested': 'requested',
   'sluice.stage.upstream_requested': 'upstreamRequested',
   'sluice.stage.subscriptions': 'subscriptions',
+  'sluice.stage.deepest': 'deepest',
+  'sluice.stage.fill_ratio': 'fillRatio',
 } as const satisfies Record<string, keyof StageMetrics>;
 
 /** Monotonic counter name → the StageMetrics field it reads. */
@@ -30,6 +32,8 @@ export const STAGE_COUNTERS = {
   'sluice.stage.emitted': 'emitted',
   'sluice.stage.dropped': 'dropped',
   'sluice.stage.errors': 'errors',
+  'sluice.stage.completed': 'completed',
+  'sluice.stage.cancelled': 'cancelled',
 } as const satisfies Record<string, keyof StageMetrics>;
 
 const DESCRIPTIONS: Record<keyof typeof STAGE_GAUGES | keyof typeof STAGE_COUNTERS, string> = {
@@ -38,16 +42,23 @@ const DESCRIPTIONS: Record<keyof typeof STAGE_GAUGES | keyof typeof STAGE_COUNTE
   'sluice.stage.requested': 'Demand downstream signalled that the stage has not met yet (+Inf when unbounded)',
   'sluice.stage.upstream_requested': 'Demand the stage signalled upstream that upstream has not met yet',
   'sluice.stage.subscriptions': 'Live subscriptions of the stage',
+  'sluice.stage.deepest': 'Items held by the deepest live subscription of the stage',
+  'sluice.stage.fill_ratio': 'The fullest live buffer of the stage, buffered over capacity (0 to 1)',
   'sluice.stage.received': 'Items that entered the stage',
   'sluice.stage.emitted': 'Items the stage delivered downstream',
-  'sluice.stage.dropped': 'Items an overflow strategy discarded',
+  'sluice.stage.dropped': 'Items the stage discarded, with the attribute reason',
   'sluice.stage.errors': 'Subscriptions of the stage that ended with an error',
+  'sluice.stage.completed': 'Subscriptions of the stage that completed',
+  'sluice.stage.cancelled': 'Subscriptions of the stage that were cancelled from downstream',
 };
+
+const SUBSCRIPTION_UNITS = new Set(['sluice.stage.subscriptions', 'sluice.stage.errors', 'sluice.stage.completed', 'sluice.stage.cancelled']);
 
 /**
  * Publishes every stage of `registry` as OpenTelemetry observable instruments, with the attribute `stage`:
- * gauges `sluice.stage.buffered`, `.capacity`, `.requested`, `.upstream_requested`, `.subscriptions` and monotonic
- * counters `sluice.stage.received`, `.emitted`, `.dropped`, `.errors` (unit `{item}`, or `{subscription}`). One
+ * gauges `sluice.stage.buffered`, `.capacity`, `.requested`, `.upstream_requested`, `.subscriptions`, `.deepest`,
+ * `.fill_ratio` and monotonic counters `sluice.stage.received`, `.emitted`, `.dropped` (with the attribute `reason`),
+ * `.errors`, `.completed`, `.cancelled` (unit `{item}`, `{subscription}`, or `1` for the ratio). One
  * registry snapshot is taken per collection (a batch callback); between collections nothing runs. Prometheus users
  * get the same series through the OpenTelemetry Prometheus exporter (dots become underscores there).
  * Returns the function that removes the callback.
@@ -62,7 +73,8 @@ export function registerOtelMetrics(registry: MetricsRegistry, options: OtelMetr
     throw new TypeError('registerOtelMetrics: registry must come from createMetricsRegistry()');
   }
   const meter = options.meter ?? otelMetrics.getMeter('@sluice/core');
-  const unit = (name: string): string => (name.endsWith('errors') || name.endsWith('subscriptions') ? '{subscription}' : '{item}');
+  const unit = (name: string): string =>
+    SUBSCRIPTION_UNITS.has(name) ? '{subscription}' : name === 'sluice.stage.fill_ratio' ? '1' : '{item}';
   const gauges: [ObservableGauge, keyof StageMetrics][] = Object.entries(STAGE_GAUGES).map(([name, field]) => [
     meter.createObservableGauge(name, { description: DESCRIPTIONS[name as keyof typeof DESCRIPTIONS], unit: unit(name) }),
     field,
@@ -75,7 +87,13 @@ export function registerOtelMetrics(registry: MetricsRegistry, options: OtelMetr
   const callback: BatchObservableCallback = (result) => {
     for (const stage of registry.snapshot()) {
       const attributes = { stage: stage.stage };
-      for (const [instrument, field] of instruments) result.observe(instrument, stage[field] as number, attributes);
+      for (const [instrument, field] of instruments) {
+        if (field !== 'dropped') {
+          result.observe(instrument, stage[field] as number, attributes);
+          continue;
+        }
+        for (const [reason, n] of Object.entries(stage.droppedByReason)) result.observe(instrument, n, { ...attributes, reason });
+      }
     }
   };
   const observables: Observable[] = instruments.map(([instrument]) => instrument);

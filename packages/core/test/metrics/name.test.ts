@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Flow } from '../../src/Flow';
 import { createMetricsRegistry } from '../../src/metrics/MetricsRegistry';
 import { map } from '../../src/operators/map';
-import { name } from '../../src/operators/name';
+import { name } from '../../src/metrics/name';
 import { onBackpressureBuffer } from '../../src/operators/onBackpressureBuffer';
 import { range } from '../../src/sources/range';
 import { TestPublisher } from '../../src/testing/TestPublisher';

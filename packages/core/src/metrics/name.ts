@@ -4,7 +4,7 @@ import { nullArgumentError } from '../internal/errors';
 import { isInspectable, type Inspectable, type StageSnapshot } from '../internal/inspect';
 import { lift } from '../internal/lift';
 import { reportError } from '../internal/report';
-import { requireStageName, type MetricsRegistry, type StageHandle } from '../metrics/MetricsRegistry';
+import { requireStageName, type MetricsRegistry, type StageHandle } from './MetricsRegistry';
 import type { Publisher } from '../spec/Publisher';
 import type { Subscriber } from '../spec/Subscriber';
 import type { Subscription } from '../spec/Subscription';
@@ -12,12 +12,23 @@ import type { Subscription } from '../spec/Subscription';
 export interface NameOptions {
   /** The registry each subscription of the stage registers with. Default: the one a later `metrics(registry)` gives. */
   registry?: MetricsRegistry;
+  /**
+   * The stages that feed this one where `metrics()` cannot see it: the named inputs of a `merge`/`zip`/`concat`
+   * (fan-in), or the named source of a `share()` this chain subscribes to (fan-out). Stages named earlier in the
+   * same chain are linked by `metrics()` without it.
+   */
+  after?: string | readonly string[];
 }
 
 /** @internal the marks `metrics()` reads on a name stage's lift function. */
 export interface NameLifter<T> extends LiftFunction<T, T> {
   readonly stageName: string;
   readonly registry: MetricsRegistry | null;
+  readonly after: readonly string[];
+  /** The nearest registered stage before this one in the chain `metrics()` rebuilt, or null. */
+  readonly previous: NameLifter<unknown> | null;
+  /** The name this stage registered under last (for `all` stages it is known only once subscribed), or null. */
+  resolvedName: string | null;
 }
 
 /**
@@ -48,14 +59,25 @@ export function name<T>(stage: string, options: NameOptions = {}): Operator<T, T
   if (registry !== null && typeof registry.attach !== 'function') {
     throw new TypeError('name: registry must come from createMetricsRegistry()');
   }
-  return (source: Publisher<T>): Flow<T> => lift(source, nameLifter<T>(stage, registry, false));
+  const after = typeof options.after === 'string' ? [options.after] : [...(options.after ?? [])];
+  for (const upstream of after) requireStageName('name: after', upstream);
+  return (source: Publisher<T>): Flow<T> => lift(source, nameLifter<T>(stage, registry, false, after, null));
 }
 
 /** @internal a lift function that inserts a NameSubscriber when a registry is known, and nothing otherwise. */
-export function nameLifter<T>(stage: string, registry: MetricsRegistry | null, auto: boolean): NameLifter<T> {
-  const lifter = (downstream: Subscriber<T>): Subscriber<T> =>
-    registry === null ? downstream : new NameSubscriber<T>(downstream, stage, registry, auto);
-  return Object.assign(lifter, { stageName: stage, registry });
+export function nameLifter<T>(
+  stage: string,
+  registry: MetricsRegistry | null,
+  auto: boolean,
+  after: readonly string[] = [],
+  previous: NameLifter<unknown> | null = null,
+): NameLifter<T> {
+  const lifter: NameLifter<T> = Object.assign(
+    (downstream: Subscriber<T>): Subscriber<T> =>
+      registry === null ? downstream : new NameSubscriber<T>(downstream, lifter as NameLifter<unknown>, registry, auto),
+    { stageName: stage, registry, after, previous, resolvedName: null },
+  );
+  return lifter;
 }
 
 /** @internal */
@@ -71,6 +93,7 @@ class NameSubscriber<T> implements Subscriber<T>, Subscription, Inspectable {
   private readonly downstream: Subscriber<T>;
   private upstream: Subscription | null = null;
   private readonly stage: string;
+  private readonly lifter: NameLifter<unknown>;
   private readonly registry: MetricsRegistry;
   private readonly auto: boolean;
   private handle: StageHandle | null = null;
@@ -81,9 +104,10 @@ class NameSubscriber<T> implements Subscriber<T>, Subscription, Inspectable {
   private done = false;
   private cancelled = false;
 
-  constructor(downstream: Subscriber<T>, stage: string, registry: MetricsRegistry, auto: boolean) {
+  constructor(downstream: Subscriber<T>, lifter: NameLifter<unknown>, registry: MetricsRegistry, auto: boolean) {
     this.downstream = downstream;
-    this.stage = stage;
+    this.stage = lifter.stageName;
+    this.lifter = lifter;
     this.registry = registry;
     this.auto = auto;
   }
@@ -95,18 +119,38 @@ class NameSubscriber<T> implements Subscriber<T>, Subscription, Inspectable {
       return;
     }
     this.upstream = subscription;
-    if (isInspectable(subscription)) {
-      const stage = this.auto ? `${subscription.inspect().stage}#${this.stage}` : this.stage;
-      this.handle = this.registry.attach(stage, subscription);
-    } else if (!this.auto) {
-      this.counting = true;
-      this.handle = this.registry.attach(this.stage, this);
+    const previous = this.lifter.previous?.resolvedName ?? null;
+    const upstreams = previous === null ? this.lifter.after : [...this.lifter.after, previous];
+    let stage: string | null = null;
+    let failure: unknown = null;
+    try {
+      if (isInspectable(subscription)) {
+        stage = this.auto ? `${subscription.inspect().stage}#${this.stage}` : this.stage;
+        this.handle = this.registry.attach(stage, subscription, upstreams);
+      } else if (!this.auto) {
+        stage = this.stage;
+        this.counting = true;
+        this.handle = this.registry.attach(stage, this, upstreams);
+      }
+    } catch (error) {
+      failure = error; // the registry is at its bound with overflow 'error': this subscription fails with that
+    }
+    // A stage that is not registered passes the link on, so the next named stage follows the one before it.
+    this.lifter.resolvedName = failure === null && stage !== null ? stage : previous;
+    if (failure !== null) {
+      this.done = true;
+      this.counting = false;
+      subscription.cancel();
+      this.downstream.onSubscribe(this); // §1.9 onSubscribe before any other signal
+      this.downstream.onError(failure as Error);
+      return;
     }
     this.downstream.onSubscribe(this);
   }
 
   onNext(value: T): void {
     if (value == null) throw nullArgumentError('onNext', value); // §2.13
+    if (this.done) return; // §2.8 a late item after this stage failed (or ended) goes nowhere
     if (this.counting) {
       this.emitted++;
       this.requested--; // Infinity - 1 stays unbounded

@@ -5,7 +5,7 @@ import type {
 import { registerOtelMetrics, STAGE_COUNTERS, STAGE_GAUGES } from '@sluice/core/otel';
 import { describe, expect, it } from 'vitest';
 import { createMetricsRegistry } from '../../src/metrics/MetricsRegistry';
-import { name } from '../../src/operators/name';
+import { name } from '../../src/metrics/name';
 import { onBackpressureBuffer } from '../../src/operators/onBackpressureBuffer';
 import { TestPublisher } from '../../src/testing/TestPublisher';
 import { TestSubscriber } from '../../src/testing/TestSubscriber';
@@ -40,12 +40,13 @@ class FakeMeter {
     this.callbacks.delete(callback);
   }
 
-  /** One collection: `instrument name{stage} → value`. */
+  /** One collection: `instrument name{stage} → value`, or `name{stage,reason}` for an observation with a reason. */
   collect(): Record<string, number> {
     const points: Record<string, number> = {};
     const result: BatchObservableResult = {
       observe: (observable: Observable, value: number, attributes?: Attributes) => {
-        points[`${(observable as unknown as FakeInstrument).name}{${String(attributes?.stage)}}`] = value;
+        const reason = attributes?.reason === undefined ? '' : `,${String(attributes.reason)}`;
+        points[`${(observable as unknown as FakeInstrument).name}{${String(attributes?.stage)}${reason}}`] = value;
       },
     };
     for (const callback of this.callbacks) void callback(result);
@@ -76,13 +77,17 @@ describe('@sluice/core/otel', () => {
         'gauge sluice.stage.requested {item}',
         'gauge sluice.stage.upstream_requested {item}',
         'gauge sluice.stage.subscriptions {subscription}',
+        'gauge sluice.stage.deepest {item}',
+        'gauge sluice.stage.fill_ratio 1',
         'counter sluice.stage.received {item}',
         'counter sluice.stage.emitted {item}',
         'counter sluice.stage.dropped {item}',
         'counter sluice.stage.errors {subscription}',
+        'counter sluice.stage.completed {subscription}',
+        'counter sluice.stage.cancelled {subscription}',
       ]);
       expect(meter.instruments.every((i) => (i.options?.description ?? '').length > 0)).toBe(true);
-      expect(Object.keys(STAGE_GAUGES).length + Object.keys(STAGE_COUNTERS).length).toBe(9);
+      expect(Object.keys(STAGE_GAUGES).length + Object.keys(STAGE_COUNTERS).length).toBe(13);
     });
 
     it('observes each stage with the stage attribute, reading the registry at collection time', () => {
@@ -98,10 +103,37 @@ describe('@sluice/core/otel', () => {
         'sluice.stage.requested{buf}': 0,
         'sluice.stage.upstream_requested{buf}': Infinity,
         'sluice.stage.subscriptions{buf}': 1,
+        'sluice.stage.deepest{buf}': 4,
+        'sluice.stage.fill_ratio{buf}': 1,
         'sluice.stage.received{buf}': 6,
         'sluice.stage.emitted{buf}': 1,
-        'sluice.stage.dropped{buf}': 1,
+        'sluice.stage.dropped{buf,overflow}': 1,
         'sluice.stage.errors{buf}': 0,
+        'sluice.stage.completed{buf}': 0,
+        'sluice.stage.cancelled{buf}': 0,
+      });
+    });
+
+    it('exports how subscriptions ended: completed and cancelled as well as errors', () => {
+      const { registry, meter } = setUp();
+      const subscribe = () => {
+        const upstream = new TestPublisher<number>();
+        const s = new TestSubscriber<number>(1);
+        name<number>('ends', { registry })(upstream).subscribe(s);
+        return { upstream, s };
+      };
+      const [a, b, c, d] = [subscribe(), subscribe(), subscribe(), subscribe()];
+      a.upstream.complete();
+      b.upstream.complete();
+      c.s.cancel();
+      expect(meter.collect()).toMatchObject({
+        'sluice.stage.completed{ends}': 2, 'sluice.stage.cancelled{ends}': 1, 'sluice.stage.errors{ends}': 0,
+        'sluice.stage.subscriptions{ends}': 1,
+      });
+      d.upstream.error(new Error('x'));
+      expect(meter.collect()).toMatchObject({
+        'sluice.stage.completed{ends}': 2, 'sluice.stage.cancelled{ends}': 1, 'sluice.stage.errors{ends}': 1,
+        'sluice.stage.subscriptions{ends}': 0,
       });
     });
   });

@@ -1,9 +1,9 @@
 import type { Flow, LiftFunction, Operator } from '../Flow';
 import { lift, toFlow } from '../internal/lift';
-import type { MetricsRegistry } from '../metrics/MetricsRegistry';
+import type { MetricsRegistry } from './MetricsRegistry';
 import type { Publisher } from '../spec/Publisher';
 import type { Subscriber } from '../spec/Subscriber';
-import { isNameLifter, nameLifter } from './name';
+import { isNameLifter, nameLifter, type NameLifter } from './name';
 
 export interface MetricsOptions {
   /**
@@ -51,14 +51,21 @@ export function metrics<T>(registry: MetricsRegistry, options: MetricsOptions = 
     lifters.reverse(); // lifters[i] builds stage i + 1; the source is stage 0
     const named = (i: number): boolean => i < lifters.length && isNameLifter(lifters[i]);
     let rebuilt: Flow<any> = flow;
-    if (all && !named(0)) rebuilt = lift(rebuilt, nameLifter('0', registry, true));
+    // Each name stage links to the nearest registered stage before it (`previous`), which gives the flow order.
+    let previous: NameLifter<unknown> | null = null;
+    const probe = (stage: string, auto: boolean, own: NameLifter<unknown> | null): NameLifter<any> => {
+      const lifter = nameLifter<any>(stage, own?.registry ?? registry, auto, own?.after ?? [], previous);
+      previous = lifter;
+      return lifter;
+    };
+    if (all && !named(0)) rebuilt = lift(rebuilt, probe('0', true, null));
     for (let i = 0; i < lifters.length; i++) {
       const lifter = lifters[i]!;
       if (isNameLifter(lifter)) {
-        rebuilt = lift(rebuilt, lifter.registry !== null ? lifter : nameLifter(lifter.stageName, registry, false));
+        rebuilt = lift(rebuilt, probe(lifter.stageName, false, lifter));
       } else if (all && !named(i + 1)) {
-        const probe = nameLifter<any>(String(i + 1), registry, true);
-        rebuilt = lift(rebuilt, (downstream: Subscriber<any>) => lifter(probe(downstream)));
+        const stage = probe(String(i + 1), true, null);
+        rebuilt = lift(rebuilt, (downstream: Subscriber<any>) => lifter(stage(downstream)));
       } else {
         rebuilt = lift(rebuilt, lifter);
       }

@@ -1,0 +1,162 @@
+import { flowOf, type ElementOf, type Flow } from '../Flow';
+import { addDemand, isValidRequest } from '../internal/demand';
+import { invalidRequestError, nullArgumentError } from '../internal/errors';
+import { toFlows } from '../internal/lift';
+import { reportError } from '../internal/report';
+import type { Publisher } from '../spec/Publisher';
+import type { Subscriber } from '../spec/Subscriber';
+import type { Subscription } from '../spec/Subscription';
+
+/**
+ * Mirrors the first publisher to signal (an item, an error or completion) and cancels all the others.
+ *
+ * ```
+ * a:     ---1---2|
+ * b:     -5--6|
+ * race:  -5--6|      (b signalled first; a is cancelled)
+ * ```
+ *
+ * **Demand**: until a winner is known every publisher is asked for the downstream's demand (each may use it; only
+ * the winner's items are delivered, so the downstream never receives more than it asked); afterwards requests go to
+ * the winner alone. A loser's items that arrive in the same instant are discarded. **Errors**: an error from the
+ * first to signal is the result; an invalid `request(n)` cancels all and signals `onError(RangeError)` (§3.9).
+ * **Cancellation**: cancels every publisher. `race()` with no publisher completes at once.
+ *
+ * @example
+ * race(fetchFromPrimary(), fetchFromReplica()); // whichever answers first
+ */
+export function race<P extends readonly Publisher<any>[]>(...publishers: P): Flow<ElementOf<P[number]>> {
+  const flows = toFlows('race', publishers as readonly Publisher<ElementOf<P[number]>>[]);
+  return flowOf<ElementOf<P[number]>>((downstream) => {
+    const race = new Race(downstream, flows.length);
+    downstream.onSubscribe(race);
+    if (flows.length === 0) return race.completeEmpty();
+    for (let i = 0; i < flows.length && race.open; i++) flows[i]!.subscribe(race.contenders[i]!);
+  });
+}
+
+class Race<T> implements Subscription {
+  private downstream: Subscriber<T> | null;
+  readonly contenders: Contender<T>[] = [];
+  private winner: Contender<T> | null = null;
+  /** Demand requested before a winner was known, handed to contenders that subscribe late. */
+  requested = 0;
+  open = true;
+
+  constructor(downstream: Subscriber<T>, count: number) {
+    this.downstream = downstream;
+    for (let i = 0; i < count; i++) this.contenders.push(new Contender(this));
+  }
+
+  request(n: number): void {
+    if (!this.open) return; // §3.6
+    if (!isValidRequest(n)) {
+      const downstream = this.downstream!;
+      this.close(null);
+      downstream.onError(invalidRequestError(n)); // §3.9
+      return;
+    }
+    if (this.winner !== null) return this.winner.request(n);
+    this.requested = addDemand(this.requested, n);
+    for (const contender of this.contenders) {
+      if (this.winner !== null) break; // one of them won while being asked: the rest are cancelled
+      contender.request(n);
+    }
+  }
+
+  cancel(): void {
+    if (!this.open) return;
+    this.close(null);
+  }
+
+  /** A contender signalled: the first one wins, the others are cancelled. Returns whether `contender` may deliver. */
+  claim(contender: Contender<T>): boolean {
+    if (!this.open) return false;
+    if (this.winner === null) {
+      this.winner = contender;
+      for (const other of this.contenders) if (other !== contender) other.cancel();
+      this.contenders.length = 0; // §3.13
+      return true;
+    }
+    return this.winner === contender;
+  }
+
+  next(value: T): void {
+    this.downstream!.onNext(value);
+  }
+
+  end(error: Error | null): void {
+    const downstream = this.downstream!;
+    this.open = false;
+    this.downstream = null; // §3.13
+    this.winner = null;
+    if (error === null) downstream.onComplete();
+    else downstream.onError(error);
+  }
+
+  completeEmpty(): void {
+    if (!this.open) return;
+    this.end(null);
+  }
+
+  private close(_reason: null): void {
+    this.open = false;
+    this.downstream = null; // §3.13
+    const winner = this.winner;
+    this.winner = null;
+    winner?.cancel();
+    for (const contender of this.contenders) contender.cancel();
+    this.contenders.length = 0;
+  }
+}
+
+class Contender<T> implements Subscriber<T> {
+  private race: Race<T> | null;
+  private subscription: Subscription | null = null;
+
+  constructor(race: Race<T>) {
+    this.race = race;
+  }
+
+  onSubscribe(subscription: Subscription): void {
+    if (subscription == null) throw nullArgumentError('onSubscribe', subscription); // §2.13
+    if (this.race === null || this.subscription !== null) return subscription.cancel(); // §2.5, or lost already
+    this.subscription = subscription;
+    if (this.race.requested > 0) subscription.request(this.race.requested);
+  }
+
+  onNext(value: T): void {
+    if (value == null) throw nullArgumentError('onNext', value); // §2.13
+    const race = this.race;
+    if (race !== null && race.claim(this)) race.next(value);
+  }
+
+  onError(error: Error): void {
+    if (error == null) throw nullArgumentError('onError', error); // §2.13
+    const race = this.race;
+    this.release();
+    if (race !== null && race.claim(this)) race.end(error);
+    else reportError(error); // §1.7 a loser's late error is not swallowed
+  }
+
+  onComplete(): void {
+    const race = this.race;
+    this.release();
+    if (race !== null && race.claim(this)) race.end(null);
+  }
+
+  request(n: number): void {
+    this.subscription?.request(n);
+  }
+
+  cancel(): void {
+    const subscription = this.subscription;
+    this.release();
+    subscription?.cancel();
+  }
+
+  private release(): void {
+    this.race = null; // §3.13
+    this.subscription = null;
+  }
+}

@@ -1,0 +1,165 @@
+import type { Flow, Operator } from '../Flow';
+import { nullArgumentError } from '../internal/errors';
+import { ForwardingSubscriber } from '../internal/ForwardingSubscriber';
+import { lift, toFlow } from '../internal/lift';
+import { reportError } from '../internal/report';
+import type { Publisher } from '../spec/Publisher';
+import type { Subscriber } from '../spec/Subscriber';
+import type { Subscription } from '../spec/Subscription';
+
+/**
+ * Drops the source's items until `notifier` emits its first item, then emits every later item.
+ *
+ * ```
+ * source:    1 2 3 4 5 |
+ * notifier:      x
+ * skipUntil:       3 4 5 |
+ * ```
+ *
+ * **Demand**: pass-through, plus one replacement `request(1)` upstream for each dropped item; the notifier is asked
+ * for one item and cancelled once it emitted. A notifier that completes without an item means every item is
+ * dropped (the source is still drained to its end, so the result completes empty). **Errors**: a notifier error
+ * cancels the source and is signalled downstream. **Cancellation**: cancels the source and the notifier.
+ *
+ * @example
+ * ticks.pipe(skipUntil(warmedUp)); // nothing before the first warmedUp item
+ */
+export function skipUntil<T>(notifier: Publisher<unknown>): Operator<T, T> {
+  const flow = toFlow(notifier); // throws TypeError for a non-Publisher, at assembly
+  return (source: Publisher<T>): Flow<T> => lift(source, (downstream: Subscriber<T>) => new SkipUntilSubscriber(downstream, flow));
+}
+
+class SkipUntilSubscriber<T> extends ForwardingSubscriber<T> {
+  private notifier: Publisher<unknown> | null;
+  private gate: GateSubscriber | null = null;
+  /** Set once the notifier emitted. */
+  open = false;
+  private arming = false;
+  private armingError: Error | null = null;
+
+  constructor(downstream: Subscriber<T>, notifier: Publisher<unknown>) {
+    super(downstream);
+    this.notifier = notifier;
+  }
+
+  /** Subscribes to the notifier first, so a synchronous notifier has opened the gate before any item arrives. */
+  override onSubscribe(subscription: Subscription): void {
+    if (subscription == null) throw nullArgumentError('onSubscribe', subscription); // §2.13
+    if (this.upstream !== null) {
+      subscription.cancel(); // §2.5 a second subscription is cancelled
+      return;
+    }
+    this.upstream = subscription;
+    const notifier = this.notifier!;
+    this.notifier = null;
+    this.gate = new GateSubscriber(this);
+    this.arming = true;
+    notifier.subscribe(this.gate);
+    this.arming = false;
+    const failed = this.armingError;
+    this.armingError = null;
+    if (failed !== null) {
+      this.done = true;
+      subscription.cancel();
+      this.downstream.onSubscribe(this);
+      this.downstream.onError(failed); // the notifier failed before the downstream had its subscription (§1.9)
+      return;
+    }
+    this.downstream.onSubscribe(this);
+  }
+
+  onNext(value: T): void {
+    if (value == null) throw nullArgumentError('onNext', value); // §2.13
+    if (this.done) return;
+    if (!this.open) {
+      this.upstream!.request(1); // replaces the dropped item
+      return;
+    }
+    this.downstream.onNext(value);
+  }
+
+  override onError(error: Error): void {
+    if (!this.done) this.releaseGate();
+    super.onError(error);
+  }
+
+  override onComplete(): void {
+    if (!this.done) this.releaseGate();
+    super.onComplete();
+  }
+
+  override request(n: number): void {
+    if (this.done) return; // §3.6
+    this.upstream!.request(n);
+  }
+
+  override cancel(): void {
+    if (this.done) return;
+    this.done = true;
+    this.releaseGate();
+    this.upstream!.cancel();
+  }
+
+  /** @internal the notifier failed. */
+  notifierFailed(error: Error): void {
+    this.gate = null;
+    if (this.done) return reportError(error); // §1.7
+    if (this.arming) {
+      this.armingError = error;
+      return;
+    }
+    this.failWith(error);
+  }
+
+  private releaseGate(): void {
+    const gate = this.gate;
+    this.gate = null;
+    gate?.cancel();
+  }
+}
+
+/** The notifier's subscriber: its first item opens the gate. */
+class GateSubscriber implements Subscriber<unknown> {
+  private owner: SkipUntilSubscriber<any> | null;
+  private subscription: Subscription | null = null;
+
+  constructor(owner: SkipUntilSubscriber<any>) {
+    this.owner = owner;
+  }
+
+  onSubscribe(subscription: Subscription): void {
+    if (subscription == null) throw nullArgumentError('onSubscribe', subscription); // §2.13
+    if (this.owner === null || this.subscription !== null) return subscription.cancel(); // §2.5
+    this.subscription = subscription;
+    subscription.request(1);
+  }
+
+  onNext(value: unknown): void {
+    if (value == null) throw nullArgumentError('onNext', value); // §2.13
+    const owner = this.owner;
+    if (owner === null) return;
+    owner.open = true;
+    this.cancel();
+  }
+
+  onError(error: Error): void {
+    if (error == null) throw nullArgumentError('onError', error); // §2.13
+    const owner = this.owner;
+    this.owner = null;
+    this.subscription = null;
+    if (owner === null) return reportError(error);
+    owner.notifierFailed(error);
+  }
+
+  onComplete(): void {
+    this.owner = null;
+    this.subscription = null;
+  }
+
+  cancel(): void {
+    this.owner = null; // §3.13
+    const subscription = this.subscription;
+    this.subscription = null;
+    subscription?.cancel();
+  }
+}

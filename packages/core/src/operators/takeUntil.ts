@@ -1,0 +1,200 @@
+import type { Flow, Operator } from '../Flow';
+import { nullArgumentError } from '../internal/errors';
+import { ForwardingSubscriber } from '../internal/ForwardingSubscriber';
+import { lift, toFlow } from '../internal/lift';
+import { reportError } from '../internal/report';
+import type { Publisher } from '../spec/Publisher';
+import type { Subscriber } from '../spec/Subscriber';
+import type { Subscription } from '../spec/Subscription';
+
+/**
+ * Emits the source's items until `notifier` emits its first item (or, for an `AbortSignal`, until it aborts), then
+ * cancels the source and completes.
+ *
+ * ```
+ * source:    1 2 3 4 5 6 |
+ * notifier:        x
+ * takeUntil: 1 2 3 |
+ * ```
+ *
+ * **Demand**: the source's demand is the downstream's, passed through; the notifier is asked for one item. A
+ * notifier that completes without an item changes nothing. A notifier (or an abort) that fires while an item is
+ * being delivered takes effect as soon as that `onNext` returns, so signals stay serial (§1.3). An already
+ * aborted signal completes right after subscription, before any item, and cancels the source. **Errors**: a
+ * notifier error cancels the source and is signalled downstream; source errors cancel the notifier.
+ * **Cancellation**: cancels both; the abort listener is removed (§3.13).
+ *
+ * @example
+ * interval(1_000).pipe(takeUntil(shutdown.signal)); // ticks until shutdown.abort()
+ */
+export function takeUntil<T>(notifier: Publisher<unknown> | AbortSignal): Operator<T, T> {
+  if (isAbortSignal(notifier)) {
+    return (source: Publisher<T>): Flow<T> => lift(source, (downstream: Subscriber<T>) => new TakeUntilSubscriber(downstream, notifier));
+  }
+  const flow = toFlow(notifier as Publisher<unknown>); // throws TypeError for anything else, at assembly
+  return (source: Publisher<T>): Flow<T> => lift(source, (downstream: Subscriber<T>) => new TakeUntilSubscriber(downstream, flow));
+}
+
+function isAbortSignal(value: unknown): value is AbortSignal {
+  return typeof AbortSignal !== 'undefined' && value instanceof AbortSignal;
+}
+
+class TakeUntilSubscriber<T> extends ForwardingSubscriber<T> {
+  private notifier: Publisher<unknown> | AbortSignal | null;
+  private notifierSubscription: Subscription | null = null;
+  private onAbort: (() => void) | null = null;
+  private delivering = false;
+  /** The notifier fired during an onNext: complete (or fail) when it returns. */
+  private pending: { error: Error | null } | null = null;
+
+  constructor(downstream: Subscriber<T>, notifier: Publisher<unknown> | AbortSignal) {
+    super(downstream);
+    this.notifier = notifier;
+  }
+
+  /**
+   * Arms the notifier (abort listener or notifier subscription) before the downstream sees its subscription, so a
+   * synchronous source that emits inside the downstream's first request is already watched. A notifier that fires
+   * while being armed (an aborted signal, a synchronous notifier) ends the result right after onSubscribe (§1.9).
+   */
+  override onSubscribe(subscription: Subscription): void {
+    if (subscription == null) throw nullArgumentError('onSubscribe', subscription); // §2.13
+    if (this.upstream !== null) {
+      subscription.cancel(); // §2.5 a second subscription is cancelled
+      return;
+    }
+    this.upstream = subscription;
+    this.delivering = true; // holds a stop until the downstream has its subscription
+    const notifier = this.notifier!;
+    if (isAbortSignal(notifier)) {
+      if (notifier.aborted) this.pending = { error: null };
+      else {
+        this.onAbort = () => this.stop(null);
+        notifier.addEventListener('abort', this.onAbort, { once: true });
+      }
+    } else {
+      notifier.subscribe(new NotifierSubscriber(this));
+    }
+    this.delivering = false;
+    const pending = this.pending;
+    this.pending = null;
+    if (pending !== null) {
+      this.done = true;
+      this.releaseNotifier();
+      subscription.cancel();
+      this.downstream.onSubscribe(this);
+      if (pending.error === null) this.downstream.onComplete();
+      else this.downstream.onError(pending.error);
+      return;
+    }
+    this.downstream.onSubscribe(this);
+  }
+
+  onNext(value: T): void {
+    if (value == null) throw nullArgumentError('onNext', value); // §2.13
+    if (this.done) return;
+    this.delivering = true;
+    this.downstream.onNext(value);
+    this.delivering = false;
+    const pending = this.pending;
+    if (pending !== null && !this.done) {
+      this.pending = null;
+      this.stop(pending.error);
+    }
+  }
+
+  override onError(error: Error): void {
+    if (!this.done) this.releaseNotifier();
+    super.onError(error);
+  }
+
+  override onComplete(): void {
+    if (!this.done) this.releaseNotifier();
+    super.onComplete();
+  }
+
+  override request(n: number): void {
+    if (this.done) return; // §3.6
+    this.upstream!.request(n);
+  }
+
+  override cancel(): void {
+    if (this.done) return;
+    this.done = true;
+    this.releaseNotifier();
+    this.upstream!.cancel();
+  }
+
+  /** @internal the notifier's subscription arrived. */
+  notifierSubscribed(subscription: Subscription): void {
+    if (this.done || this.notifierSubscription !== null) {
+      subscription.cancel(); // §2.5
+      return;
+    }
+    this.notifierSubscription = subscription;
+    subscription.request(1);
+  }
+
+  /** Ends the source: completes (`error` null) or fails downstream. Deferred while an item is being delivered. */
+  stop(error: Error | null): void {
+    if (this.done) {
+      if (error !== null) reportError(error); // §1.7 never swallowed
+      return;
+    }
+    if (this.delivering) {
+      this.pending ??= { error };
+      return;
+    }
+    this.done = true;
+    this.releaseNotifier();
+    this.upstream?.cancel();
+    if (error === null) this.downstream.onComplete();
+    else this.downstream.onError(error);
+  }
+
+  private releaseNotifier(): void {
+    const notifier = this.notifier;
+    this.notifier = null; // §3.13
+    if (this.onAbort !== null && notifier !== null && isAbortSignal(notifier)) {
+      notifier.removeEventListener('abort', this.onAbort);
+    }
+    this.onAbort = null;
+    const subscription = this.notifierSubscription;
+    this.notifierSubscription = null;
+    subscription?.cancel();
+  }
+}
+
+/** The notifier's subscriber: its first item (or its error) stops the source. */
+class NotifierSubscriber implements Subscriber<unknown> {
+  private owner: TakeUntilSubscriber<any> | null;
+
+  constructor(owner: TakeUntilSubscriber<any>) {
+    this.owner = owner;
+  }
+
+  onSubscribe(subscription: Subscription): void {
+    if (subscription == null) throw nullArgumentError('onSubscribe', subscription); // §2.13
+    if (this.owner === null) return subscription.cancel();
+    this.owner.notifierSubscribed(subscription);
+  }
+
+  onNext(value: unknown): void {
+    if (value == null) throw nullArgumentError('onNext', value); // §2.13
+    const owner = this.owner;
+    this.owner = null;
+    owner?.stop(null);
+  }
+
+  onError(error: Error): void {
+    if (error == null) throw nullArgumentError('onError', error); // §2.13
+    const owner = this.owner;
+    this.owner = null;
+    if (owner === null) return reportError(error); // §1.7
+    owner.stop(error);
+  }
+
+  onComplete(): void {
+    this.owner = null; // a notifier that completes empty never stops the source
+  }
+}

@@ -1,0 +1,182 @@
+import type { Flow, Operator } from '../Flow';
+import { UNBOUNDED } from '../internal/demand';
+import { nullArgumentError } from '../internal/errors';
+import { ForwardingSubscriber } from '../internal/ForwardingSubscriber';
+import { lift, toFlows } from '../internal/lift';
+import { reportError } from '../internal/report';
+import type { Publisher } from '../spec/Publisher';
+import type { Subscriber } from '../spec/Subscriber';
+import type { Subscription } from '../spec/Subscription';
+
+/**
+ * Combines each source item with the latest item of every other publisher, as `[item, latest1, latest2, ...]`.
+ * Source items that arrive before every other publisher has emitted are dropped. The others are subscribed first.
+ *
+ * ```
+ * source:         1   2   3   4 |
+ * other:        a   b       c
+ * withLatestFrom: [1,a] [2,b] [3,b] [4,c] |
+ * ```
+ *
+ * **Demand**: the source is paced by the downstream (pass-through, plus one replacement `request(1)` for each
+ * source item dropped before every other has a value). The others are sampled, not paced: each is requested
+ * unbounded and only its latest item is kept, so memory is one item per other publisher. **Errors**: an error
+ * from the source or any other cancels everything and is signalled. An other that completes keeps its latest
+ * value (and if it completes empty, every source item is dropped). **Cancellation**: cancels the source and every
+ * other; the latest values are released (§3.13). Completes when the source completes.
+ *
+ * @example
+ * clicks.pipe(withLatestFrom(position)); // [click, latestPosition]
+ */
+export function withLatestFrom<T, O extends unknown[]>(...others: { [K in keyof O]: Publisher<O[K]> }): Operator<T, [T, ...O]> {
+  const flows = toFlows('withLatestFrom', others as readonly Publisher<unknown>[]);
+  return (source: Publisher<T>): Flow<[T, ...O]> =>
+    lift(source, (downstream: Subscriber<[T, ...O]>) => new WithLatestFromSubscriber<T, O>(downstream, flows));
+}
+
+class WithLatestFromSubscriber<T, O extends unknown[]> extends ForwardingSubscriber<T, [T, ...O]> {
+  private others: readonly Publisher<unknown>[] | null;
+  private readonly latest: unknown[];
+  private missing: number;
+  private readonly inners: LatestSubscriber[] = [];
+  private arming = false;
+  private armingError: Error | null = null;
+
+  constructor(downstream: Subscriber<[T, ...O]>, others: readonly Publisher<unknown>[]) {
+    super(downstream);
+    this.others = others;
+    this.latest = new Array(others.length).fill(undefined);
+    this.missing = others.length;
+  }
+
+  /**
+   * Subscribes to the others first, so values they have at once (a replayed or synchronous source) are there
+   * before a synchronous source delivers inside the downstream's first request. An other that fails meanwhile
+   * fails the result right after onSubscribe (§1.9).
+   */
+  override onSubscribe(subscription: Subscription): void {
+    if (subscription == null) throw nullArgumentError('onSubscribe', subscription); // §2.13
+    if (this.upstream !== null) {
+      subscription.cancel(); // §2.5 a second subscription is cancelled
+      return;
+    }
+    this.upstream = subscription;
+    const others = this.others!;
+    this.others = null;
+    this.arming = true;
+    for (let i = 0; i < others.length && this.armingError === null; i++) {
+      const inner = new LatestSubscriber(this, i);
+      this.inners.push(inner);
+      others[i]!.subscribe(inner);
+    }
+    this.arming = false;
+    const failed = this.armingError;
+    this.armingError = null;
+    if (failed !== null) {
+      this.done = true;
+      this.cancelOthers();
+      subscription.cancel();
+      this.downstream.onSubscribe(this);
+      this.downstream.onError(failed);
+      return;
+    }
+    this.downstream.onSubscribe(this);
+  }
+
+  onNext(value: T): void {
+    if (value == null) throw nullArgumentError('onNext', value); // §2.13
+    if (this.done) return;
+    if (this.missing > 0) {
+      this.upstream!.request(1); // replaces the dropped item
+      return;
+    }
+    this.downstream.onNext([value, ...this.latest] as [T, ...O]);
+  }
+
+  override onError(error: Error): void {
+    if (!this.done) this.cancelOthers();
+    super.onError(error);
+  }
+
+  override onComplete(): void {
+    if (!this.done) this.cancelOthers();
+    super.onComplete();
+  }
+
+  override request(n: number): void {
+    if (this.done) return; // §3.6
+    this.upstream!.request(n);
+  }
+
+  override cancel(): void {
+    if (this.done) return;
+    this.done = true;
+    this.cancelOthers();
+    this.upstream!.cancel();
+  }
+
+  /** @internal */
+  latestValue(index: number, value: unknown): void {
+    if (this.done) return;
+    if (this.latest[index] === undefined) this.missing--;
+    this.latest[index] = value;
+  }
+
+  /** @internal */
+  otherFailed(error: Error): void {
+    if (this.done) return reportError(error); // §1.7
+    if (this.arming) {
+      this.armingError ??= error;
+      return;
+    }
+    this.cancelOthers();
+    this.failWith(error);
+  }
+
+  private cancelOthers(): void {
+    for (const inner of this.inners) inner.cancel();
+    this.inners.length = 0;
+    this.latest.fill(undefined); // §3.13
+  }
+}
+
+class LatestSubscriber implements Subscriber<unknown> {
+  private owner: WithLatestFromSubscriber<any, any> | null;
+  private subscription: Subscription | null = null;
+
+  constructor(owner: WithLatestFromSubscriber<any, any>, private readonly index: number) {
+    this.owner = owner;
+  }
+
+  onSubscribe(subscription: Subscription): void {
+    if (subscription == null) throw nullArgumentError('onSubscribe', subscription); // §2.13
+    if (this.owner === null || this.subscription !== null) return subscription.cancel(); // §2.5
+    this.subscription = subscription;
+    subscription.request(UNBOUNDED); // sampled: only the latest item is kept
+  }
+
+  onNext(value: unknown): void {
+    if (value == null) throw nullArgumentError('onNext', value); // §2.13
+    this.owner?.latestValue(this.index, value);
+  }
+
+  onError(error: Error): void {
+    if (error == null) throw nullArgumentError('onError', error); // §2.13
+    const owner = this.owner;
+    this.owner = null;
+    this.subscription = null;
+    if (owner === null) return reportError(error);
+    owner.otherFailed(error);
+  }
+
+  onComplete(): void {
+    this.subscription = null; // the latest value stays with the owner
+  }
+
+  cancel(): void {
+    this.owner = null; // §3.13
+    const subscription = this.subscription;
+    this.subscription = null;
+    subscription?.cancel();
+  }
+}

@@ -1,0 +1,217 @@
+import { describe, expect, it } from 'vitest';
+import {
+  ReferenceProcessor, ReferencePublisher, verifyProcessor, verifyPublisher,
+  type Processor, type Publisher, type Subscriber, type Subscription,
+} from '@sluice/tck';
+import { mutantEnv } from './mutants/harness';
+
+// Hostile subjects for the guards of the programmatic API: each must get the right verdict and a report, fast.
+// (The ones that block the event loop for good need the CLI's supervisor: test/cli-process.test.ts.)
+
+/** Calls nothing at all: subscribe() returns and no signal ever comes. */
+const silent: Publisher<number> = {
+  subscribe(subscriber) {
+    if (subscriber == null) throw new TypeError('§1.9: subscriber required');
+  },
+};
+
+describe('watchdogs', () => {
+  it('fails a test that outlives its watchdog, naming its rule and what it was waiting for', async () => {
+    const report = await verifyPublisher({
+      createPublisher: () => silent,
+      env: { ...mutantEnv, defaultTimeoutMillis: 5_000 },
+      testTimeoutMillis: 150,
+      only: ['required_spec101_subscriptionRequestMustResultInTheCorrectNumberOfProducedElements'],
+    });
+    expect(report.results.map((r) => [r.status, r.message])).toEqual([
+      ['failed', '§1.1: the test did not finish within 150 ms (its watchdog); it was waiting up to 5000 ms for onSubscribe'],
+    ]);
+  });
+
+  it('stops starting tests at the run deadline and reports the rest as not run', async () => {
+    const report = await verifyPublisher({
+      createPublisher: () => silent,
+      env: { ...mutantEnv, defaultTimeoutMillis: 5_000 },
+      deadlineMillis: 150,
+      only: ['3.9'],
+    });
+    expect(report.results).toHaveLength(6);
+    expect(report.results[0]).toMatchObject({ status: 'failed', message: expect.stringMatching(/^§3\.9: the test did not finish within \d+ ms \(the run's deadline\); it was waiting up to 5000 ms for onSubscribe$/) });
+    for (const r of report.results.slice(1)) {
+      expect(r).toMatchObject({ status: 'skipped', message: "Not run: the run's deadline of 150 ms passed (after required_spec309_requestZeroMustSignalRangeError)" });
+    }
+  });
+
+  it('rejects an only filter that selects nothing, or bad limits, instead of running 0 tests', async () => {
+    await expect(verifyPublisher({ createPublisher: () => silent, only: ['4.2'] })).rejects.toThrow(
+      'only: "4.2" matches no test of the publisher verification (give a rule such as 3.9, a section such as 3, or a test id)',
+    );
+    await expect(verifyPublisher({ createPublisher: () => silent, testTimeoutMillis: 0 })).rejects.toThrow(RangeError);
+  });
+});
+
+/** Identity processor that ignores the cancel of its upstream: it keeps the upstream when its last subscriber leaves. */
+class KeepsUpstream<T> extends ReferenceProcessor<T> {
+  private first = true;
+  override onSubscribe(subscription: Subscription): void {
+    if (subscription == null) throw new TypeError('§2.13: subscription required');
+    if (!this.first) return super.onSubscribe(subscription); // a second upstream is still cancelled (§2.5)
+    this.first = false;
+    super.onSubscribe({ request: (n) => subscription.request(n), cancel: () => {} });
+  }
+}
+
+/**
+ * A multicast processor that silently starves: once a second subscriber arrives, the earlier one gets nothing more
+ * (not even a terminal signal), although it has demand.
+ */
+class LatestSubscriberWins<T> extends ReferenceProcessor<T> {
+  private generation = 0;
+
+  override subscribe(subscriber: Subscriber<T>): void {
+    if (subscriber == null) throw new TypeError('§1.9: subscriber required');
+    const mine = ++this.generation;
+    const live = () => mine === this.generation;
+    super.subscribe({
+      onSubscribe: (s) => subscriber.onSubscribe(s),
+      onNext: (x) => live() && subscriber.onNext(x),
+      onError: (e) => live() && subscriber.onError(e),
+      onComplete: () => live() && subscriber.onComplete(),
+    });
+  }
+}
+
+/**
+ * The naive adapter users write: it requests Number.MAX_SAFE_INTEGER upstream as soon as it is subscribed and queues
+ * everything per subscriber until that subscriber asks. Correct towards its subscribers, unbounded towards upstream:
+ * fed synchronously inside onSubscribe, the §3.17 test (2^31 - 1 elements) would run it out of memory.
+ */
+class NaiveBufferingProcessor<T> implements Processor<T, T> {
+  private readonly subs: { s: Subscriber<T>; demand: number; queue: T[]; head: number; active: boolean }[] = [];
+  private terminal: { error: Error | null } | null = null;
+
+  onSubscribe(subscription: Subscription): void {
+    if (subscription == null) throw new TypeError('§2.13: subscription required');
+    subscription.request(Number.MAX_SAFE_INTEGER);
+  }
+  onNext(x: T): void {
+    if (x == null) throw new TypeError('§2.13: element required');
+    for (const sub of this.subs) if (sub.active) sub.queue.push(x), this.drain(sub);
+  }
+  onError(e: Error): void {
+    if (e == null) throw new TypeError('§2.13: error required');
+    this.terminal = { error: e };
+    for (const sub of this.subs) this.drain(sub);
+  }
+  onComplete(): void {
+    this.terminal = { error: null };
+    for (const sub of this.subs) this.drain(sub);
+  }
+  subscribe(s: Subscriber<T>): void {
+    if (s == null) throw new TypeError('§1.9: subscriber required');
+    const sub = { s, demand: 0, queue: [] as T[], head: 0, active: true };
+    this.subs.push(sub);
+    s.onSubscribe({
+      request: (n) => {
+        if (!sub.active) return;
+        if (!(n > 0) || (!Number.isInteger(n) && n !== Infinity)) {
+          sub.active = false;
+          s.onError(new RangeError(`§3.9: non-positive subscription request ${n}`));
+          return;
+        }
+        sub.demand = sub.demand + n >= Number.MAX_SAFE_INTEGER ? Infinity : sub.demand + n;
+        this.drain(sub);
+      },
+      cancel: () => {
+        sub.active = false;
+        sub.queue = [];
+      },
+    });
+    this.drain(sub);
+  }
+  private drain(sub: (typeof this.subs)[number]): void {
+    while (sub.active && sub.demand > 0 && sub.head < sub.queue.length) {
+      if (sub.demand !== Infinity) sub.demand--;
+      sub.s.onNext(sub.queue[sub.head++]!);
+    }
+    if (sub.active && this.terminal && sub.head >= sub.queue.length) {
+      sub.active = false;
+      if (this.terminal.error) sub.s.onError(this.terminal.error);
+      else sub.s.onComplete();
+    }
+  }
+}
+
+describe('processor harness', () => {
+  it('bounds the work a naive unbounded-requesting processor gets from the default helper: the §3.17 tests end and pass', async () => {
+    const report = await verifyProcessor({ createIdentityProcessor: () => new NaiveBufferingProcessor<number>(), createElement: (i) => i, env: mutantEnv, only: ['3.17'] });
+    expect(report.results.map((r) => [r.id, r.status])).toEqual([
+      ['required_spec317_mustSupportAPendingElementCountUpToLongMaxValue', 'passed'],
+      ['required_spec317_mustSupportACumulativePendingElementCountUpToLongMaxValue', 'passed'],
+      ['required_spec317_mustNotSignalOnErrorWhenPendingAboveLongMaxValue', 'passed'],
+      ['required_spec317_requestInfinityMustBeTreatedAsUnbounded', 'passed'],
+    ]);
+  });
+
+  it('does not assume a multicast processor cancels upstream when its only subscriber leaves', async () => {
+    const report = await verifyProcessor({ createIdentityProcessor: (n) => new KeepsUpstream<number>(n), createElement: (i) => i, env: mutantEnv });
+    expect(report.results.filter((r) => r.status === 'failed').map((r) => `${r.id}: ${r.message}`)).toEqual([]);
+  });
+
+  it('reports silent starvation of a subscriber with demand as a required §3.8 failure, not an optional skip', async () => {
+    const report = await verifyProcessor({ createIdentityProcessor: (n) => new LatestSubscriberWins<number>(n), createElement: (i) => i, env: mutantEnv, only: ['1.11'] });
+    const byId = new Map(report.results.map((r) => [r.id, r]));
+    for (const id of [
+      'optional_spec111_registeredSubscribersMustReceiveOnNextOrOnCompleteSignals',
+      'optional_spec111_multicast_mustProduceTheSameElementsInTheSameSequenceToAllOfItsSubscribersWhenRequestingManyUpfront',
+    ]) {
+      expect(byId.get(id)).toMatchObject({ status: 'failed', message: expect.stringMatching(/^§1\.11: violated §3\.8: subscriber 1 requested \d+ and received 0 elements within the timeout, while subscriber \d was given \d+: the publisher starved a subscriber that had demand/) });
+    }
+    // no skip reason of this run names a required rule as the reason
+    for (const r of report.results.filter((x) => x.status === 'skipped')) expect(r.message).not.toMatch(/violated §/);
+  });
+
+  it('feeds the processor from an asynchronous helper by default: its subscriber is attached before upstream signals', async () => {
+    const orders: string[] = [];
+    class Recording<T> extends ReferenceProcessor<T> {
+      private downstream = false;
+      override onSubscribe(s: Subscription): void {
+        orders.push(this.downstream ? 'downstream first' : 'upstream first');
+        super.onSubscribe(s);
+      }
+      override subscribe(s: Subscriber<T>): void {
+        this.downstream = true;
+        super.subscribe(s);
+      }
+    }
+    const run = (sync: boolean) => verifyProcessor({
+      createIdentityProcessor: (n) => new Recording<number>(n), createElement: (i) => i, env: mutantEnv, only: ['1.2'],
+      ...(sync ? { createHelperPublisher: (n: number) => new ReferencePublisher(n, (i) => i) } : {}),
+    });
+    expect((await run(false)).summary.failed).toBe(0);
+    expect(new Set(orders)).toEqual(new Set(['downstream first']));
+    orders.length = 0;
+    await run(true); // the synchronous helper, explicitly asked for: upstream signals come first
+    expect(new Set(orders)).toEqual(new Set(['upstream first']));
+  });
+
+  it('stops the helper when a test ends, so a processor that never cancels upstream cannot keep it pumping', async () => {
+    let pumping = 0;
+    const helper = (n: number): Publisher<number> => ({
+      subscribe(s) {
+        const inner = new ReferencePublisher(n, (i) => i);
+        inner.subscribe({
+          onSubscribe: (sub) => s.onSubscribe({ request: (k) => sub.request(k), cancel: () => { pumping--; sub.cancel(); } }),
+          onNext: (x) => s.onNext(x), onError: (e) => s.onError(e), onComplete: () => s.onComplete(),
+        });
+        pumping++;
+      },
+    });
+    const report = await verifyProcessor({
+      createIdentityProcessor: (n) => new KeepsUpstream<number>(n), createElement: (i) => i, createHelperPublisher: helper, env: mutantEnv,
+      only: ['required_spec312_cancelMustMakeThePublisherToEventuallyStopSignaling'],
+    });
+    expect(report.summary).toEqual({ passed: 1, failed: 0, skipped: 0 });
+    expect(pumping).toBe(0);
+  });
+});
