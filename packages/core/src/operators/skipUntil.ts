@@ -3,6 +3,7 @@ import { nullArgumentError } from '../internal/errors';
 import { ForwardingSubscriber } from '../internal/ForwardingSubscriber';
 import { lift, toFlow } from '../internal/lift';
 import { reportError } from '../internal/report';
+import { SideSubscriber, type SideOwner } from '../internal/SideSubscriber';
 import type { Publisher } from '../spec/Publisher';
 import type { Subscriber } from '../spec/Subscriber';
 import type { Subscription } from '../spec/Subscription';
@@ -29,11 +30,11 @@ export function skipUntil<T>(notifier: Publisher<unknown>): Operator<T, T> {
   return (source: Publisher<T>): Flow<T> => lift(source, (downstream: Subscriber<T>) => new SkipUntilSubscriber(downstream, flow));
 }
 
-class SkipUntilSubscriber<T> extends ForwardingSubscriber<T> {
+class SkipUntilSubscriber<T> extends ForwardingSubscriber<T> implements SideOwner {
   private notifier: Publisher<unknown> | null;
-  private gate: GateSubscriber | null = null;
+  private gate: SideSubscriber | null = null;
   /** Set once the notifier emitted. */
-  open = false;
+  private open = false;
   private arming = false;
   private armingError: Error | null = null;
 
@@ -52,7 +53,7 @@ class SkipUntilSubscriber<T> extends ForwardingSubscriber<T> {
     this.upstream = subscription;
     const notifier = this.notifier!;
     this.notifier = null;
-    this.gate = new GateSubscriber(this);
+    this.gate = new SideSubscriber(this, 0, 1);
     this.arming = true;
     notifier.subscribe(this.gate);
     this.arming = false;
@@ -100,8 +101,14 @@ class SkipUntilSubscriber<T> extends ForwardingSubscriber<T> {
     this.upstream!.cancel();
   }
 
+  /** @internal the notifier's first item opens the gate; the notifier is no longer needed. */
+  sideNext(): void {
+    this.open = true;
+    this.releaseGate();
+  }
+
   /** @internal the notifier failed. */
-  notifierFailed(error: Error): void {
+  sideError(_index: number, error: Error): void {
     this.gate = null;
     if (this.done) return reportError(error); // §1.7
     if (this.arming) {
@@ -115,51 +122,5 @@ class SkipUntilSubscriber<T> extends ForwardingSubscriber<T> {
     const gate = this.gate;
     this.gate = null;
     gate?.cancel();
-  }
-}
-
-/** The notifier's subscriber: its first item opens the gate. */
-class GateSubscriber implements Subscriber<unknown> {
-  private owner: SkipUntilSubscriber<any> | null;
-  private subscription: Subscription | null = null;
-
-  constructor(owner: SkipUntilSubscriber<any>) {
-    this.owner = owner;
-  }
-
-  onSubscribe(subscription: Subscription): void {
-    if (subscription == null) throw nullArgumentError('onSubscribe', subscription); // §2.13
-    if (this.owner === null || this.subscription !== null) return subscription.cancel(); // §2.5
-    this.subscription = subscription;
-    subscription.request(1);
-  }
-
-  onNext(value: unknown): void {
-    if (value == null) throw nullArgumentError('onNext', value); // §2.13
-    const owner = this.owner;
-    if (owner === null) return;
-    owner.open = true;
-    this.cancel();
-  }
-
-  onError(error: Error): void {
-    if (error == null) throw nullArgumentError('onError', error); // §2.13
-    const owner = this.owner;
-    this.owner = null;
-    this.subscription = null;
-    if (owner === null) return reportError(error);
-    owner.notifierFailed(error);
-  }
-
-  onComplete(): void {
-    this.owner = null;
-    this.subscription = null;
-  }
-
-  cancel(): void {
-    this.owner = null; // §3.13
-    const subscription = this.subscription;
-    this.subscription = null;
-    subscription?.cancel();
   }
 }

@@ -3,6 +3,7 @@ import { nullArgumentError } from '../internal/errors';
 import { ForwardingSubscriber } from '../internal/ForwardingSubscriber';
 import { lift, toFlow } from '../internal/lift';
 import { reportError } from '../internal/report';
+import { SideSubscriber, type SideOwner } from '../internal/SideSubscriber';
 import type { Publisher } from '../spec/Publisher';
 import type { Subscriber } from '../spec/Subscriber';
 import type { Subscription } from '../spec/Subscription';
@@ -39,9 +40,9 @@ function isAbortSignal(value: unknown): value is AbortSignal {
   return typeof AbortSignal !== 'undefined' && value instanceof AbortSignal;
 }
 
-class TakeUntilSubscriber<T> extends ForwardingSubscriber<T> {
+class TakeUntilSubscriber<T> extends ForwardingSubscriber<T> implements SideOwner {
   private notifier: Publisher<unknown> | AbortSignal | null;
-  private notifierSubscription: Subscription | null = null;
+  private side: SideSubscriber | null = null;
   private onAbort: (() => void) | null = null;
   private delivering = false;
   /** The notifier fired during an onNext: complete (or fail) when it returns. */
@@ -73,7 +74,8 @@ class TakeUntilSubscriber<T> extends ForwardingSubscriber<T> {
         notifier.addEventListener('abort', this.onAbort, { once: true });
       }
     } else {
-      notifier.subscribe(new NotifierSubscriber(this));
+      this.side = new SideSubscriber(this, 0, 1);
+      notifier.subscribe(this.side);
     }
     this.delivering = false;
     const pending = this.pending;
@@ -125,14 +127,15 @@ class TakeUntilSubscriber<T> extends ForwardingSubscriber<T> {
     this.upstream!.cancel();
   }
 
-  /** @internal the notifier's subscription arrived. */
-  notifierSubscribed(subscription: Subscription): void {
-    if (this.done || this.notifierSubscription !== null) {
-      subscription.cancel(); // §2.5
-      return;
-    }
-    this.notifierSubscription = subscription;
-    subscription.request(1);
+  /** @internal the notifier's first item stops the source. */
+  sideNext(): void {
+    this.stop(null);
+  }
+
+  /** @internal */
+  sideError(_index: number, error: Error): void {
+    this.side = null;
+    this.stop(error);
   }
 
   /** Ends the source: completes (`error` null) or fails downstream. Deferred while an item is being delivered. */
@@ -159,42 +162,8 @@ class TakeUntilSubscriber<T> extends ForwardingSubscriber<T> {
       notifier.removeEventListener('abort', this.onAbort);
     }
     this.onAbort = null;
-    const subscription = this.notifierSubscription;
-    this.notifierSubscription = null;
-    subscription?.cancel();
-  }
-}
-
-/** The notifier's subscriber: its first item (or its error) stops the source. */
-class NotifierSubscriber implements Subscriber<unknown> {
-  private owner: TakeUntilSubscriber<any> | null;
-
-  constructor(owner: TakeUntilSubscriber<any>) {
-    this.owner = owner;
-  }
-
-  onSubscribe(subscription: Subscription): void {
-    if (subscription == null) throw nullArgumentError('onSubscribe', subscription); // §2.13
-    if (this.owner === null) return subscription.cancel();
-    this.owner.notifierSubscribed(subscription);
-  }
-
-  onNext(value: unknown): void {
-    if (value == null) throw nullArgumentError('onNext', value); // §2.13
-    const owner = this.owner;
-    this.owner = null;
-    owner?.stop(null);
-  }
-
-  onError(error: Error): void {
-    if (error == null) throw nullArgumentError('onError', error); // §2.13
-    const owner = this.owner;
-    this.owner = null;
-    if (owner === null) return reportError(error); // §1.7
-    owner.stop(error);
-  }
-
-  onComplete(): void {
-    this.owner = null; // a notifier that completes empty never stops the source
+    const side = this.side;
+    this.side = null;
+    side?.cancel();
   }
 }

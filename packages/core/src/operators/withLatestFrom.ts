@@ -4,6 +4,7 @@ import { nullArgumentError } from '../internal/errors';
 import { ForwardingSubscriber } from '../internal/ForwardingSubscriber';
 import { lift, toFlows } from '../internal/lift';
 import { reportError } from '../internal/report';
+import { SideSubscriber, type SideOwner } from '../internal/SideSubscriber';
 import type { Publisher } from '../spec/Publisher';
 import type { Subscriber } from '../spec/Subscriber';
 import type { Subscription } from '../spec/Subscription';
@@ -34,11 +35,11 @@ export function withLatestFrom<T, O extends unknown[]>(...others: { [K in keyof 
     lift(source, (downstream: Subscriber<[T, ...O]>) => new WithLatestFromSubscriber<T, O>(downstream, flows));
 }
 
-class WithLatestFromSubscriber<T, O extends unknown[]> extends ForwardingSubscriber<T, [T, ...O]> {
+class WithLatestFromSubscriber<T, O extends unknown[]> extends ForwardingSubscriber<T, [T, ...O]> implements SideOwner {
   private others: readonly Publisher<unknown>[] | null;
   private readonly latest: unknown[];
   private missing: number;
-  private readonly inners: LatestSubscriber[] = [];
+  private readonly inners: SideSubscriber[] = [];
   private arming = false;
   private armingError: Error | null = null;
 
@@ -65,7 +66,7 @@ class WithLatestFromSubscriber<T, O extends unknown[]> extends ForwardingSubscri
     this.others = null;
     this.arming = true;
     for (let i = 0; i < others.length && this.armingError === null; i++) {
-      const inner = new LatestSubscriber(this, i);
+      const inner = new SideSubscriber(this, i, UNBOUNDED); // sampled: only the latest item is kept
       this.inners.push(inner);
       others[i]!.subscribe(inner);
     }
@@ -116,14 +117,14 @@ class WithLatestFromSubscriber<T, O extends unknown[]> extends ForwardingSubscri
   }
 
   /** @internal */
-  latestValue(index: number, value: unknown): void {
+  sideNext(index: number, value: unknown): void {
     if (this.done) return;
     if (this.latest[index] === undefined) this.missing--;
     this.latest[index] = value;
   }
 
   /** @internal */
-  otherFailed(error: Error): void {
+  sideError(_index: number, error: Error): void {
     if (this.done) return reportError(error); // §1.7
     if (this.arming) {
       this.armingError ??= error;
@@ -137,46 +138,5 @@ class WithLatestFromSubscriber<T, O extends unknown[]> extends ForwardingSubscri
     for (const inner of this.inners) inner.cancel();
     this.inners.length = 0;
     this.latest.fill(undefined); // §3.13
-  }
-}
-
-class LatestSubscriber implements Subscriber<unknown> {
-  private owner: WithLatestFromSubscriber<any, any> | null;
-  private subscription: Subscription | null = null;
-
-  constructor(owner: WithLatestFromSubscriber<any, any>, private readonly index: number) {
-    this.owner = owner;
-  }
-
-  onSubscribe(subscription: Subscription): void {
-    if (subscription == null) throw nullArgumentError('onSubscribe', subscription); // §2.13
-    if (this.owner === null || this.subscription !== null) return subscription.cancel(); // §2.5
-    this.subscription = subscription;
-    subscription.request(UNBOUNDED); // sampled: only the latest item is kept
-  }
-
-  onNext(value: unknown): void {
-    if (value == null) throw nullArgumentError('onNext', value); // §2.13
-    this.owner?.latestValue(this.index, value);
-  }
-
-  onError(error: Error): void {
-    if (error == null) throw nullArgumentError('onError', error); // §2.13
-    const owner = this.owner;
-    this.owner = null;
-    this.subscription = null;
-    if (owner === null) return reportError(error);
-    owner.otherFailed(error);
-  }
-
-  onComplete(): void {
-    this.subscription = null; // the latest value stays with the owner
-  }
-
-  cancel(): void {
-    this.owner = null; // §3.13
-    const subscription = this.subscription;
-    this.subscription = null;
-    subscription?.cancel();
   }
 }
