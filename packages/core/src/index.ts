@@ -91,6 +91,15 @@ export { onBackpressureLatest } from './operators/onBackpressureLatest';
 export { limitRate } from './operators/limitRate';
 export { publish, type PublishOptions } from './operators/publish';
 export { share } from './operators/share';
+export {
+  broadcast,
+  BroadcastFlow,
+  type BroadcastOptions,
+  type BroadcastSubscriberOptions,
+} from './operators/broadcast';
+export type { BroadcastSnapshot } from './internal/BroadcastHub';
+export type { BroadcastSubscriberSnapshot, DropReason } from './internal/BroadcastLane';
+export type { JobsSnapshot } from './internal/inspect';
 export { replay } from './operators/replay';
 export { ConnectableFlow, SharedFlow, type Connection } from './internal/MulticastConnection';
 export { observeOn, DEFAULT_OBSERVE_ON_PREFETCH, type ObserveOnOptions } from './operators/observeOn';
