@@ -34,14 +34,11 @@ export interface BackpressureBufferConfig<T> {
 export class BackpressureBufferSubscriber<T> extends UpstreamDrainSubscription<T, T> implements Inspectable {
   private readonly config: BackpressureBufferConfig<T>;
   private readonly buffer: OverflowBuffer<T>;
-  private upstreamRequested = 0;
+  private upstreamDemand = 0;
   private consumed = 0;
   private done = false;
   private upstreamDone = false;
   private error: Error | null = null;
-  private terminated = false;
-  private received = 0;
-  private emitted = 0;
 
   constructor(downstream: Subscriber<T>, config: BackpressureBufferConfig<T>) {
     super(downstream);
@@ -50,15 +47,15 @@ export class BackpressureBufferSubscriber<T> extends UpstreamDrainSubscription<T
   }
 
   protected override onUpstream(subscription: Subscription): void {
-    this.upstreamRequested = this.config.prefetch;
+    this.upstreamDemand = this.config.prefetch;
     subscription.request(this.config.prefetch);
   }
 
   onNext(item: T): void {
     if (item == null) throw nullArgumentError('onNext', item); // §2.13
     if (this.done || this.cancelled) return; // §2.8 items in flight after cancel or overflow are dropped
-    this.received++;
-    if (this.upstreamRequested !== UNBOUNDED) this.upstreamRequested--;
+    this.receivedItems++;
+    if (this.upstreamDemand !== UNBOUNDED) this.upstreamDemand--;
     try {
       if (this.config.admitOnlyAgainstDemand && this.buffer.size >= this.requested) {
         this.buffer.discard(item);
@@ -96,9 +93,9 @@ export class BackpressureBufferSubscriber<T> extends UpstreamDrainSubscription<T
       capacity: this.buffer.capacity,
       buffered: this.buffer.size,
       requested: this.requested,
-      upstreamRequested: this.upstreamDone || this.upstream === null ? 0 : this.upstreamRequested,
-      received: this.received,
-      emitted: this.emitted,
+      upstreamRequested: this.upstreamDone || this.upstream === null ? 0 : this.upstreamDemand,
+      received: this.receivedItems,
+      emitted: this.emittedItems,
       dropped: this.buffer.dropped,
       terminated: this.terminated,
       cancelled: this.cancelled && !this.terminated,
@@ -110,18 +107,17 @@ export class BackpressureBufferSubscriber<T> extends UpstreamDrainSubscription<T
     while (this.requested > 0 && buffer.size > 0) {
       const item = buffer.poll() as T;
       this.requested--; // Infinity - 1 stays unbounded
-      this.emitted++;
+      this.emittedItems++;
       downstream.onNext(item);
       if (this.cancelled) return;
       if (this.config.prefetch !== UNBOUNDED && !this.done && ++this.consumed === this.config.replenish) {
         this.consumed = 0;
-        this.upstreamRequested += this.config.replenish;
+        this.upstreamDemand += this.config.replenish;
         this.upstream!.request(this.config.replenish); // may deliver synchronously: onNext only queues, wip loops
         if (this.cancelled) return;
       }
     }
     if (this.done && buffer.size === 0) {
-      this.terminated = true;
       if (this.error !== null) this.fail(this.error);
       else this.complete();
     }

@@ -54,16 +54,13 @@ function requirePeriod(operator: string, ms: unknown): void {
 class DebounceSubscriber<T> extends UpstreamDrainSubscription<T, T> implements Inspectable {
   private readonly scheduler: Scheduler;
   private readonly ms: number;
-  private upstreamRequested = false;
+  private upstreamStarted = false;
   private pending: T | null = null;
   /** The pending item's quiet period is over: it goes out as soon as there is demand. */
   private ready = false;
   private readonly timer = new TaskSlot();
   private done = false;
-  private terminated = false;
   private error: Error | null = null;
-  private received = 0;
-  private emitted = 0;
 
   constructor(downstream: Subscriber<T>, scheduler: Scheduler, ms: number) {
     super(downstream);
@@ -74,7 +71,7 @@ class DebounceSubscriber<T> extends UpstreamDrainSubscription<T, T> implements I
   onNext(value: T): void {
     if (value == null) throw nullArgumentError('onNext', value); // §2.13
     if (this.done || this.cancelled) return; // §2.8
-    this.received++;
+    this.receivedItems++;
     this.pending = value; // a newer item replaces the waiting one and restarts its quiet period
     this.ready = false;
     this.timer.cancel();
@@ -107,15 +104,14 @@ class DebounceSubscriber<T> extends UpstreamDrainSubscription<T, T> implements I
   inspect(): StageSnapshot {
     return {
       stage: 'debounce', capacity: 1, buffered: this.pending === null ? 0 : 1, requested: this.requested,
-      upstreamRequested: this.upstreamRequested && !this.done && !this.cancelled ? Infinity : 0,
-      received: this.received, emitted: this.emitted, dropped: 0,
+      upstreamRequested: this.upstreamStarted && !this.done && !this.cancelled ? Infinity : 0,
+      received: this.receivedItems, emitted: this.emittedItems, dropped: 0,
       terminated: this.terminated, cancelled: this.cancelled && !this.terminated,
     };
   }
 
   protected emitSome(downstream: Subscriber<T>): void {
     if (this.error !== null) {
-      this.terminated = true;
       return this.fail(this.error);
     }
     if (this.ready && this.pending !== null && this.requested > 0) {
@@ -123,19 +119,18 @@ class DebounceSubscriber<T> extends UpstreamDrainSubscription<T, T> implements I
       this.pending = null;
       this.ready = false;
       this.requested--;
-      this.emitted++;
+      this.emittedItems++;
       downstream.onNext(value);
       if (this.cancelled) return;
     }
     if (this.done) {
       if (this.pending === null) {
-        this.terminated = true;
         this.complete();
       }
       return;
     }
-    if (!this.upstreamRequested && this.requested > 0) {
-      this.upstreamRequested = true; // lossy by design: upstream runs at its own pace, one item is kept
+    if (!this.upstreamStarted && this.requested > 0) {
+      this.upstreamStarted = true; // lossy by design: upstream runs at its own pace, one item is kept
       this.upstream!.request(Infinity);
     }
   }

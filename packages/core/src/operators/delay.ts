@@ -60,15 +60,12 @@ class DelaySubscriber<T> extends UpstreamDrainSubscription<T, T> implements Insp
   private readonly scheduler: Scheduler;
   private readonly ms: number;
   private readonly queue: RingBuffer<Delayed<T>>;
-  private upstreamRequested = 0;
+  private upstreamDemand = 0;
   private readonly timer = new TaskSlot();
   /** Set by the timer, consumed by the next emit pass: only a timer emits, so even delay(0) hops through the scheduler. */
   private timerFired = false;
   private done = false;
-  private terminated = false;
   private error: Error | null = null;
-  private received = 0;
-  private emitted = 0;
 
   constructor(downstream: Subscriber<T>, scheduler: Scheduler, ms: number, capacity: number) {
     super(downstream);
@@ -80,14 +77,14 @@ class DelaySubscriber<T> extends UpstreamDrainSubscription<T, T> implements Insp
   onNext(value: T): void {
     if (value == null) throw nullArgumentError('onNext', value); // §2.13
     if (this.done || this.cancelled) return; // §2.8 items in flight after cancel are dropped
-    if (this.upstreamRequested === 0) {
+    if (this.upstreamDemand === 0) {
       const upstream = this.upstream;
       this.upstream = null;
       upstream?.cancel(); // §1.1 more than requested: cancel upstream, then signal
       return this.onError(overDeliveryError('delay', 0));
     }
-    this.upstreamRequested--;
-    this.received++;
+    this.upstreamDemand--;
+    this.receivedItems++;
     this.queue.offer({ value, due: this.scheduler.now() + this.ms }); // cannot fail: in flight ≤ capacity
     this.drain();
   }
@@ -115,14 +112,13 @@ class DelaySubscriber<T> extends UpstreamDrainSubscription<T, T> implements Insp
   inspect(): StageSnapshot {
     return {
       stage: 'delay', capacity: this.queue.capacity, buffered: this.queue.size, requested: this.requested,
-      upstreamRequested: this.done ? 0 : this.upstreamRequested, received: this.received, emitted: this.emitted,
+      upstreamRequested: this.done ? 0 : this.upstreamDemand, received: this.receivedItems, emitted: this.emittedItems,
       dropped: 0, terminated: this.terminated, cancelled: this.cancelled && !this.terminated,
     };
   }
 
   protected emitSome(downstream: Subscriber<T>): void {
     if (this.error !== null) {
-      this.terminated = true;
       return this.fail(this.error);
     }
     const queue = this.queue;
@@ -132,21 +128,20 @@ class DelaySubscriber<T> extends UpstreamDrainSubscription<T, T> implements Insp
       while (queue.size > 0 && this.requested > 0 && queue.peek()!.due <= now) {
         const entry = queue.poll()!;
         this.requested--;
-        this.emitted++;
+        this.emittedItems++;
         downstream.onNext(entry.value);
         if (this.cancelled) return;
       }
     }
     if (this.done) {
       if (queue.size === 0) {
-        this.terminated = true;
         this.complete();
       } else this.armTimer();
       return;
     }
-    const want = Math.min(this.requested, queue.capacity) - queue.size - this.upstreamRequested;
+    const want = Math.min(this.requested, queue.capacity) - queue.size - this.upstreamDemand;
     if (want > 0) {
-      this.upstreamRequested += want;
+      this.upstreamDemand += want;
       this.upstream!.request(want); // a synchronous upstream re-enters onNext; the drain loop picks its items up
       if (this.cancelled) return;
     }

@@ -73,16 +73,13 @@ class ObserveOnSubscriber<T> extends UpstreamDrainSubscription<T, T> implements 
   private readonly prefetch: number;
   private readonly limit: number;
   private readonly delayError: boolean;
-  private upstreamRequested = 0;
+  private upstreamDemand = 0;
   private consumed = 0;
   private done = false;
   private error: Error | null = null;
-  private terminated = false;
   private readonly tickSlot = new TaskSlot();
   private inTick = false;
   private batchLeft = 0;
-  private received = 0;
-  private emitted = 0;
 
   constructor(downstream: Subscriber<T>, scheduler: Scheduler, prefetch: number, delayError: boolean) {
     super(downstream);
@@ -94,20 +91,20 @@ class ObserveOnSubscriber<T> extends UpstreamDrainSubscription<T, T> implements 
   }
 
   protected override onUpstream(subscription: Subscription): void {
-    this.upstreamRequested = this.prefetch;
+    this.upstreamDemand = this.prefetch;
     subscription.request(this.prefetch);
   }
 
   onNext(item: T): void {
     if (item == null) throw nullArgumentError('onNext', item); // §2.13
     if (this.done || this.cancelled) return; // §2.8 items in flight after cancel are dropped
-    if (this.upstreamRequested === 0) {
+    if (this.upstreamDemand === 0) {
       // §1.1 the upstream delivered beyond what was requested: stop intake, deliver what is buffered, then the error
       this.stopIntake(overDeliveryError('observeOn', 0));
     } else {
       this.queue.offer(item); // cannot fail: buffered + upstreamRequested never exceeds prefetch
-      this.received++;
-      this.upstreamRequested--;
+      this.receivedItems++;
+      this.upstreamDemand--;
     }
     this.scheduleTick();
   }
@@ -144,7 +141,7 @@ class ObserveOnSubscriber<T> extends UpstreamDrainSubscription<T, T> implements 
   inspect(): StageSnapshot {
     return {
       stage: 'observeOn', capacity: this.prefetch, buffered: this.queue.size, requested: this.requested,
-      upstreamRequested: this.done ? 0 : this.upstreamRequested, received: this.received, emitted: this.emitted,
+      upstreamRequested: this.done ? 0 : this.upstreamDemand, received: this.receivedItems, emitted: this.emittedItems,
       dropped: 0, terminated: this.terminated, cancelled: this.cancelled && !this.terminated,
     };
   }
@@ -153,7 +150,6 @@ class ObserveOnSubscriber<T> extends UpstreamDrainSubscription<T, T> implements 
     const queue = this.queue;
     for (;;) {
       if (this.done && queue.size === 0) {
-        this.terminated = true;
         if (this.error !== null) this.fail(this.error);
         else this.complete();
         return;
@@ -162,12 +158,12 @@ class ObserveOnSubscriber<T> extends UpstreamDrainSubscription<T, T> implements 
       const item = queue.poll() as T;
       this.requested--; // Infinity - 1 stays unbounded
       this.batchLeft--;
-      this.emitted++;
+      this.emittedItems++;
       downstream.onNext(item);
       if (this.cancelled) return;
       if (!this.done && ++this.consumed === this.limit) {
         this.consumed = 0;
-        this.upstreamRequested += this.limit;
+        this.upstreamDemand += this.limit;
         this.upstream!.request(this.limit); // a synchronous upstream refills the queue right here, within bounds
         if (this.cancelled) return;
       }

@@ -45,7 +45,7 @@ class ReduceSubscriber<T, A> extends UpstreamDrainSubscription<T, A> {
   private accumulator: A | undefined;
   private hasValue: boolean;
   private index = 0;
-  private upstreamRequested = false;
+  private upstreamStarted = false;
   /** Upstream terminated (or the reducer failed): no more items come. */
   private upstreamDone = false;
   private error: Error | null = null;
@@ -96,8 +96,8 @@ class ReduceSubscriber<T, A> extends UpstreamDrainSubscription<T, A> {
   protected emitSome(downstream: Subscriber<A>): void {
     if (this.error !== null) return this.fail(this.error);
     if (!this.upstreamDone) {
-      if (this.requested > 0 && !this.upstreamRequested) {
-        this.upstreamRequested = true;
+      if (this.requested > 0 && !this.upstreamStarted) {
+        this.upstreamStarted = true;
         this.upstream!.request(UNBOUNDED); // one accumulator only: bounded memory whatever the source size
       }
       return;

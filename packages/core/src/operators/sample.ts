@@ -60,7 +60,7 @@ export function sample<T>(ms: number, options: SampleOperatorOptions = {}): Oper
 
 class SampleSubscriber<T> extends UpstreamDrainSubscription<T, T> implements Inspectable {
   private scheduler: Scheduler | null;
-  private upstreamRequested = false;
+  private upstreamStarted = false;
   private latest: T | null = null;
   /** The sample taken by the last tick, handed to the drain loop to emit, drop or fail on. */
   private outgoing: T | null = null;
@@ -70,11 +70,7 @@ class SampleSubscriber<T> extends UpstreamDrainSubscription<T, T> implements Ins
   private start = 0;
   private ticks = 0;
   private done = false;
-  private terminated = false;
   private error: Error | null = null;
-  private received = 0;
-  private emitted = 0;
-  private dropped = 0;
 
   constructor(downstream: Subscriber<T>, scheduler: Scheduler, private readonly ms: number, private readonly drop: boolean) {
     super(downstream);
@@ -89,7 +85,7 @@ class SampleSubscriber<T> extends UpstreamDrainSubscription<T, T> implements Ins
   onNext(value: T): void {
     if (value == null) throw nullArgumentError('onNext', value); // §2.13
     if (this.done || this.cancelled) return; // §2.8
-    this.received++;
+    this.receivedItems++;
     this.latest = value;
   }
 
@@ -118,15 +114,14 @@ class SampleSubscriber<T> extends UpstreamDrainSubscription<T, T> implements Ins
   inspect(): StageSnapshot {
     return {
       stage: 'sample', capacity: 1, buffered: this.latest === null && this.flush === null ? 0 : 1, requested: this.requested,
-      upstreamRequested: this.upstreamRequested && !this.done && !this.cancelled ? Infinity : 0,
-      received: this.received, emitted: this.emitted, dropped: this.dropped,
+      upstreamRequested: this.upstreamStarted && !this.done && !this.cancelled ? Infinity : 0,
+      received: this.receivedItems, emitted: this.emittedItems, dropped: this.droppedItems,
       terminated: this.terminated, cancelled: this.cancelled && !this.terminated,
     };
   }
 
   protected emitSome(downstream: Subscriber<T>): void {
     if (this.error !== null) {
-      this.terminated = true;
       return this.fail(this.error);
     }
     const outgoing = this.outgoing;
@@ -134,13 +129,12 @@ class SampleSubscriber<T> extends UpstreamDrainSubscription<T, T> implements Ins
       this.outgoing = null;
       if (this.requested > 0) {
         this.requested--;
-        this.emitted++;
+        this.emittedItems++;
         downstream.onNext(outgoing);
         if (this.cancelled) return;
       } else if (this.drop) {
-        this.dropped++;
+        this.droppedItems++;
       } else {
-        this.terminated = true;
         // §1.1 a sample without demand may not be emitted; 'error' says so rather than losing it silently
         return this.fail(new Error(`sample: tick ${this.ticks} (at ${this.ticks * this.ms} ms) took a sample with no ` +
           `outstanding demand; request ahead of the ticks, sample less often, or pass onOverflow: 'drop'`));
@@ -152,15 +146,14 @@ class SampleSubscriber<T> extends UpstreamDrainSubscription<T, T> implements Ins
         if (this.requested === 0) return; // completion is not time: the flushed item waits for demand
         this.flush = null;
         this.requested--;
-        this.emitted++;
+        this.emittedItems++;
         downstream.onNext(flush);
         if (this.cancelled) return;
       }
-      this.terminated = true;
       return this.complete();
     }
-    if (!this.upstreamRequested && this.requested > 0) {
-      this.upstreamRequested = true; // lossy by design: upstream runs at its own pace, one item is kept
+    if (!this.upstreamStarted && this.requested > 0) {
+      this.upstreamStarted = true; // lossy by design: upstream runs at its own pace, one item is kept
       this.upstream!.request(Infinity);
     }
   }

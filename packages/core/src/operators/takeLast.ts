@@ -36,7 +36,7 @@ export function takeLast<T>(count: number): Operator<T, T> {
 
 class TakeLastSubscriber<T> extends UpstreamDrainSubscription<T, T> {
   private kept: RingBuffer<T>;
-  private upstreamRequested = false;
+  private upstreamStarted = false;
   private upstreamDone = false;
   private error: Error | null = null;
 
@@ -69,8 +69,8 @@ class TakeLastSubscriber<T> extends UpstreamDrainSubscription<T, T> {
   protected emitSome(downstream: Subscriber<T>): void {
     if (this.error !== null) return this.fail(this.error);
     if (!this.upstreamDone) {
-      if (this.requested > 0 && !this.upstreamRequested) {
-        this.upstreamRequested = true;
+      if (this.requested > 0 && !this.upstreamStarted) {
+        this.upstreamStarted = true;
         this.upstream!.request(UNBOUNDED); // read to the end; memory stays at `count` items
       }
       return;

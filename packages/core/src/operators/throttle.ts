@@ -60,7 +60,7 @@ export function throttle<T>(ms: number, options: ThrottleOptions = {}): Operator
 }
 
 class ThrottleSubscriber<T> extends UpstreamDrainSubscription<T, T> implements Inspectable {
-  private upstreamRequested = false;
+  private upstreamStarted = false;
   /** The latest item of the open window (trailing mode only). */
   private latest: T | null = null;
   /** The selected item, handed to the drain loop to emit or drop (at most one at a time: one per window). */
@@ -69,11 +69,7 @@ class ThrottleSubscriber<T> extends UpstreamDrainSubscription<T, T> implements I
   private flush: T | null = null;
   private readonly timer = new TaskSlot();
   private done = false;
-  private terminated = false;
   private error: Error | null = null;
-  private received = 0;
-  private emitted = 0;
-  private dropped = 0;
 
   constructor(
     downstream: Subscriber<T>, private readonly scheduler: Scheduler, private readonly ms: number,
@@ -85,7 +81,7 @@ class ThrottleSubscriber<T> extends UpstreamDrainSubscription<T, T> implements I
   onNext(value: T): void {
     if (value == null) throw nullArgumentError('onNext', value); // §2.13
     if (this.done || this.cancelled) return; // §2.8
-    this.received++;
+    this.receivedItems++;
     if (this.timer.pending) {
       if (this.trailing) this.latest = value; // inside a window: only the latest can come out, at its end
       return;
@@ -122,15 +118,14 @@ class ThrottleSubscriber<T> extends UpstreamDrainSubscription<T, T> implements I
   inspect(): StageSnapshot {
     return {
       stage: 'throttle', capacity: 1, buffered: (this.latest === null ? 0 : 1) + (this.flush === null ? 0 : 1), requested: this.requested,
-      upstreamRequested: this.upstreamRequested && !this.done && !this.cancelled ? Infinity : 0,
-      received: this.received, emitted: this.emitted, dropped: this.dropped,
+      upstreamRequested: this.upstreamStarted && !this.done && !this.cancelled ? Infinity : 0,
+      received: this.receivedItems, emitted: this.emittedItems, dropped: this.droppedItems,
       terminated: this.terminated, cancelled: this.cancelled && !this.terminated,
     };
   }
 
   protected emitSome(downstream: Subscriber<T>): void {
     if (this.error !== null) {
-      this.terminated = true;
       return this.fail(this.error);
     }
     const outgoing = this.outgoing;
@@ -140,11 +135,10 @@ class ThrottleSubscriber<T> extends UpstreamDrainSubscription<T, T> implements I
       const flush = this.flush;
       this.flush = null;
       if (flush !== null && !this.emitOrDrop(downstream, flush)) return;
-      this.terminated = true;
       return this.complete();
     }
-    if (!this.upstreamRequested && this.requested > 0) {
-      this.upstreamRequested = true; // lossy by design: upstream runs at its own pace
+    if (!this.upstreamStarted && this.requested > 0) {
+      this.upstreamStarted = true; // lossy by design: upstream runs at its own pace
       this.upstream!.request(Infinity);
     }
   }
@@ -152,11 +146,11 @@ class ThrottleSubscriber<T> extends UpstreamDrainSubscription<T, T> implements I
   /** Emits `value` if requested, else drops and counts it; returns false if downstream cancelled meanwhile. */
   private emitOrDrop(downstream: Subscriber<T>, value: T): boolean {
     if (this.requested === 0) {
-      this.dropped++; // §1.1 not requested: a throttled item is dropped, not stored
+      this.droppedItems++; // §1.1 not requested: a throttled item is dropped, not stored
       return true;
     }
     this.requested--;
-    this.emitted++;
+    this.emittedItems++;
     downstream.onNext(value);
     return !this.cancelled;
   }
@@ -172,7 +166,7 @@ class ThrottleSubscriber<T> extends UpstreamDrainSubscription<T, T> implements I
   }
 
   private select(value: T): void {
-    if (this.outgoing !== null) this.dropped++; // unreachable: one selection per window, handed out at once
+    if (this.outgoing !== null) this.droppedItems++; // unreachable: one selection per window, handed out at once
     this.outgoing = value;
     this.drain();
   }
