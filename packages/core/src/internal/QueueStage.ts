@@ -56,6 +56,7 @@ export abstract class QueueStage<T, R> extends DrainSubscription<R> implements S
     if (this.done) return; // §1.7
     this.done = true;
     this.upstream = null; // §3.13
+    this.onUpstreamComplete();
     this.wake();
   }
 
@@ -67,6 +68,9 @@ export abstract class QueueStage<T, R> extends DrainSubscription<R> implements S
 
   /** An upstream error arrived (before `wake()`); a stage that does not delay errors clears its buffer here. */
   protected onUpstreamError(_error: Error): void {}
+
+  /** The upstream completed (before `wake()`): a time stage cancels its timer or flushes here. */
+  protected onUpstreamComplete(): void {}
 
   /** Makes the stage run its drain: `drain()` here; a stage on a scheduler schedules a tick instead. */
   protected wake(): void {

@@ -1,14 +1,11 @@
 import type { Flow, Operator } from '../Flow';
-import { UpstreamDrainSubscription } from '../internal/UpstreamDrainSubscription';
-import { nullArgumentError } from '../internal/errors';
+import { QueueStage } from '../internal/QueueStage';
 import type { Inspectable, StageSnapshot } from '../internal/inspect';
 import { lift } from '../internal/lift';
-import { reportError } from '../internal/report';
 import type { Scheduler } from '../schedulers/Scheduler';
 import { requireScheduler } from '../sources/interval';
 import type { Publisher } from '../spec/Publisher';
 import type { Subscriber } from '../spec/Subscriber';
-import type { Subscription } from '../spec/Subscription';
 import { TaskSlot } from '../internal/scheduling';
 
 export interface DebounceOptions {
@@ -51,7 +48,7 @@ function requirePeriod(operator: string, ms: unknown): void {
   }
 }
 
-class DebounceSubscriber<T> extends UpstreamDrainSubscription<T, T> implements Inspectable {
+class DebounceSubscriber<T> extends QueueStage<T, T> implements Inspectable {
   private readonly scheduler: Scheduler;
   private readonly ms: number;
   private upstreamStarted = false;
@@ -59,8 +56,6 @@ class DebounceSubscriber<T> extends UpstreamDrainSubscription<T, T> implements I
   /** The pending item's quiet period is over: it goes out as soon as there is demand. */
   private ready = false;
   private readonly timer = new TaskSlot();
-  private done = false;
-  private error: Error | null = null;
 
   constructor(downstream: Subscriber<T>, scheduler: Scheduler, ms: number) {
     super(downstream);
@@ -68,46 +63,37 @@ class DebounceSubscriber<T> extends UpstreamDrainSubscription<T, T> implements I
     this.ms = ms;
   }
 
-  onNext(value: T): void {
-    if (value == null) throw nullArgumentError('onNext', value); // §2.13
-    if (this.done || this.cancelled) return; // §2.8
-    this.receivedItems++;
+  protected accept(value: T): void {
     this.pending = value; // a newer item replaces the waiting one and restarts its quiet period
     this.ready = false;
     this.timer.cancel();
     this.timer.schedule(this.scheduler, this.fire, this.ms);
   }
 
-  onError(error: Error): void {
-    if (error == null) throw nullArgumentError('onError', error); // §2.13
-    if (this.done) {
-      reportError(error); // §1.7
-      return;
-    }
-    this.done = true;
-    this.upstream = null;
-    this.error = error;
+  protected override onUpstreamError(): void {
     this.pending = null; // errors are not debounced: the waiting item is discarded
     this.timer.cancel();
-    this.drain();
   }
 
-  onComplete(): void {
-    if (this.done) return; // §1.7
-    this.done = true;
-    this.upstream = null;
+  protected override onUpstreamComplete(): void {
     this.timer.cancel();
     this.ready = true; // the last item needs no more quiet: flush it
-    this.drain();
   }
 
   inspect(): StageSnapshot {
-    return {
-      stage: 'debounce', capacity: 1, buffered: this.pending === null ? 0 : 1, requested: this.requested,
-      upstreamRequested: this.upstreamStarted && !this.done && !this.cancelled ? Infinity : 0,
-      received: this.receivedItems, emitted: this.emittedItems, dropped: 0,
-      terminated: this.terminated, cancelled: this.cancelled && !this.terminated,
-    };
+    return this.snapshot('debounce');
+  }
+
+  protected override get capacity(): number {
+    return 1;
+  }
+
+  protected override get buffered(): number {
+    return this.pending === null ? 0 : 1;
+  }
+
+  protected override get upstreamRequested(): number {
+    return this.upstreamStarted && !this.done && !this.cancelled ? Infinity : 0;
   }
 
   protected emitSome(downstream: Subscriber<T>): void {
@@ -124,9 +110,7 @@ class DebounceSubscriber<T> extends UpstreamDrainSubscription<T, T> implements I
       if (this.cancelled) return;
     }
     if (this.done) {
-      if (this.pending === null) {
-        this.complete();
-      }
+      this.terminateWhenDone(this.pending === null);
       return;
     }
     if (!this.upstreamStarted && this.requested > 0) {
@@ -138,9 +122,7 @@ class DebounceSubscriber<T> extends UpstreamDrainSubscription<T, T> implements I
   protected override dispose(): void {
     this.timer.cancel(); // §3.13 the scheduled task no longer references this subscriber
     this.pending = null;
-    const upstream = this.upstream;
-    this.upstream = null;
-    if (upstream !== null && !this.done) upstream.cancel();
+    super.dispose();
   }
 
   private readonly fire = (): void => {
