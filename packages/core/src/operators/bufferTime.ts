@@ -1,10 +1,9 @@
 import type { Flow, Operator } from '../Flow';
 import { requirePositiveBound } from '../internal/demand';
-import { UpstreamDrainSubscription } from '../internal/UpstreamDrainSubscription';
-import { nullArgumentError, overDeliveryError } from '../internal/errors';
+import { QueueStage } from '../internal/QueueStage';
+import { overDeliveryError } from '../internal/errors';
 import type { Inspectable, StageSnapshot } from '../internal/inspect';
 import { lift } from '../internal/lift';
-import { reportError } from '../internal/report';
 import type { Scheduler } from '../schedulers/Scheduler';
 import { requireScheduler } from '../sources/interval';
 import type { Publisher } from '../spec/Publisher';
@@ -65,14 +64,12 @@ export function bufferTime<T>(ms: number, maxCount: number, options: BufferTimeO
       new BufferTimeSubscriber<T>(downstream, scheduler, ms, maxCount, onOverflow === 'drop'));
 }
 
-class BufferTimeSubscriber<T> extends UpstreamDrainSubscription<T, T[]> implements Inspectable {
+class BufferTimeSubscriber<T> extends QueueStage<T, T[]> implements Inspectable {
   private upstreamDemand = 0;
   private buffer: T[] = [];
   /** A closed buffer, handed to the drain loop to emit, drop or fail on. */
   private outgoing: T[] | null = null;
   private readonly timer = new TaskSlot();
-  private done = false;
-  private error: Error | null = null;
 
   constructor(
     downstream: Subscriber<T[]>, private readonly scheduler: Scheduler, private readonly ms: number,
@@ -81,51 +78,42 @@ class BufferTimeSubscriber<T> extends UpstreamDrainSubscription<T, T[]> implemen
     super(downstream);
   }
 
-  onNext(value: T): void {
-    if (value == null) throw nullArgumentError('onNext', value); // §2.13
-    if (this.done || this.cancelled) return; // §2.8
+  protected accept(value: T): void {
     if (this.upstreamDemand === 0) {
-      const upstream = this.upstream;
-      this.upstream = null;
-      upstream?.cancel(); // §1.1 more than requested: cancel upstream, then signal
-      return this.onError(overDeliveryError('bufferTime', 0));
+      this.receivedItems--; // not taken in
+      this.stopIntake(overDeliveryError('bufferTime', 0)); // §1.1 more than requested: cancel upstream, then signal
+      this.onUpstreamError();
+      return this.drain();
     }
     this.upstreamDemand--;
-    this.receivedItems++;
     this.buffer.push(value); // bounded: upstream is never asked for more than maxCount - buffer.length
     if (this.buffer.length === 1) this.timer.schedule(this.scheduler, this.fire, this.ms);
     if (this.buffer.length >= this.maxCount) this.close();
   }
 
-  onError(error: Error): void {
-    if (error == null) throw nullArgumentError('onError', error); // §2.13
-    if (this.done) {
-      reportError(error); // §1.7
-      return;
-    }
-    this.done = true;
-    this.upstream = null;
-    this.error = error;
+  protected override onUpstreamError(): void {
     this.buffer = [];
     this.timer.cancel();
-    this.drain();
   }
 
-  onComplete(): void {
-    if (this.done) return; // §1.7
-    this.done = true;
-    this.upstream = null;
+  protected override onUpstreamComplete(): void {
     if (this.buffer.length > 0) this.close(); // the last buffer is flushed at once, waiting only for demand
-    else this.drain();
   }
 
   inspect(): StageSnapshot {
-    return {
-      stage: 'bufferTime', capacity: this.maxCount, buffered: this.buffer.length + (this.outgoing?.length ?? 0),
-      requested: this.requested, upstreamRequested: this.done ? 0 : this.upstreamDemand, received: this.receivedItems,
-      emitted: this.emittedItems, dropped: this.droppedItems, terminated: this.terminated,
-      cancelled: this.cancelled && !this.terminated,
-    };
+    return this.snapshot('bufferTime');
+  }
+
+  protected override get capacity(): number {
+    return this.maxCount;
+  }
+
+  protected override get buffered(): number {
+    return this.buffer.length + (this.outgoing?.length ?? 0);
+  }
+
+  protected override get upstreamRequested(): number {
+    return this.done ? 0 : this.upstreamDemand;
   }
 
   protected emitSome(downstream: Subscriber<T[]>): void {
@@ -165,9 +153,7 @@ class BufferTimeSubscriber<T> extends UpstreamDrainSubscription<T, T[]> implemen
     this.timer.cancel(); // §3.13 the scheduled task no longer references this subscriber
     this.buffer = [];
     this.outgoing = null;
-    const upstream = this.upstream;
-    this.upstream = null;
-    if (upstream !== null && !this.done) upstream.cancel();
+    super.dispose();
   }
 
   /** Closes the open buffer and hands it to the drain loop. */

@@ -1,9 +1,7 @@
 import type { Flow, Operator } from '../Flow';
-import { UpstreamDrainSubscription } from '../internal/UpstreamDrainSubscription';
-import { nullArgumentError } from '../internal/errors';
+import { QueueStage } from '../internal/QueueStage';
 import type { Inspectable, StageSnapshot } from '../internal/inspect';
 import { lift } from '../internal/lift';
-import { reportError } from '../internal/report';
 import type { CancelTask, Scheduler } from '../schedulers/Scheduler';
 import { requireScheduler } from '../sources/interval';
 import type { Publisher } from '../spec/Publisher';
@@ -58,7 +56,7 @@ export function sample<T>(ms: number, options: SampleOperatorOptions = {}): Oper
     lift(source, (downstream: Subscriber<T>) => new SampleSubscriber(downstream, scheduler, ms, onOverflow === 'drop'));
 }
 
-class SampleSubscriber<T> extends UpstreamDrainSubscription<T, T> implements Inspectable {
+class SampleSubscriber<T> extends QueueStage<T, T> implements Inspectable {
   private scheduler: Scheduler | null;
   private upstreamStarted = false;
   private latest: T | null = null;
@@ -69,8 +67,6 @@ class SampleSubscriber<T> extends UpstreamDrainSubscription<T, T> implements Ins
   private cancelTick: CancelTask | null = null;
   private start = 0;
   private ticks = 0;
-  private done = false;
-  private error: Error | null = null;
 
   constructor(downstream: Subscriber<T>, scheduler: Scheduler, private readonly ms: number, private readonly drop: boolean) {
     super(downstream);
@@ -82,42 +78,30 @@ class SampleSubscriber<T> extends UpstreamDrainSubscription<T, T> implements Ins
     this.cancelTick = this.scheduler!.schedule(this.tick, this.ms);
   }
 
-  onNext(value: T): void {
-    if (value == null) throw nullArgumentError('onNext', value); // §2.13
-    if (this.done || this.cancelled) return; // §2.8
-    this.receivedItems++;
+  protected accept(value: T): void {
     this.latest = value;
   }
 
-  onError(error: Error): void {
-    if (error == null) throw nullArgumentError('onError', error); // §2.13
-    if (this.done) {
-      reportError(error); // §1.7
-      return;
-    }
-    this.done = true;
-    this.upstream = null;
-    this.error = error;
-    this.drain();
-  }
-
-  onComplete(): void {
-    if (this.done) return; // §1.7
-    this.done = true;
-    this.upstream = null;
+  protected override onUpstreamComplete(): void {
     this.stopTicks();
     this.flush = this.latest;
     this.latest = null;
-    this.drain();
   }
 
   inspect(): StageSnapshot {
-    return {
-      stage: 'sample', capacity: 1, buffered: this.latest === null && this.flush === null ? 0 : 1, requested: this.requested,
-      upstreamRequested: this.upstreamStarted && !this.done && !this.cancelled ? Infinity : 0,
-      received: this.receivedItems, emitted: this.emittedItems, dropped: this.droppedItems,
-      terminated: this.terminated, cancelled: this.cancelled && !this.terminated,
-    };
+    return this.snapshot('sample');
+  }
+
+  protected override get capacity(): number {
+    return 1;
+  }
+
+  protected override get upstreamRequested(): number {
+    return this.upstreamStarted && !this.done && !this.cancelled ? Infinity : 0;
+  }
+
+  protected override get buffered(): number {
+    return this.latest === null && this.flush === null ? 0 : 1;
   }
 
   protected emitSome(downstream: Subscriber<T>): void {
@@ -163,9 +147,7 @@ class SampleSubscriber<T> extends UpstreamDrainSubscription<T, T> implements Ins
     this.latest = null;
     this.outgoing = null;
     this.flush = null;
-    const upstream = this.upstream;
-    this.upstream = null;
-    if (upstream !== null && !this.done) upstream.cancel();
+    super.dispose();
   }
 
   private stopTicks(): void {

@@ -1,9 +1,7 @@
 import type { Flow, Operator } from '../Flow';
-import { UpstreamDrainSubscription } from '../internal/UpstreamDrainSubscription';
-import { nullArgumentError } from '../internal/errors';
+import { QueueStage } from '../internal/QueueStage';
 import type { Inspectable, StageSnapshot } from '../internal/inspect';
 import { lift } from '../internal/lift';
-import { reportError } from '../internal/report';
 import type { Scheduler } from '../schedulers/Scheduler';
 import { requireScheduler } from '../sources/interval';
 import type { Publisher } from '../spec/Publisher';
@@ -59,7 +57,7 @@ export function throttle<T>(ms: number, options: ThrottleOptions = {}): Operator
     lift(source, (downstream: Subscriber<T>) => new ThrottleSubscriber(downstream, scheduler, ms, leading, trailing));
 }
 
-class ThrottleSubscriber<T> extends UpstreamDrainSubscription<T, T> implements Inspectable {
+class ThrottleSubscriber<T> extends QueueStage<T, T> implements Inspectable {
   private upstreamStarted = false;
   /** The latest item of the open window (trailing mode only). */
   private latest: T | null = null;
@@ -68,8 +66,6 @@ class ThrottleSubscriber<T> extends UpstreamDrainSubscription<T, T> implements I
   /** The trailing item held at completion, emitted (or dropped) after `outgoing`. */
   private flush: T | null = null;
   private readonly timer = new TaskSlot();
-  private done = false;
-  private error: Error | null = null;
 
   constructor(
     downstream: Subscriber<T>, private readonly scheduler: Scheduler, private readonly ms: number,
@@ -78,10 +74,7 @@ class ThrottleSubscriber<T> extends UpstreamDrainSubscription<T, T> implements I
     super(downstream);
   }
 
-  onNext(value: T): void {
-    if (value == null) throw nullArgumentError('onNext', value); // §2.13
-    if (this.done || this.cancelled) return; // §2.8
-    this.receivedItems++;
+  protected accept(value: T): void {
     if (this.timer.pending) {
       if (this.trailing) this.latest = value; // inside a window: only the latest can come out, at its end
       return;
@@ -91,37 +84,31 @@ class ThrottleSubscriber<T> extends UpstreamDrainSubscription<T, T> implements I
     this.timer.schedule(this.scheduler, this.closeWindow, this.ms);
   }
 
-  onError(error: Error): void {
-    if (error == null) throw nullArgumentError('onError', error); // §2.13
-    if (this.done) {
-      reportError(error); // §1.7
-      return;
-    }
-    this.done = true;
-    this.upstream = null;
-    this.error = error;
+  protected override onUpstreamError(): void {
     this.latest = null;
     this.timer.cancel();
-    this.drain();
   }
 
-  onComplete(): void {
-    if (this.done) return; // §1.7
-    this.done = true;
-    this.upstream = null;
+  protected override onUpstreamComplete(): void {
     this.timer.cancel();
     this.flush = this.latest; // a leading item may still be on its way out: the held one follows it
     this.latest = null;
-    this.drain();
   }
 
   inspect(): StageSnapshot {
-    return {
-      stage: 'throttle', capacity: 1, buffered: (this.latest === null ? 0 : 1) + (this.flush === null ? 0 : 1), requested: this.requested,
-      upstreamRequested: this.upstreamStarted && !this.done && !this.cancelled ? Infinity : 0,
-      received: this.receivedItems, emitted: this.emittedItems, dropped: this.droppedItems,
-      terminated: this.terminated, cancelled: this.cancelled && !this.terminated,
-    };
+    return this.snapshot('throttle');
+  }
+
+  protected override get capacity(): number {
+    return 1;
+  }
+
+  protected override get upstreamRequested(): number {
+    return this.upstreamStarted && !this.done && !this.cancelled ? Infinity : 0;
+  }
+
+  protected override get buffered(): number {
+    return (this.latest === null ? 0 : 1) + (this.flush === null ? 0 : 1);
   }
 
   protected emitSome(downstream: Subscriber<T>): void {
@@ -160,9 +147,7 @@ class ThrottleSubscriber<T> extends UpstreamDrainSubscription<T, T> implements I
     this.latest = null;
     this.outgoing = null;
     this.flush = null;
-    const upstream = this.upstream;
-    this.upstream = null;
-    if (upstream !== null && !this.done) upstream.cancel();
+    super.dispose();
   }
 
   private select(value: T): void {
