@@ -45,7 +45,6 @@ export class FlatMapSubscriber<T, R> extends DrainSubscription<R> implements Sub
   private outerDone = false;
   private outerOutstanding = 0;
   private error: Error | null = null;
-  private terminated = false;
   // The live inners: an intrusive doubly linked list (O(1) removal, no array splicing) with a round-robin cursor.
   private head: FlatMapInner<R> | null = null;
   private tail: FlatMapInner<R> | null = null;
@@ -54,9 +53,7 @@ export class FlatMapSubscriber<T, R> extends DrainSubscription<R> implements Sub
   /** Inners that completed but still sit in the list. */
   private finished = 0;
   /** Items waiting in all inner queues together. */
-  buffered = 0;
-  private received = 0;
-  private emitted = 0;
+  bufferedItems = 0;
   private completedJobs = 0;
   private failedJobs = 0;
 
@@ -191,16 +188,16 @@ export class FlatMapSubscriber<T, R> extends DrainSubscription<R> implements Sub
 
   protected emitSome(downstream: Subscriber<R>): void {
     if (this.error !== null) return this.failNow(this.error);
-    if (this.requested > 0 && this.buffered > 0) {
+    if (this.requested > 0 && this.bufferedItems > 0) {
       // One round-robin pass from where the last one ran out of demand; items arriving meanwhile re-enter the loop.
       let inner = this.cursor ?? this.head;
-      for (let n = this.active; n > 0 && inner !== null && this.buffered > 0; n--) {
+      for (let n = this.active; n > 0 && inner !== null && this.bufferedItems > 0; n--) {
         const queue = inner.queue;
         while (this.requested > 0 && !queue.isEmpty) {
           const value = queue.poll()!;
-          this.buffered--;
+          this.bufferedItems--;
           this.requested--; // Infinity - 1 stays Infinity
-          this.emitted++;
+          this.emittedItems++;
           downstream.onNext(value);
           if (this.cancelled) return;
           if (this.error !== null) return this.failNow(this.error);
@@ -222,13 +219,11 @@ export class FlatMapSubscriber<T, R> extends DrainSubscription<R> implements Sub
       }
     }
     if (this.outerDone && this.active === 0 && (this.outerQueue === null || this.outerQueue.isEmpty)) {
-      this.terminated = true;
       this.complete();
     }
   }
 
   private failNow(error: Error): void {
-    this.terminated = true;
     this.fail(error);
   }
 
@@ -244,7 +239,7 @@ export class FlatMapSubscriber<T, R> extends DrainSubscription<R> implements Sub
       inner = next;
     }
     this.head = this.tail = this.cursor = null;
-    this.active = this.finished = this.buffered = 0;
+    this.active = this.finished = this.bufferedItems = 0;
     this.outerQueue?.clear();
     this.project = null;
   }
@@ -262,11 +257,11 @@ export class FlatMapSubscriber<T, R> extends DrainSubscription<R> implements Sub
     return {
       stage: name,
       capacity: concurrency * prefetch + (outer === null ? 0 : outer.capacity),
-      buffered: this.buffered + (outer === null ? 0 : outer.size),
+      buffered: this.bufferedItems + (outer === null ? 0 : outer.size),
       requested: this.requested,
       upstreamRequested: this.outerOutstanding,
-      received: this.received,
-      emitted: this.emitted,
+      received: this.receivedItems,
+      emitted: this.emittedItems,
       dropped: 0,
       terminated: this.terminated,
       cancelled: this.cancelled && !this.terminated,
@@ -276,8 +271,8 @@ export class FlatMapSubscriber<T, R> extends DrainSubscription<R> implements Sub
 
   /** @internal counts items arriving from inners, for inspect(). */
   countReceived(): void {
-    this.received++;
-    this.buffered++;
+    this.receivedItems++;
+    this.bufferedItems++;
   }
 
   get name(): string {

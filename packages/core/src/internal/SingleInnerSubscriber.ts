@@ -35,12 +35,8 @@ export class SingleInnerSubscriber<T, R> extends DrainSubscription<R> implements
   private outerDone = false;
   private outerOutstanding = 0;
   private error: Error | null = null;
-  private terminated = false;
-  private buffered = 0;
-  private received = 0;
-  private emitted = 0;
+  private bufferedItems = 0;
   /** Outer items ignored (exhaust) plus inner items discarded when their inner was switched away (switch). */
-  private dropped = 0;
 
   constructor(downstream: Subscriber<R>, project: ProjectFunction<T, R>, settings: SingleInnerSettings) {
     super(downstream);
@@ -71,11 +67,11 @@ export class SingleInnerSubscriber<T, R> extends DrainSubscription<R> implements
     const live = this.current;
     if (live !== null) {
       if (this.settings.mode === 'exhaust') {
-        this.dropped++; // an inner is running: this outer item is ignored
+        this.droppedItems++; // an inner is running: this outer item is ignored
       } else {
         this.current = null;
-        this.dropped += live.queue.size; // its undelivered items go with it
-        this.buffered -= live.queue.size;
+        this.droppedItems += live.queue.size; // its undelivered items go with it
+        this.bufferedItems -= live.queue.size;
         live.cancel();
         this.startInner(value);
       }
@@ -101,8 +97,8 @@ export class SingleInnerSubscriber<T, R> extends DrainSubscription<R> implements
   }
 
   countReceived(): void {
-    this.received++;
-    this.buffered++;
+    this.receivedItems++;
+    this.bufferedItems++;
   }
 
   innerSignalled(): void {
@@ -152,9 +148,9 @@ export class SingleInnerSubscriber<T, R> extends DrainSubscription<R> implements
       if (inner === null) break;
       if (this.requested > 0 && !inner.queue.isEmpty) {
         const value = inner.queue.poll()!;
-        this.buffered--;
+        this.bufferedItems--;
         this.requested--; // Infinity - 1 stays Infinity
-        this.emitted++;
+        this.emittedItems++;
         downstream.onNext(value);
         if (this.cancelled) return;
         if (inner === this.current) inner.consumedOne(); // a switched-away inner is already cancelled
@@ -167,7 +163,6 @@ export class SingleInnerSubscriber<T, R> extends DrainSubscription<R> implements
   }
 
   private end(error: Error | null): void {
-    this.terminated = true;
     if (error === null) this.complete();
     else this.fail(error);
   }
@@ -180,7 +175,7 @@ export class SingleInnerSubscriber<T, R> extends DrainSubscription<R> implements
     const inner = this.current;
     this.current = null;
     inner?.cancel(); // … and the inner
-    this.buffered = 0;
+    this.bufferedItems = 0;
     this.project = null;
   }
 
@@ -188,12 +183,12 @@ export class SingleInnerSubscriber<T, R> extends DrainSubscription<R> implements
     return {
       stage: this.settings.name,
       capacity: this.settings.prefetch,
-      buffered: this.buffered,
+      buffered: this.bufferedItems,
       requested: this.requested,
       upstreamRequested: this.outerOutstanding,
-      received: this.received,
-      emitted: this.emitted,
-      dropped: this.dropped,
+      received: this.receivedItems,
+      emitted: this.emittedItems,
+      dropped: this.droppedItems,
       terminated: this.terminated,
       cancelled: this.cancelled && !this.terminated,
     };
