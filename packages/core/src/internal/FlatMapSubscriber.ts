@@ -1,11 +1,10 @@
-import type { Publisher } from '../spec/Publisher';
 import type { Subscriber } from '../spec/Subscriber';
 import type { Subscription } from '../spec/Subscription';
 import { UNBOUNDED } from './demand';
 import { DrainSubscription } from './DrainSubscription';
-import { FlatMapInner, projectInner } from './FlatMapInner';
-import { nullArgumentError, overDeliveryError } from './errors';
-import type { Inspectable, StageSnapshot } from './inspect';
+import { FlatMapInner, projectInner, wantsSignal, type ProjectFunction } from './FlatMapInner';
+import { nullArgumentError, overDeliveryError, toError } from './errors';
+import type { Inspectable, JobsSnapshot, StageSnapshot } from './inspect';
 import { reportDroppedError, reportError } from './report';
 import { RingBuffer } from './RingBuffer';
 
@@ -18,6 +17,11 @@ export interface FlatMapSettings {
   readonly outerPrefetch: number;
   /** Demand given to each inner; also the bound of its queue. */
   readonly prefetch: number;
+  /**
+   * Per-job failure mode (mergeMap's `onJobError`): a job whose project function throws or whose inner fails is
+   * reported here and counted, and the stage goes on. Absent: the first failure fails the stage (the default).
+   */
+  readonly onJobError?: ((error: Error, value: never, index: number) => void) | undefined;
 }
 
 /**
@@ -32,8 +36,9 @@ export interface FlatMapSettings {
  */
 export class FlatMapSubscriber<T, R> extends DrainSubscription<R> implements Subscriber<T>, Inspectable {
   private upstream: Subscription | null = null;
-  private project: ((value: T, index: number) => Publisher<R>) | null;
+  private project: ProjectFunction<T, R> | null;
   private readonly settings: FlatMapSettings;
+  private readonly withSignal: boolean;
   private readonly outerQueue: RingBuffer<T> | null;
   private index = 0;
   /** The outer sent a terminal signal, or we stopped listening to it. */
@@ -49,11 +54,14 @@ export class FlatMapSubscriber<T, R> extends DrainSubscription<R> implements Sub
   private finished = 0;
   /** Items waiting in all inner queues together. */
   bufferedItems = 0;
+  private completedJobs = 0;
+  private failedJobs = 0;
 
-  constructor(downstream: Subscriber<R>, project: (value: T, index: number) => Publisher<R>, settings: FlatMapSettings) {
+  constructor(downstream: Subscriber<R>, project: ProjectFunction<T, R>, settings: FlatMapSettings) {
     super(downstream);
     this.project = project;
     this.settings = settings;
+    this.withSignal = wantsSignal(project);
     const spare = settings.outerPrefetch - settings.concurrency;
     this.outerQueue = spare > 0 ? new RingBuffer<T>(spare) : null;
   }
@@ -119,10 +127,30 @@ export class FlatMapSubscriber<T, R> extends DrainSubscription<R> implements Sub
     this.drain();
   }
 
+  /** A job failed: fail the stage (default), or report and count it and free its slot (`onJobError`). */
+  jobFailed(error: Error, inner: FlatMapInner<unknown> | null, value: unknown, index: number): void {
+    const report = this.settings.onJobError;
+    if (report === undefined || this.cancelled || this.error !== null) return this.stop(error);
+    this.failedJobs++;
+    try {
+      report(error, value as never, index);
+    } catch (thrown) {
+      return this.stop(toError(thrown)); // a throwing callback is a user error like any other
+    }
+    if (inner !== null) return this.innerCompleted(); // its queued items are still emitted, then the slot frees
+    this.completedJobs++; // the project threw: the item never took a slot, so the outer is asked for another
+    this.requestOneOuter();
+  }
+
   private startInner(value: T): void {
-    const inner = projectInner(this, this.project!, value, this.index++);
-    if (inner === null) return; // the stage failed
-    const subscriber = new FlatMapInner<R>(this, this.settings.prefetch);
+    const subscriber = new FlatMapInner<R>(this, this.settings.prefetch, this.withSignal);
+    const index = this.index++;
+    if (this.settings.onJobError !== undefined) {
+      subscriber.value = value;
+      subscriber.index = index;
+    }
+    const inner = projectInner(this, this.project!, value, index, subscriber.signal);
+    if (inner === null) return; // the stage failed, or the job was reported
     subscriber.prev = this.tail;
     if (this.tail === null) this.head = subscriber;
     else this.tail.next = subscriber;
@@ -145,7 +173,12 @@ export class FlatMapSubscriber<T, R> extends DrainSubscription<R> implements Sub
   private innerRemoved(inner: FlatMapInner<R>): void {
     this.unlink(inner);
     this.finished--;
+    this.completedJobs++;
     if (this.outerQueue !== null && !this.outerQueue.isEmpty) this.startInner(this.outerQueue.poll()!);
+    this.requestOneOuter();
+  }
+
+  private requestOneOuter(): void {
     const upstream = this.upstream;
     if (upstream !== null && this.outerOutstanding !== UNBOUNDED && !this.outerDone) {
       this.outerOutstanding++;
@@ -214,6 +247,13 @@ export class FlatMapSubscriber<T, R> extends DrainSubscription<R> implements Sub
   inspect(): StageSnapshot {
     const { concurrency, prefetch, name } = this.settings;
     const outer = this.outerQueue;
+    const jobs: JobsSnapshot = {
+      active: this.active,
+      queued: outer === null ? 0 : outer.size,
+      concurrency,
+      completed: this.completedJobs,
+      failed: this.failedJobs,
+    };
     return {
       stage: name,
       capacity: concurrency * prefetch + (outer === null ? 0 : outer.capacity),
@@ -225,6 +265,7 @@ export class FlatMapSubscriber<T, R> extends DrainSubscription<R> implements Sub
       dropped: 0,
       terminated: this.terminated,
       cancelled: this.cancelled && !this.terminated,
+      jobs,
     };
   }
 

@@ -1,9 +1,8 @@
-import type { Publisher } from '../spec/Publisher';
 import type { Subscriber } from '../spec/Subscriber';
 import type { Subscription } from '../spec/Subscription';
 import { DrainSubscription } from './DrainSubscription';
 import { nullArgumentError } from './errors';
-import { FlatMapInner, projectInner, type InnerParent } from './FlatMapInner';
+import { FlatMapInner, projectInner, wantsSignal, type InnerParent, type ProjectFunction } from './FlatMapInner';
 import type { Inspectable, StageSnapshot } from './inspect';
 import { reportDroppedError, reportError } from './report';
 
@@ -28,7 +27,8 @@ export interface SingleInnerSettings {
  */
 export class SingleInnerSubscriber<T, R> extends DrainSubscription<R> implements Subscriber<T>, InnerParent, Inspectable {
   private upstream: Subscription | null = null;
-  private project: ((value: T, index: number) => Publisher<R>) | null;
+  private project: ProjectFunction<T, R> | null;
+  private readonly withSignal: boolean;
   private readonly settings: SingleInnerSettings;
   private current: FlatMapInner<R> | null = null;
   private index = 0;
@@ -38,9 +38,10 @@ export class SingleInnerSubscriber<T, R> extends DrainSubscription<R> implements
   private bufferedItems = 0;
   /** Outer items ignored (exhaust) plus inner items discarded when their inner was switched away (switch). */
 
-  constructor(downstream: Subscriber<R>, project: (value: T, index: number) => Publisher<R>, settings: SingleInnerSettings) {
+  constructor(downstream: Subscriber<R>, project: ProjectFunction<T, R>, settings: SingleInnerSettings) {
     super(downstream);
     this.project = project;
+    this.withSignal = wantsSignal(project);
     this.settings = settings;
   }
 
@@ -108,6 +109,10 @@ export class SingleInnerSubscriber<T, R> extends DrainSubscription<R> implements
     this.drain();
   }
 
+  jobFailed(error: Error): void {
+    this.stop(error);
+  }
+
   /** Eager failure: stop the outer now; the drain loop cancels the inner and signals onError. */
   stop(error: Error): void {
     if (this.cancelled) return reportDroppedError(error); // after cancel nobody listens: dropped, never thrown
@@ -129,9 +134,9 @@ export class SingleInnerSubscriber<T, R> extends DrainSubscription<R> implements
   }
 
   private startInner(value: T): void {
-    const inner = projectInner(this, this.project!, value, this.index++);
+    const subscriber = new FlatMapInner<R>(this, this.settings.prefetch, this.withSignal);
+    const inner = projectInner(this, this.project!, value, this.index++, subscriber.signal);
     if (inner === null) return; // the stage failed
-    const subscriber = new FlatMapInner<R>(this, this.settings.prefetch);
     this.current = subscriber;
     subscriber.connect(inner);
   }
