@@ -1,3 +1,4 @@
+import { nullArgumentError } from '@sluice/core/engine';
 import { toFlow, type Publisher, type Subscriber, type Subscription } from '@sluice/core';
 import { abortReason, requireSignal } from './internal/errors';
 
@@ -73,7 +74,7 @@ class WebReadableBridge<T> implements Subscriber<T> {
   }
 
   onSubscribe(subscription: Subscription): void {
-    if (subscription == null) throw new TypeError('§2.13: onSubscribe(null): a Subscription is required');
+    if (subscription == null) throw nullArgumentError('onSubscribe', subscription); // §2.13
     if (this.upstream !== null || this.done) {
       subscription.cancel(); // §2.5
       return;
@@ -97,14 +98,14 @@ class WebReadableBridge<T> implements Subscriber<T> {
   }
 
   onNext(value: T): void {
-    if (value == null) throw new TypeError(`§2.13: onNext(${String(value)}): null and undefined are not elements`);
+    if (value == null) throw nullArgumentError('onNext', value); // §2.13
     if (this.done) return; // §2.8
     this.outstanding--;
     this.controller!.enqueue(value); // the stream calls pull() again while desiredSize > 0
   }
 
   onError(error: Error): void {
-    if (error == null) throw new TypeError('§2.13: onError(null): an error is required');
+    if (error == null) throw nullArgumentError('onError', error); // §2.13
     if (this.done) return; // §1.7 (the stream was cancelled or aborted; nobody is left to tell)
     this.finish();
     this.controller!.error(error);

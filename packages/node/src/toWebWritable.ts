@@ -1,3 +1,4 @@
+import { nullArgumentError } from '@sluice/core/engine';
 import { reportError, type Subscriber, type Subscription } from '@sluice/core';
 import { abortReason, requirePositiveInteger, requireSignal, toError } from './internal/errors';
 
@@ -83,7 +84,7 @@ class WebWritableSubscriber<T> implements WebWritableSink<T> {
   }
 
   onSubscribe(subscription: Subscription): void {
-    if (subscription == null) throw new TypeError('§2.13: onSubscribe(null): a Subscription is required');
+    if (subscription == null) throw nullArgumentError('onSubscribe', subscription); // §2.13
     if (this.state !== 'idle') {
       subscription.cancel(); // §2.5
       return;
@@ -103,7 +104,7 @@ class WebWritableSubscriber<T> implements WebWritableSink<T> {
   }
 
   onNext(value: T): void {
-    if (value == null) throw new TypeError(`§2.13: onNext(${String(value)}): null and undefined are not elements`);
+    if (value == null) throw nullArgumentError('onNext', value); // §2.13
     if (this.state !== 'active') return; // §2.8
     this.outstanding--;
     this.writer!.write(value).catch(this.onStreamError);
@@ -111,7 +112,7 @@ class WebWritableSubscriber<T> implements WebWritableSink<T> {
   }
 
   onError(error: Error): void {
-    if (error == null) throw new TypeError('§2.13: onError(null): an error is required');
+    if (error == null) throw nullArgumentError('onError', error); // §2.13
     if (this.state !== 'active' && this.state !== 'idle') return reportError(error); // §1.7
     this.upstream = null;
     this.writer?.abort(error).catch(() => {});

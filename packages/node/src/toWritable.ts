@@ -1,3 +1,4 @@
+import { nullArgumentError } from '@sluice/core/engine';
 import type { Writable } from 'node:stream';
 import { replenishAt, reportError, type Inspectable, type StageSnapshot, type Subscriber, type Subscription } from '@sluice/core';
 import { destroyWatched } from './internal/destroy';
@@ -126,7 +127,7 @@ class WritableSubscriber<T> implements WritableSink<T> {
   }
 
   onSubscribe(subscription: Subscription): void {
-    if (subscription == null) throw new TypeError('§2.13: onSubscribe(null): a Subscription is required');
+    if (subscription == null) throw nullArgumentError('onSubscribe', subscription); // §2.13
     if (this.state !== 'idle') {
       subscription.cancel(); // §2.5 one subscription at a time; a second (or one after termination) is cancelled
       return;
@@ -148,7 +149,7 @@ class WritableSubscriber<T> implements WritableSink<T> {
   }
 
   onNext(value: T): void {
-    if (value == null) throw new TypeError(`§2.13: onNext(${String(value)}): null and undefined are not elements`);
+    if (value == null) throw nullArgumentError('onNext', value); // §2.13
     if (this.state !== 'active') return; // §2.8 items still in flight after cancel are dropped
     const writable = this.writable!;
     if (writable.writableEnded) {
@@ -178,7 +179,7 @@ class WritableSubscriber<T> implements WritableSink<T> {
   }
 
   onError(error: Error): void {
-    if (error == null) throw new TypeError('§2.13: onError(null): an error is required');
+    if (error == null) throw nullArgumentError('onError', error); // §2.13
     if (this.state !== 'active' && this.state !== 'idle') {
       reportError(error); // §1.7 an error after we settled is reported, never swallowed
       return;

@@ -1,3 +1,4 @@
+import { nullArgumentError, toError } from '@sluice/core/engine';
 import {
   DrainSubscription, lift, OverflowBuffer, requirePositiveBound,
   type Flow, type Inspectable, type Operator, type Publisher, type StageSnapshot, type Subscriber, type Subscription,
@@ -112,7 +113,7 @@ class ViaRxSubscription<T, R> extends DrainSubscription<R> implements Subscriber
   // ---- upstream side (a sluice Subscriber) ------------------------------------------------------------------------
 
   onSubscribe(subscription: Subscription): void {
-    if (subscription == null) throw new TypeError('§2.13: onSubscribe(null): a Subscription is required');
+    if (subscription == null) throw nullArgumentError('onSubscribe', subscription); // §2.13
     if (this.upstream !== null || this.cancelled) {
       subscription.cancel(); // §2.5
       return;
@@ -141,7 +142,7 @@ class ViaRxSubscription<T, R> extends DrainSubscription<R> implements Subscriber
   }
 
   onNext(value: T): void {
-    if (value == null) throw new TypeError(`§2.13: onNext(${String(value)}): an element is required`);
+    if (value == null) throw nullArgumentError('onNext', value); // §2.13
     if (this.upstreamDone || this.cancelled) return; // §2.8
     this.inFlight--;
     this.pending++;
@@ -151,7 +152,7 @@ class ViaRxSubscription<T, R> extends DrainSubscription<R> implements Subscriber
   }
 
   onError(error: Error): void {
-    if (error == null) throw new TypeError('§2.13: onError(null): an error is required');
+    if (error == null) throw nullArgumentError('onError', error); // §2.13
     this.upstreamEnded(error);
   }
 
@@ -326,8 +327,4 @@ class ViaRxSubscription<T, R> extends DrainSubscription<R> implements Subscriber
     }
     this.drain();
   }
-}
-
-function toError(thrown: unknown): Error {
-  return thrown instanceof Error ? thrown : new Error(`non-Error thrown: ${String(thrown)}`, { cause: thrown });
 }

@@ -1,3 +1,4 @@
+import { nullArgumentError } from '@sluice/core/engine';
 import type { Readable } from 'node:stream';
 import { reportDroppedError, reportError, type Subscriber, type Subscription } from '@sluice/core';
 
@@ -23,7 +24,7 @@ export class ReadableBridge<T> implements Subscriber<T> {
   constructor(private readonly readable: Readable) {}
 
   onSubscribe(subscription: Subscription): void {
-    if (subscription == null) throw new TypeError('§2.13: onSubscribe(null): a Subscription is required');
+    if (subscription == null) throw nullArgumentError('onSubscribe', subscription); // §2.13
     if (this.upstream !== null || this.done) {
       subscription.cancel(); // §2.5
       return;
@@ -43,7 +44,7 @@ export class ReadableBridge<T> implements Subscriber<T> {
   }
 
   onNext(value: T): void {
-    if (value == null) throw new TypeError(`§2.13: onNext(${String(value)}): null and undefined are not elements`);
+    if (value == null) throw nullArgumentError('onNext', value); // §2.13
     if (this.done) return; // §2.8
     this.outstanding--;
     this.pushed++;
@@ -53,7 +54,7 @@ export class ReadableBridge<T> implements Subscriber<T> {
   }
 
   onError(error: Error): void {
-    if (error == null) throw new TypeError('§2.13: onError(null): an error is required');
+    if (error == null) throw nullArgumentError('onError', error); // §2.13
     if (this.cancelled) return reportDroppedError(error); // after the Readable was destroyed nobody listens: dropped
     if (this.done) return reportError(error); // §1.7
     this.done = true;

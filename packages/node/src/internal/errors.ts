@@ -1,8 +1,5 @@
-/** JavaScript can throw anything; onError always receives an Error (the thrown value is kept as `cause`). */
-export function toError(thrown: unknown): Error {
-  if (thrown instanceof Error) return thrown;
-  return new Error(`non-Error thrown: ${String(thrown)}`, { cause: thrown });
-}
+/** Core's one `toError` (re-exported so the bridges' imports stay local). */
+export { toError } from '@sluice/core/engine';
 
 /** The error a bridge surfaces when a Node stream closes before it ended or finished normally. */
 export function prematureCloseError(bridge: string, what: string): Error {
