@@ -9,6 +9,7 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^@sluice\/core\/testing$/, replacement: here('./packages/core/src/testing/index.ts') },
+      { find: /^@sluice\/core\/engine$/, replacement: here('./packages/core/src/engine/index.ts') },
       { find: /^@sluice\/core\/otel$/, replacement: here('./packages/core/src/metrics/otel.ts') },
       { find: /^@sluice\/core$/, replacement: here('./packages/core/src/index.ts') },
       { find: /^@sluice\/tck\/vitest$/, replacement: here('./tck/src/vitest.ts') },

@@ -72,7 +72,7 @@ export function viaRx<T, R>(op: OperatorFunction<T, R>, options: ViaRxOptions<R>
 class ViaRxSubscription<T, R> extends DrainSubscription<R> implements Subscriber<T>, Inspectable {
   private op: OperatorFunction<T, R> | null;
   private readonly buffer: OverflowBuffer<R>;
-  private readonly capacity: number;
+  private readonly outputCapacity: number;
   private readonly maxPending: number;
   private upstream: Subscription | null = null;
   /** The RxJS subscriber of the operator's source, once the operator subscribed to it. */
@@ -104,7 +104,7 @@ class ViaRxSubscription<T, R> extends DrainSubscription<R> implements Subscriber
   ) {
     super(downstream);
     this.op = op;
-    this.capacity = capacity;
+    this.outputCapacity = capacity;
     this.maxPending = maxPending;
     this.buffer = new OverflowBuffer<R>('viaRx', capacity, overflow, onDrop, OBSERVABLE_OVERFLOWS);
   }
@@ -169,7 +169,7 @@ class ViaRxSubscription<T, R> extends DrainSubscription<R> implements Subscriber
   inspect(): StageSnapshot {
     return {
       stage: 'viaRx',
-      capacity: this.capacity,
+      capacity: this.outputCapacity,
       buffered: this.buffer.size,
       requested: this.requested,
       upstreamRequested: this.inFlight,
@@ -208,7 +208,7 @@ class ViaRxSubscription<T, R> extends DrainSubscription<R> implements Subscriber
         this.schedulePull();
         return;
       }
-      const free = Math.min(this.requested - buffer.size, this.capacity - buffer.size, this.maxPending - this.pending);
+      const free = Math.min(this.requested - buffer.size, this.outputCapacity - buffer.size, this.maxPending - this.pending);
       const credit = free - this.inFlight;
       if (credit <= 0) return;
       if (this.inFlight === 0) {

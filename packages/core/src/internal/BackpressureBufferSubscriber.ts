@@ -1,11 +1,10 @@
 import type { Subscriber } from '../spec/Subscriber';
 import type { Subscription } from '../spec/Subscription';
-import { UNBOUNDED } from './demand';
-import { UpstreamDrainSubscription } from './UpstreamDrainSubscription';
-import { nullArgumentError, toError } from './errors';
+import { toError } from './errors';
 import type { Inspectable, StageSnapshot } from './inspect';
 import { OverflowBuffer, type OverflowStrategy } from './overflow';
-import { reportError } from './report';
+import { Prefetcher } from './Prefetcher';
+import { QueueStage } from './QueueStage';
 
 export interface BackpressureBufferConfig<T> {
   /** The operator name, used in snapshots and error messages. */
@@ -33,78 +32,54 @@ export interface BackpressureBufferConfig<T> {
  * A bounded prefetch keeps `buffered + outstanding upstream + consumed since the last replenish === prefetch`, so
  * a rule-abiding upstream can never overflow a buffer of `prefetch` items.
  */
-export class BackpressureBufferSubscriber<T> extends UpstreamDrainSubscription<T, T> implements Inspectable {
+export class BackpressureBufferSubscriber<T> extends QueueStage<T, T> implements Inspectable {
   private readonly config: BackpressureBufferConfig<T>;
   private readonly buffer: OverflowBuffer<T>;
-  private upstreamRequested = 0;
-  private consumed = 0;
-  private done = false;
-  private upstreamDone = false;
-  private error: Error | null = null;
-  private terminated = false;
-  private received = 0;
-  private emitted = 0;
+  private readonly prefetcher: Prefetcher;
 
   constructor(downstream: Subscriber<T>, config: BackpressureBufferConfig<T>) {
     super(downstream);
     this.config = config;
     this.buffer = new OverflowBuffer<T>(config.stage, config.capacity, config.overflow, config.onDrop, config.accepted);
+    this.prefetcher = new Prefetcher(config.prefetch, config.replenish ?? config.prefetch);
   }
 
   protected override onUpstream(subscription: Subscription): void {
-    this.upstreamRequested = this.config.prefetch;
-    subscription.request(this.config.prefetch);
+    subscription.request(this.prefetcher.start());
   }
 
-  onNext(item: T): void {
-    if (item == null) throw nullArgumentError('onNext', item); // §2.13
-    if (this.done || this.cancelled) return; // §2.8 items in flight after cancel or overflow are dropped
-    this.received++;
-    if (this.upstreamRequested !== UNBOUNDED) this.upstreamRequested--;
+  protected accept(item: T): void {
+    this.prefetcher.arrived();
     try {
       if (this.config.admitOnlyAgainstDemand && this.buffer.size >= this.requested) {
         this.buffer.discard(item);
       } else if (this.buffer.offer(item) === 'overflow') {
-        this.stop(this.buffer.overflowError()); // the upstream ignored demand past the bound
+        this.stopIntake(this.buffer.overflowError()); // the upstream ignored demand past the bound
       }
     } catch (thrown) {
-      this.stop(toError(thrown)); // onDrop threw: a user error
+      this.stopIntake(toError(thrown)); // onDrop threw: a user error
     }
-    this.drain();
-  }
-
-  onError(error: Error): void {
-    if (error == null) throw nullArgumentError('onError', error); // §2.13
-    if (this.done) {
-      reportError(error); // §1.7 nothing after a terminal signal; never swallowed
-      return;
-    }
-    this.upstreamDone = true;
-    this.done = true;
-    this.error = error;
-    this.drain();
-  }
-
-  onComplete(): void {
-    if (this.done) return; // §1.7
-    this.upstreamDone = true;
-    this.done = true;
     this.drain();
   }
 
   inspect(): StageSnapshot {
-    return {
-      stage: this.config.stage,
-      capacity: this.buffer.capacity,
-      buffered: this.buffer.size,
-      requested: this.requested,
-      upstreamRequested: this.upstreamDone || this.upstream === null ? 0 : this.upstreamRequested,
-      received: this.received,
-      emitted: this.emitted,
-      dropped: this.buffer.dropped,
-      terminated: this.terminated,
-      cancelled: this.cancelled && !this.terminated,
-    };
+    return this.snapshot(this.config.stage);
+  }
+
+  protected override get capacity(): number {
+    return this.buffer.capacity;
+  }
+
+  protected override get buffered(): number {
+    return this.buffer.size;
+  }
+
+  protected override get upstreamRequested(): number {
+    return this.upstream === null ? 0 : this.prefetcher.outstanding;
+  }
+
+  protected override get dropped(): number {
+    return this.buffer.dropped;
   }
 
   protected emitSome(downstream: Subscriber<T>): void {
@@ -112,37 +87,22 @@ export class BackpressureBufferSubscriber<T> extends UpstreamDrainSubscription<T
     while (this.requested > 0 && buffer.size > 0) {
       const item = buffer.poll() as T;
       this.requested--; // Infinity - 1 stays unbounded
-      this.emitted++;
+      this.emittedItems++;
       downstream.onNext(item);
       if (this.cancelled) return;
-      if (this.config.prefetch !== UNBOUNDED && !this.done && ++this.consumed === this.config.replenish) {
-        this.consumed = 0;
-        this.upstreamRequested += this.config.replenish;
-        this.upstream!.request(this.config.replenish); // may deliver synchronously: onNext only queues, wip loops
-        if (this.cancelled) return;
+      if (!this.done) {
+        const more = this.prefetcher.consumedOne();
+        if (more > 0) {
+          this.upstream!.request(more); // may deliver synchronously: onNext only queues, wip loops
+          if (this.cancelled) return;
+        }
       }
     }
-    if (this.done && buffer.size === 0) {
-      this.terminated = true;
-      if (this.error !== null) this.fail(this.error);
-      else this.complete();
-    }
+    this.terminateWhenDone(buffer.size === 0);
   }
 
   protected override dispose(): void {
     this.buffer.clear();
-    const upstream = this.upstream;
-    this.upstream = null; // §3.13
-    if (upstream !== null && !this.upstreamDone) upstream.cancel();
-  }
-
-  /** Ends intake now (cancels upstream, §3.13 releases it); the buffered items are still delivered, then `error`. */
-  private stop(error: Error): void {
-    this.done = true;
-    this.error = error;
-    const upstream = this.upstream;
-    this.upstream = null;
-    this.upstreamDone = true;
-    upstream?.cancel();
+    super.dispose();
   }
 }

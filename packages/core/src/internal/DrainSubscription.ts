@@ -2,7 +2,11 @@ import type { Subscriber } from '../spec/Subscriber';
 import type { Subscription } from '../spec/Subscription';
 import { addDemand, isValidRequest } from './demand';
 import { invalidRequestError } from './errors';
+import type { StageSnapshot } from './inspect';
 import { reportError } from './report';
+
+/** Where a subscription is in its life (§1.6: a terminated subscription counts as cancelled). */
+export type Lifecycle = 'active' | 'cancelled' | 'terminated';
 
 /**
  * The base of every source and of every operator that owns a queue. `request` validates and adds demand, `cancel`
@@ -15,14 +19,31 @@ import { reportError } from './report';
  * stays `Infinity`), return when out of demand or data, and call `complete()`/`fail()` to terminate. It may
  * override `dispose()` to release resources (iterators, timers, upstream subscriptions); it runs exactly once, on
  * cancel or on termination.
+ *
+ * The lifecycle is one of `'active'`, `'cancelled'` and `'terminated'` (`lifecycle`). On the hot path it is read
+ * through `cancelled`, which means "over" (cancelled or terminated, §1.6): one boolean load after each item, which
+ * W1 measures; `terminated` tells the two ends apart for snapshots. The `receivedItems`/`emittedItems` counters and the
+ * `capacity`/`buffered`/`upstreamRequested`/`dropped` getters feed `snapshot(stage)`, so no stage writes a snapshot
+ * literal. (There is no default `inspect()` here on purpose: `name()` registers every `Inspectable` subscription, so
+ * a stage opts in by declaring `inspect() { return this.snapshot('…'); }`.)
  */
 export abstract class DrainSubscription<T> implements Subscription {
   protected downstream: Subscriber<T> | null;
   /** Outstanding downstream demand; `Infinity` when unbounded. */
-  requested = 0;
+  protected requested = 0;
   protected wip = 0;
   /** True once cancelled or terminated: the subscription is over (§1.6). */
-  cancelled = false;
+  protected cancelled = false;
+  /** True once `complete()`/`fail()` signalled the downstream (cancelled is then true too). */
+  protected terminated = false;
+  /**
+   * Items this stage took in / delivered downstream; a stage that counts increments them (snapshot fields
+   * `received`/`emitted`). Named `…Items` because @sluice/node's fromReadable keeps a private `emitted` of its own.
+   */
+  protected receivedItems = 0;
+  protected emittedItems = 0;
+  /** Items discarded by this stage's overflow or sampling policy (snapshot field `dropped`). */
+  protected droppedItems = 0;
   private invalidRequest: RangeError | null = null;
 
   constructor(downstream: Subscriber<T>) {
@@ -95,11 +116,54 @@ export abstract class DrainSubscription<T> implements Subscription {
   /** Releases resources held for this subscription. Runs once, on cancel or termination. */
   protected dispose(): void {}
 
+  /** `'active'`, `'cancelled'` (by the downstream, or by §2.13/§3.9) or `'terminated'` (onComplete/onError sent). */
+  protected get lifecycle(): Lifecycle {
+    return this.terminated ? 'terminated' : this.cancelled ? 'cancelled' : 'active';
+  }
+
+  /** The buffer's bound, or 0 for a stage without one. */
+  protected get capacity(): number {
+    return 0;
+  }
+
+  /** Items held for the downstream right now. */
+  protected get buffered(): number {
+    return 0;
+  }
+
+  /** Demand signalled upstream and not yet delivered (0 once the upstream is over). */
+  protected get upstreamRequested(): number {
+    return 0;
+  }
+
+  /** Items discarded (`droppedItems`, unless the stage counts elsewhere, e.g. in an OverflowBuffer). */
+  protected get dropped(): number {
+    return this.droppedItems;
+  }
+
+  /** A snapshot derived from the lifecycle, the counters and the getters (for a stage's `inspect()`). */
+  protected snapshot(stage: string): StageSnapshot {
+    const lifecycle = this.lifecycle;
+    return {
+      stage,
+      capacity: this.capacity,
+      buffered: this.buffered,
+      requested: this.requested,
+      upstreamRequested: this.upstreamRequested,
+      received: this.receivedItems,
+      emitted: this.emittedItems,
+      dropped: this.dropped,
+      terminated: lifecycle === 'terminated',
+      cancelled: lifecycle === 'cancelled',
+    };
+  }
+
   /** Terminates with onComplete (§1.6: the subscription counts as cancelled first). */
   protected complete(): void {
     const downstream = this.downstream;
     if (downstream === null) return;
     this.cancelled = true;
+    this.terminated = true;
     this.release();
     downstream.onComplete();
   }
@@ -109,6 +173,7 @@ export abstract class DrainSubscription<T> implements Subscription {
     const downstream = this.downstream;
     if (downstream === null) return;
     this.cancelled = true;
+    this.terminated = true;
     this.release();
     downstream.onError(error);
   }

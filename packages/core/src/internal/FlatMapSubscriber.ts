@@ -1,11 +1,10 @@
-import type { Publisher } from '../spec/Publisher';
 import type { Subscriber } from '../spec/Subscriber';
 import type { Subscription } from '../spec/Subscription';
 import { UNBOUNDED } from './demand';
 import { DrainSubscription } from './DrainSubscription';
-import { FlatMapInner, projectInner } from './FlatMapInner';
-import { nullArgumentError, overDeliveryError } from './errors';
-import type { Inspectable, StageSnapshot } from './inspect';
+import { FlatMapInner, projectInner, wantsSignal, type ProjectFunction } from './FlatMapInner';
+import { nullArgumentError, overDeliveryError, toError } from './errors';
+import type { Inspectable, JobsSnapshot, StageSnapshot } from './inspect';
 import { reportDroppedError, reportError } from './report';
 import { RingBuffer } from './RingBuffer';
 
@@ -18,6 +17,11 @@ export interface FlatMapSettings {
   readonly outerPrefetch: number;
   /** Demand given to each inner; also the bound of its queue. */
   readonly prefetch: number;
+  /**
+   * Per-job failure mode (mergeMap's `onJobError`): a job whose project function throws or whose inner fails is
+   * reported here and counted, and the stage goes on. Absent: the first failure fails the stage (the default).
+   */
+  readonly onJobError?: ((error: Error, value: never, index: number) => void) | undefined;
 }
 
 /**
@@ -32,15 +36,15 @@ export interface FlatMapSettings {
  */
 export class FlatMapSubscriber<T, R> extends DrainSubscription<R> implements Subscriber<T>, Inspectable {
   private upstream: Subscription | null = null;
-  private project: ((value: T, index: number) => Publisher<R>) | null;
+  private project: ProjectFunction<T, R> | null;
   private readonly settings: FlatMapSettings;
+  private readonly withSignal: boolean;
   private readonly outerQueue: RingBuffer<T> | null;
   private index = 0;
   /** The outer sent a terminal signal, or we stopped listening to it. */
   private outerDone = false;
   private outerOutstanding = 0;
   private error: Error | null = null;
-  private terminated = false;
   // The live inners: an intrusive doubly linked list (O(1) removal, no array splicing) with a round-robin cursor.
   private head: FlatMapInner<R> | null = null;
   private tail: FlatMapInner<R> | null = null;
@@ -49,14 +53,15 @@ export class FlatMapSubscriber<T, R> extends DrainSubscription<R> implements Sub
   /** Inners that completed but still sit in the list. */
   private finished = 0;
   /** Items waiting in all inner queues together. */
-  buffered = 0;
-  private received = 0;
-  private emitted = 0;
+  bufferedItems = 0;
+  private completedJobs = 0;
+  private failedJobs = 0;
 
-  constructor(downstream: Subscriber<R>, project: (value: T, index: number) => Publisher<R>, settings: FlatMapSettings) {
+  constructor(downstream: Subscriber<R>, project: ProjectFunction<T, R>, settings: FlatMapSettings) {
     super(downstream);
     this.project = project;
     this.settings = settings;
+    this.withSignal = wantsSignal(project);
     const spare = settings.outerPrefetch - settings.concurrency;
     this.outerQueue = spare > 0 ? new RingBuffer<T>(spare) : null;
   }
@@ -122,10 +127,30 @@ export class FlatMapSubscriber<T, R> extends DrainSubscription<R> implements Sub
     this.drain();
   }
 
+  /** A job failed: fail the stage (default), or report and count it and free its slot (`onJobError`). */
+  jobFailed(error: Error, inner: FlatMapInner<unknown> | null, value: unknown, index: number): void {
+    const report = this.settings.onJobError;
+    if (report === undefined || this.cancelled || this.error !== null) return this.stop(error);
+    this.failedJobs++;
+    try {
+      report(error, value as never, index);
+    } catch (thrown) {
+      return this.stop(toError(thrown)); // a throwing callback is a user error like any other
+    }
+    if (inner !== null) return this.innerCompleted(); // its queued items are still emitted, then the slot frees
+    this.completedJobs++; // the project threw: the item never took a slot, so the outer is asked for another
+    this.requestOneOuter();
+  }
+
   private startInner(value: T): void {
-    const inner = projectInner(this, this.project!, value, this.index++);
-    if (inner === null) return; // the stage failed
-    const subscriber = new FlatMapInner<R>(this, this.settings.prefetch);
+    const subscriber = new FlatMapInner<R>(this, this.settings.prefetch, this.withSignal);
+    const index = this.index++;
+    if (this.settings.onJobError !== undefined) {
+      subscriber.value = value;
+      subscriber.index = index;
+    }
+    const inner = projectInner(this, this.project!, value, index, subscriber.signal);
+    if (inner === null) return; // the stage failed, or the job was reported
     subscriber.prev = this.tail;
     if (this.tail === null) this.head = subscriber;
     else this.tail.next = subscriber;
@@ -148,7 +173,12 @@ export class FlatMapSubscriber<T, R> extends DrainSubscription<R> implements Sub
   private innerRemoved(inner: FlatMapInner<R>): void {
     this.unlink(inner);
     this.finished--;
+    this.completedJobs++;
     if (this.outerQueue !== null && !this.outerQueue.isEmpty) this.startInner(this.outerQueue.poll()!);
+    this.requestOneOuter();
+  }
+
+  private requestOneOuter(): void {
     const upstream = this.upstream;
     if (upstream !== null && this.outerOutstanding !== UNBOUNDED && !this.outerDone) {
       this.outerOutstanding++;
@@ -158,16 +188,16 @@ export class FlatMapSubscriber<T, R> extends DrainSubscription<R> implements Sub
 
   protected emitSome(downstream: Subscriber<R>): void {
     if (this.error !== null) return this.failNow(this.error);
-    if (this.requested > 0 && this.buffered > 0) {
+    if (this.requested > 0 && this.bufferedItems > 0) {
       // One round-robin pass from where the last one ran out of demand; items arriving meanwhile re-enter the loop.
       let inner = this.cursor ?? this.head;
-      for (let n = this.active; n > 0 && inner !== null && this.buffered > 0; n--) {
+      for (let n = this.active; n > 0 && inner !== null && this.bufferedItems > 0; n--) {
         const queue = inner.queue;
         while (this.requested > 0 && !queue.isEmpty) {
           const value = queue.poll()!;
-          this.buffered--;
+          this.bufferedItems--;
           this.requested--; // Infinity - 1 stays Infinity
-          this.emitted++;
+          this.emittedItems++;
           downstream.onNext(value);
           if (this.cancelled) return;
           if (this.error !== null) return this.failNow(this.error);
@@ -189,13 +219,11 @@ export class FlatMapSubscriber<T, R> extends DrainSubscription<R> implements Sub
       }
     }
     if (this.outerDone && this.active === 0 && (this.outerQueue === null || this.outerQueue.isEmpty)) {
-      this.terminated = true;
       this.complete();
     }
   }
 
   private failNow(error: Error): void {
-    this.terminated = true;
     this.fail(error);
   }
 
@@ -211,7 +239,7 @@ export class FlatMapSubscriber<T, R> extends DrainSubscription<R> implements Sub
       inner = next;
     }
     this.head = this.tail = this.cursor = null;
-    this.active = this.finished = this.buffered = 0;
+    this.active = this.finished = this.bufferedItems = 0;
     this.outerQueue?.clear();
     this.project = null;
   }
@@ -219,24 +247,32 @@ export class FlatMapSubscriber<T, R> extends DrainSubscription<R> implements Sub
   inspect(): StageSnapshot {
     const { concurrency, prefetch, name } = this.settings;
     const outer = this.outerQueue;
+    const jobs: JobsSnapshot = {
+      active: this.active,
+      queued: outer === null ? 0 : outer.size,
+      concurrency,
+      completed: this.completedJobs,
+      failed: this.failedJobs,
+    };
     return {
       stage: name,
       capacity: concurrency * prefetch + (outer === null ? 0 : outer.capacity),
-      buffered: this.buffered + (outer === null ? 0 : outer.size),
+      buffered: this.bufferedItems + (outer === null ? 0 : outer.size),
       requested: this.requested,
       upstreamRequested: this.outerOutstanding,
-      received: this.received,
-      emitted: this.emitted,
+      received: this.receivedItems,
+      emitted: this.emittedItems,
       dropped: 0,
       terminated: this.terminated,
       cancelled: this.cancelled && !this.terminated,
+      jobs,
     };
   }
 
   /** @internal counts items arriving from inners, for inspect(). */
   countReceived(): void {
-    this.received++;
-    this.buffered++;
+    this.receivedItems++;
+    this.bufferedItems++;
   }
 
   get name(): string {

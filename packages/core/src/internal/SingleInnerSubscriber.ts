@@ -1,9 +1,8 @@
-import type { Publisher } from '../spec/Publisher';
 import type { Subscriber } from '../spec/Subscriber';
 import type { Subscription } from '../spec/Subscription';
 import { DrainSubscription } from './DrainSubscription';
 import { nullArgumentError } from './errors';
-import { FlatMapInner, projectInner, type InnerParent } from './FlatMapInner';
+import { FlatMapInner, projectInner, wantsSignal, type InnerParent, type ProjectFunction } from './FlatMapInner';
 import type { Inspectable, StageSnapshot } from './inspect';
 import { reportDroppedError, reportError } from './report';
 
@@ -28,23 +27,21 @@ export interface SingleInnerSettings {
  */
 export class SingleInnerSubscriber<T, R> extends DrainSubscription<R> implements Subscriber<T>, InnerParent, Inspectable {
   private upstream: Subscription | null = null;
-  private project: ((value: T, index: number) => Publisher<R>) | null;
+  private project: ProjectFunction<T, R> | null;
+  private readonly withSignal: boolean;
   private readonly settings: SingleInnerSettings;
   private current: FlatMapInner<R> | null = null;
   private index = 0;
   private outerDone = false;
   private outerOutstanding = 0;
   private error: Error | null = null;
-  private terminated = false;
-  private buffered = 0;
-  private received = 0;
-  private emitted = 0;
+  private bufferedItems = 0;
   /** Outer items ignored (exhaust) plus inner items discarded when their inner was switched away (switch). */
-  private dropped = 0;
 
-  constructor(downstream: Subscriber<R>, project: (value: T, index: number) => Publisher<R>, settings: SingleInnerSettings) {
+  constructor(downstream: Subscriber<R>, project: ProjectFunction<T, R>, settings: SingleInnerSettings) {
     super(downstream);
     this.project = project;
+    this.withSignal = wantsSignal(project);
     this.settings = settings;
   }
 
@@ -70,11 +67,11 @@ export class SingleInnerSubscriber<T, R> extends DrainSubscription<R> implements
     const live = this.current;
     if (live !== null) {
       if (this.settings.mode === 'exhaust') {
-        this.dropped++; // an inner is running: this outer item is ignored
+        this.droppedItems++; // an inner is running: this outer item is ignored
       } else {
         this.current = null;
-        this.dropped += live.queue.size; // its undelivered items go with it
-        this.buffered -= live.queue.size;
+        this.droppedItems += live.queue.size; // its undelivered items go with it
+        this.bufferedItems -= live.queue.size;
         live.cancel();
         this.startInner(value);
       }
@@ -100,8 +97,8 @@ export class SingleInnerSubscriber<T, R> extends DrainSubscription<R> implements
   }
 
   countReceived(): void {
-    this.received++;
-    this.buffered++;
+    this.receivedItems++;
+    this.bufferedItems++;
   }
 
   innerSignalled(): void {
@@ -110,6 +107,10 @@ export class SingleInnerSubscriber<T, R> extends DrainSubscription<R> implements
 
   innerCompleted(): void {
     this.drain();
+  }
+
+  jobFailed(error: Error): void {
+    this.stop(error);
   }
 
   /** Eager failure: stop the outer now; the drain loop cancels the inner and signals onError. */
@@ -133,9 +134,9 @@ export class SingleInnerSubscriber<T, R> extends DrainSubscription<R> implements
   }
 
   private startInner(value: T): void {
-    const inner = projectInner(this, this.project!, value, this.index++);
+    const subscriber = new FlatMapInner<R>(this, this.settings.prefetch, this.withSignal);
+    const inner = projectInner(this, this.project!, value, this.index++, subscriber.signal);
     if (inner === null) return; // the stage failed
-    const subscriber = new FlatMapInner<R>(this, this.settings.prefetch);
     this.current = subscriber;
     subscriber.connect(inner);
   }
@@ -147,9 +148,9 @@ export class SingleInnerSubscriber<T, R> extends DrainSubscription<R> implements
       if (inner === null) break;
       if (this.requested > 0 && !inner.queue.isEmpty) {
         const value = inner.queue.poll()!;
-        this.buffered--;
+        this.bufferedItems--;
         this.requested--; // Infinity - 1 stays Infinity
-        this.emitted++;
+        this.emittedItems++;
         downstream.onNext(value);
         if (this.cancelled) return;
         if (inner === this.current) inner.consumedOne(); // a switched-away inner is already cancelled
@@ -162,7 +163,6 @@ export class SingleInnerSubscriber<T, R> extends DrainSubscription<R> implements
   }
 
   private end(error: Error | null): void {
-    this.terminated = true;
     if (error === null) this.complete();
     else this.fail(error);
   }
@@ -175,7 +175,7 @@ export class SingleInnerSubscriber<T, R> extends DrainSubscription<R> implements
     const inner = this.current;
     this.current = null;
     inner?.cancel(); // … and the inner
-    this.buffered = 0;
+    this.bufferedItems = 0;
     this.project = null;
   }
 
@@ -183,12 +183,12 @@ export class SingleInnerSubscriber<T, R> extends DrainSubscription<R> implements
     return {
       stage: this.settings.name,
       capacity: this.settings.prefetch,
-      buffered: this.buffered,
+      buffered: this.bufferedItems,
       requested: this.requested,
       upstreamRequested: this.outerOutstanding,
-      received: this.received,
-      emitted: this.emitted,
-      dropped: this.dropped,
+      received: this.receivedItems,
+      emitted: this.emittedItems,
+      dropped: this.droppedItems,
       terminated: this.terminated,
       cancelled: this.cancelled && !this.terminated,
     };

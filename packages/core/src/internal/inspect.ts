@@ -23,6 +23,22 @@ export interface StageSnapshot {
    * and the buffered items it has not received yet.
    */
   readonly subscribers?: readonly SubscriberSnapshot[];
+  /** Worker-pool stages only (mergeMap, concatMap, merge): the job slots and how they are used. */
+  readonly jobs?: JobsSnapshot;
+}
+
+/** A worker-pool view of a flattening stage (`StageSnapshot.jobs`). */
+export interface JobsSnapshot {
+  /** Inners running or with items still queued: the busy slots. */
+  readonly active: number;
+  /** Outer items held in this stage waiting for a free slot. */
+  readonly queued: number;
+  /** The number of slots (`concurrency`). */
+  readonly concurrency: number;
+  /** Jobs that completed (including failed jobs reported through `onJobError`). */
+  readonly completed: number;
+  /** Jobs that failed and were reported through `onJobError`. */
+  readonly failed: number;
 }
 
 /** One subscriber of a multicast stage (see `StageSnapshot.subscribers`). */

@@ -1,10 +1,9 @@
 import type { Flow, Operator } from '../Flow';
 import { requirePositiveBound } from '../internal/demand';
-import { UpstreamDrainSubscription } from '../internal/UpstreamDrainSubscription';
-import { nullArgumentError, overDeliveryError } from '../internal/errors';
+import { QueueStage } from '../internal/QueueStage';
+import { overDeliveryError } from '../internal/errors';
 import type { Inspectable, StageSnapshot } from '../internal/inspect';
 import { lift } from '../internal/lift';
-import { reportError } from '../internal/report';
 import type { Scheduler } from '../schedulers/Scheduler';
 import { requireScheduler } from '../sources/interval';
 import type { Publisher } from '../spec/Publisher';
@@ -65,18 +64,12 @@ export function bufferTime<T>(ms: number, maxCount: number, options: BufferTimeO
       new BufferTimeSubscriber<T>(downstream, scheduler, ms, maxCount, onOverflow === 'drop'));
 }
 
-class BufferTimeSubscriber<T> extends UpstreamDrainSubscription<T, T[]> implements Inspectable {
-  private upstreamRequested = 0;
+class BufferTimeSubscriber<T> extends QueueStage<T, T[]> implements Inspectable {
+  private upstreamDemand = 0;
   private buffer: T[] = [];
   /** A closed buffer, handed to the drain loop to emit, drop or fail on. */
   private outgoing: T[] | null = null;
   private readonly timer = new TaskSlot();
-  private done = false;
-  private terminated = false;
-  private error: Error | null = null;
-  private received = 0;
-  private emitted = 0;
-  private dropped = 0;
 
   constructor(
     downstream: Subscriber<T[]>, private readonly scheduler: Scheduler, private readonly ms: number,
@@ -85,56 +78,46 @@ class BufferTimeSubscriber<T> extends UpstreamDrainSubscription<T, T[]> implemen
     super(downstream);
   }
 
-  onNext(value: T): void {
-    if (value == null) throw nullArgumentError('onNext', value); // §2.13
-    if (this.done || this.cancelled) return; // §2.8
-    if (this.upstreamRequested === 0) {
-      const upstream = this.upstream;
-      this.upstream = null;
-      upstream?.cancel(); // §1.1 more than requested: cancel upstream, then signal
-      return this.onError(overDeliveryError('bufferTime', 0));
+  protected accept(value: T): void {
+    if (this.upstreamDemand === 0) {
+      this.receivedItems--; // not taken in
+      this.stopIntake(overDeliveryError('bufferTime', 0)); // §1.1 more than requested: cancel upstream, then signal
+      this.onUpstreamError();
+      return this.drain();
     }
-    this.upstreamRequested--;
-    this.received++;
+    this.upstreamDemand--;
     this.buffer.push(value); // bounded: upstream is never asked for more than maxCount - buffer.length
     if (this.buffer.length === 1) this.timer.schedule(this.scheduler, this.fire, this.ms);
     if (this.buffer.length >= this.maxCount) this.close();
   }
 
-  onError(error: Error): void {
-    if (error == null) throw nullArgumentError('onError', error); // §2.13
-    if (this.done) {
-      reportError(error); // §1.7
-      return;
-    }
-    this.done = true;
-    this.upstream = null;
-    this.error = error;
+  protected override onUpstreamError(): void {
     this.buffer = [];
     this.timer.cancel();
-    this.drain();
   }
 
-  onComplete(): void {
-    if (this.done) return; // §1.7
-    this.done = true;
-    this.upstream = null;
+  protected override onUpstreamComplete(): void {
     if (this.buffer.length > 0) this.close(); // the last buffer is flushed at once, waiting only for demand
-    else this.drain();
   }
 
   inspect(): StageSnapshot {
-    return {
-      stage: 'bufferTime', capacity: this.maxCount, buffered: this.buffer.length + (this.outgoing?.length ?? 0),
-      requested: this.requested, upstreamRequested: this.done ? 0 : this.upstreamRequested, received: this.received,
-      emitted: this.emitted, dropped: this.dropped, terminated: this.terminated,
-      cancelled: this.cancelled && !this.terminated,
-    };
+    return this.snapshot('bufferTime');
+  }
+
+  protected override get capacity(): number {
+    return this.maxCount;
+  }
+
+  protected override get buffered(): number {
+    return this.buffer.length + (this.outgoing?.length ?? 0);
+  }
+
+  protected override get upstreamRequested(): number {
+    return this.done ? 0 : this.upstreamDemand;
   }
 
   protected emitSome(downstream: Subscriber<T[]>): void {
     if (this.error !== null) {
-      this.terminated = true;
       return this.fail(this.error);
     }
     const outgoing = this.outgoing;
@@ -142,28 +125,26 @@ class BufferTimeSubscriber<T> extends UpstreamDrainSubscription<T, T[]> implemen
       if (this.requested > 0) {
         this.outgoing = null;
         this.requested--;
-        this.emitted += outgoing.length;
+        this.emittedItems += outgoing.length;
         downstream.onNext(outgoing);
         if (this.cancelled) return;
       } else if (this.done) {
         return; // the final buffer waits for demand: completion is not time
       } else if (this.drop) {
         this.outgoing = null;
-        this.dropped += outgoing.length;
+        this.droppedItems += outgoing.length;
       } else {
-        this.terminated = true;
         // §1.1 a buffer without demand may not be emitted; 'error' says so rather than losing it silently
         return this.fail(new Error(`bufferTime: a buffer of ${outgoing.length} items closed with no outstanding ` +
           `demand; request a buffer ahead, or pass onOverflow: 'drop' to discard and count such buffers`));
       }
     }
     if (this.done) {
-      this.terminated = true;
       return this.complete();
     }
-    const want = this.requested > 0 ? this.maxCount - this.buffer.length - this.upstreamRequested : 0;
+    const want = this.requested > 0 ? this.maxCount - this.buffer.length - this.upstreamDemand : 0;
     if (want > 0) {
-      this.upstreamRequested += want;
+      this.upstreamDemand += want;
       this.upstream!.request(want); // a synchronous upstream re-enters onNext; the drain loop picks a full buffer up
     }
   }
@@ -172,9 +153,7 @@ class BufferTimeSubscriber<T> extends UpstreamDrainSubscription<T, T[]> implemen
     this.timer.cancel(); // §3.13 the scheduled task no longer references this subscriber
     this.buffer = [];
     this.outgoing = null;
-    const upstream = this.upstream;
-    this.upstream = null;
-    if (upstream !== null && !this.done) upstream.cancel();
+    super.dispose();
   }
 
   /** Closes the open buffer and hands it to the drain loop. */
@@ -182,7 +161,7 @@ class BufferTimeSubscriber<T> extends UpstreamDrainSubscription<T, T[]> implemen
     this.timer.cancel();
     const closed = this.buffer;
     this.buffer = [];
-    if (this.outgoing !== null) this.dropped += this.outgoing.length; // defensive: one closed buffer at a time
+    if (this.outgoing !== null) this.droppedItems += this.outgoing.length; // defensive: one closed buffer at a time
     this.outgoing = closed;
     this.drain();
   }

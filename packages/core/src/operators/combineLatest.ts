@@ -51,8 +51,6 @@ class CombineLatestSubscription extends DrainSubscription<unknown[]> implements 
   private readonly arrivals: RingBuffer<number>;
   private completedSources = 0;
   private error: Error | null = null;
-  private terminated = false;
-  private emitted = 0;
   received = 0;
 
   constructor(downstream: Subscriber<unknown[]>, count: number) {
@@ -111,7 +109,7 @@ class CombineLatestSubscription extends DrainSubscription<unknown[]> implements 
       inner.pending = undefined;
       if (!warmingUp) {
         this.requested--;
-        this.emitted++;
+        this.emittedItems++;
         downstream.onNext(this.latest.slice());
         if (this.cancelled) return;
       }
@@ -121,7 +119,6 @@ class CombineLatestSubscription extends DrainSubscription<unknown[]> implements 
   }
 
   private end(error: Error | null): void {
-    this.terminated = true;
     if (error === null) this.complete();
     else this.fail(error);
   }
@@ -143,7 +140,7 @@ class CombineLatestSubscription extends DrainSubscription<unknown[]> implements 
       requested: this.requested,
       upstreamRequested,
       received: this.received,
-      emitted: this.emitted,
+      emitted: this.emittedItems,
       dropped: 0,
       terminated: this.terminated,
       cancelled: this.cancelled && !this.terminated,

@@ -30,7 +30,7 @@ export interface ConcatMapOptions {
  * @example
  * range(1, 3).pipe(concatMap((x) => range(x * 10, 2))); // 10, 11, 20, 21, 30, 31
  */
-export function concatMap<T, R>(project: (value: T, index: number) => Publisher<R>, options: ConcatMapOptions = {}): Operator<T, R> {
+export function concatMap<T, R>(project: (value: T, index: number, signal: AbortSignal) => Publisher<R>, options: ConcatMapOptions = {}): Operator<T, R> {
   if (typeof project !== 'function') throw new TypeError(`concatMap: project must be a function, got ${typeof project}`);
   const outerPrefetch = requirePositiveBound('concatMap: prefetch', options.prefetch ?? 2);
   const prefetch = requirePositiveBound('concatMap: innerPrefetch', options.innerPrefetch ?? 32);

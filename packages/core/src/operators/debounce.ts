@@ -1,14 +1,11 @@
 import type { Flow, Operator } from '../Flow';
-import { UpstreamDrainSubscription } from '../internal/UpstreamDrainSubscription';
-import { nullArgumentError } from '../internal/errors';
+import { QueueStage } from '../internal/QueueStage';
 import type { Inspectable, StageSnapshot } from '../internal/inspect';
 import { lift } from '../internal/lift';
-import { reportError } from '../internal/report';
 import type { Scheduler } from '../schedulers/Scheduler';
 import { requireScheduler } from '../sources/interval';
 import type { Publisher } from '../spec/Publisher';
 import type { Subscriber } from '../spec/Subscriber';
-import type { Subscription } from '../spec/Subscription';
 import { TaskSlot } from '../internal/scheduling';
 
 export interface DebounceOptions {
@@ -51,19 +48,14 @@ function requirePeriod(operator: string, ms: unknown): void {
   }
 }
 
-class DebounceSubscriber<T> extends UpstreamDrainSubscription<T, T> implements Inspectable {
+class DebounceSubscriber<T> extends QueueStage<T, T> implements Inspectable {
   private readonly scheduler: Scheduler;
   private readonly ms: number;
-  private upstreamRequested = false;
+  private upstreamStarted = false;
   private pending: T | null = null;
   /** The pending item's quiet period is over: it goes out as soon as there is demand. */
   private ready = false;
   private readonly timer = new TaskSlot();
-  private done = false;
-  private terminated = false;
-  private error: Error | null = null;
-  private received = 0;
-  private emitted = 0;
 
   constructor(downstream: Subscriber<T>, scheduler: Scheduler, ms: number) {
     super(downstream);
@@ -71,51 +63,41 @@ class DebounceSubscriber<T> extends UpstreamDrainSubscription<T, T> implements I
     this.ms = ms;
   }
 
-  onNext(value: T): void {
-    if (value == null) throw nullArgumentError('onNext', value); // §2.13
-    if (this.done || this.cancelled) return; // §2.8
-    this.received++;
+  protected accept(value: T): void {
     this.pending = value; // a newer item replaces the waiting one and restarts its quiet period
     this.ready = false;
     this.timer.cancel();
     this.timer.schedule(this.scheduler, this.fire, this.ms);
   }
 
-  onError(error: Error): void {
-    if (error == null) throw nullArgumentError('onError', error); // §2.13
-    if (this.done) {
-      reportError(error); // §1.7
-      return;
-    }
-    this.done = true;
-    this.upstream = null;
-    this.error = error;
+  protected override onUpstreamError(): void {
     this.pending = null; // errors are not debounced: the waiting item is discarded
     this.timer.cancel();
-    this.drain();
   }
 
-  onComplete(): void {
-    if (this.done) return; // §1.7
-    this.done = true;
-    this.upstream = null;
+  protected override onUpstreamComplete(): void {
     this.timer.cancel();
     this.ready = true; // the last item needs no more quiet: flush it
-    this.drain();
   }
 
   inspect(): StageSnapshot {
-    return {
-      stage: 'debounce', capacity: 1, buffered: this.pending === null ? 0 : 1, requested: this.requested,
-      upstreamRequested: this.upstreamRequested && !this.done && !this.cancelled ? Infinity : 0,
-      received: this.received, emitted: this.emitted, dropped: 0,
-      terminated: this.terminated, cancelled: this.cancelled && !this.terminated,
-    };
+    return this.snapshot('debounce');
+  }
+
+  protected override get capacity(): number {
+    return 1;
+  }
+
+  protected override get buffered(): number {
+    return this.pending === null ? 0 : 1;
+  }
+
+  protected override get upstreamRequested(): number {
+    return this.upstreamStarted && !this.done && !this.cancelled ? Infinity : 0;
   }
 
   protected emitSome(downstream: Subscriber<T>): void {
     if (this.error !== null) {
-      this.terminated = true;
       return this.fail(this.error);
     }
     if (this.ready && this.pending !== null && this.requested > 0) {
@@ -123,19 +105,16 @@ class DebounceSubscriber<T> extends UpstreamDrainSubscription<T, T> implements I
       this.pending = null;
       this.ready = false;
       this.requested--;
-      this.emitted++;
+      this.emittedItems++;
       downstream.onNext(value);
       if (this.cancelled) return;
     }
     if (this.done) {
-      if (this.pending === null) {
-        this.terminated = true;
-        this.complete();
-      }
+      this.terminateWhenDone(this.pending === null);
       return;
     }
-    if (!this.upstreamRequested && this.requested > 0) {
-      this.upstreamRequested = true; // lossy by design: upstream runs at its own pace, one item is kept
+    if (!this.upstreamStarted && this.requested > 0) {
+      this.upstreamStarted = true; // lossy by design: upstream runs at its own pace, one item is kept
       this.upstream!.request(Infinity);
     }
   }
@@ -143,9 +122,7 @@ class DebounceSubscriber<T> extends UpstreamDrainSubscription<T, T> implements I
   protected override dispose(): void {
     this.timer.cancel(); // §3.13 the scheduled task no longer references this subscriber
     this.pending = null;
-    const upstream = this.upstream;
-    this.upstream = null;
-    if (upstream !== null && !this.done) upstream.cancel();
+    super.dispose();
   }
 
   private readonly fire = (): void => {

@@ -1,16 +1,14 @@
 import type { Flow, Operator } from '../Flow';
 import { requirePositiveBound } from '../internal/demand';
-import { UpstreamDrainSubscription } from '../internal/UpstreamDrainSubscription';
-import { nullArgumentError, overDeliveryError } from '../internal/errors';
+import { QueueStage } from '../internal/QueueStage';
+import { overDeliveryError } from '../internal/errors';
 import type { Inspectable, StageSnapshot } from '../internal/inspect';
 import { lift } from '../internal/lift';
-import { reportError } from '../internal/report';
 import { RingBuffer } from '../internal/RingBuffer';
 import type { Scheduler } from '../schedulers/Scheduler';
 import { requireDelay, requireScheduler } from '../sources/interval';
 import type { Publisher } from '../spec/Publisher';
 import type { Subscriber } from '../spec/Subscriber';
-import type { Subscription } from '../spec/Subscription';
 import { TaskSlot } from '../internal/scheduling';
 
 export interface DelayOptions {
@@ -56,19 +54,14 @@ interface Delayed<T> {
   readonly due: number;
 }
 
-class DelaySubscriber<T> extends UpstreamDrainSubscription<T, T> implements Inspectable {
+class DelaySubscriber<T> extends QueueStage<T, T> implements Inspectable {
   private readonly scheduler: Scheduler;
   private readonly ms: number;
   private readonly queue: RingBuffer<Delayed<T>>;
-  private upstreamRequested = 0;
+  private upstreamDemand = 0;
   private readonly timer = new TaskSlot();
   /** Set by the timer, consumed by the next emit pass: only a timer emits, so even delay(0) hops through the scheduler. */
   private timerFired = false;
-  private done = false;
-  private terminated = false;
-  private error: Error | null = null;
-  private received = 0;
-  private emitted = 0;
 
   constructor(downstream: Subscriber<T>, scheduler: Scheduler, ms: number, capacity: number) {
     super(downstream);
@@ -77,54 +70,40 @@ class DelaySubscriber<T> extends UpstreamDrainSubscription<T, T> implements Insp
     this.queue = new RingBuffer<Delayed<T>>(capacity);
   }
 
-  onNext(value: T): void {
-    if (value == null) throw nullArgumentError('onNext', value); // §2.13
-    if (this.done || this.cancelled) return; // §2.8 items in flight after cancel are dropped
-    if (this.upstreamRequested === 0) {
-      const upstream = this.upstream;
-      this.upstream = null;
-      upstream?.cancel(); // §1.1 more than requested: cancel upstream, then signal
-      return this.onError(overDeliveryError('delay', 0));
+  protected accept(value: T): void {
+    if (this.upstreamDemand === 0) {
+      this.receivedItems--; // not taken in
+      this.stopIntake(overDeliveryError('delay', 0)); // §1.1 more than requested: cancel upstream, then signal
+      this.queue.clear(); // errors are not delayed: waiting items are discarded
+      return this.drain();
     }
-    this.upstreamRequested--;
-    this.received++;
+    this.upstreamDemand--;
     this.queue.offer({ value, due: this.scheduler.now() + this.ms }); // cannot fail: in flight ≤ capacity
     this.drain();
   }
 
-  onError(error: Error): void {
-    if (error == null) throw nullArgumentError('onError', error); // §2.13
-    if (this.done) {
-      reportError(error); // §1.7 nothing after a terminal signal; never swallowed
-      return;
-    }
-    this.done = true;
-    this.upstream = null;
-    this.error = error;
+  protected override onUpstreamError(): void {
     this.queue.clear(); // errors are not delayed: waiting items are discarded
-    this.drain();
-  }
-
-  onComplete(): void {
-    if (this.done) return; // §1.7
-    this.done = true;
-    this.upstream = null;
-    this.drain();
   }
 
   inspect(): StageSnapshot {
-    return {
-      stage: 'delay', capacity: this.queue.capacity, buffered: this.queue.size, requested: this.requested,
-      upstreamRequested: this.done ? 0 : this.upstreamRequested, received: this.received, emitted: this.emitted,
-      dropped: 0, terminated: this.terminated, cancelled: this.cancelled && !this.terminated,
-    };
+    return this.snapshot('delay');
+  }
+
+  protected override get capacity(): number {
+    return this.queue.capacity;
+  }
+
+  protected override get buffered(): number {
+    return this.queue.size;
+  }
+
+  protected override get upstreamRequested(): number {
+    return this.done ? 0 : this.upstreamDemand;
   }
 
   protected emitSome(downstream: Subscriber<T>): void {
-    if (this.error !== null) {
-      this.terminated = true;
-      return this.fail(this.error);
-    }
+    if (this.error !== null) return this.fail(this.error);
     const queue = this.queue;
     if (this.timerFired) {
       this.timerFired = false; // every waiting item was requested, so all that fell due go out now
@@ -132,21 +111,18 @@ class DelaySubscriber<T> extends UpstreamDrainSubscription<T, T> implements Insp
       while (queue.size > 0 && this.requested > 0 && queue.peek()!.due <= now) {
         const entry = queue.poll()!;
         this.requested--;
-        this.emitted++;
+        this.emittedItems++;
         downstream.onNext(entry.value);
         if (this.cancelled) return;
       }
     }
     if (this.done) {
-      if (queue.size === 0) {
-        this.terminated = true;
-        this.complete();
-      } else this.armTimer();
+      if (!this.terminateWhenDone(queue.size === 0)) this.armTimer();
       return;
     }
-    const want = Math.min(this.requested, queue.capacity) - queue.size - this.upstreamRequested;
+    const want = Math.min(this.requested, queue.capacity) - queue.size - this.upstreamDemand;
     if (want > 0) {
-      this.upstreamRequested += want;
+      this.upstreamDemand += want;
       this.upstream!.request(want); // a synchronous upstream re-enters onNext; the drain loop picks its items up
       if (this.cancelled) return;
     }
@@ -156,9 +132,7 @@ class DelaySubscriber<T> extends UpstreamDrainSubscription<T, T> implements Insp
   protected override dispose(): void {
     this.timer.cancel(); // §3.13 the scheduled task no longer references this subscriber
     this.queue.clear();
-    const upstream = this.upstream;
-    this.upstream = null;
-    if (upstream !== null && !this.done) upstream.cancel();
+    super.dispose();
   }
 
   private armTimer(): void {

@@ -30,7 +30,7 @@ export interface ExhaustMapOptions {
  * @example
  * clicks.pipe(exhaustMap(() => save())); // clicks during a save are ignored
  */
-export function exhaustMap<T, R>(project: (value: T, index: number) => Publisher<R>, options: ExhaustMapOptions = {}): Operator<T, R> {
+export function exhaustMap<T, R>(project: (value: T, index: number, signal: AbortSignal) => Publisher<R>, options: ExhaustMapOptions = {}): Operator<T, R> {
   if (typeof project !== 'function') throw new TypeError(`exhaustMap: project must be a function, got ${typeof project}`);
   const prefetch = requirePositiveBound('exhaustMap: prefetch', options.prefetch ?? 32);
   const settings = { name: 'exhaustMap', mode: 'exhaust', prefetch } as const;

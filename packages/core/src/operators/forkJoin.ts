@@ -42,8 +42,7 @@ export function forkJoin(...args: unknown[]): Flow<unknown> {
   return flowOf<unknown>((downstream) => {
     const join = new ForkJoin(downstream, flows.length, keys);
     downstream.onSubscribe(join);
-    for (let i = 0; i < flows.length && !join.cancelled; i++) flows[i]!.subscribe(join.inners[i]!);
-    join.started();
+    join.subscribeAll(flows);
   });
 }
 
@@ -62,7 +61,9 @@ class ForkJoin extends DrainSubscription<unknown> {
     for (let i = 0; i < count; i++) this.inners.push(new JoinSubscriber(this, i));
   }
 
-  started(): void {
+  /** Subscribes every input in order (stopping if the downstream cancelled meanwhile), then starts draining. */
+  subscribeAll(flows: readonly Publisher<unknown>[]): void {
+    for (let i = 0; i < flows.length && !this.cancelled; i++) flows[i]!.subscribe(this.inners[i]!);
     this.subscribing = false;
     this.drain();
   }

@@ -87,10 +87,6 @@ class GroupBySubscriber<T, K> extends DrainSubscription<GroupedFlow<K, T>> imple
   private upstreamOutstanding = 0;
   private upstreamDone = false;
   private error: Error | null = null;
-  private terminated = false;
-  private received = 0;
-  private emitted = 0;
-  private dropped = 0;
 
   constructor(downstream: Subscriber<GroupedFlow<K, T>>, keySelector: (value: T) => K, maxGroups: number, prefetch: number) {
     super(downstream);
@@ -117,7 +113,7 @@ class GroupBySubscriber<T, K> extends DrainSubscription<GroupedFlow<K, T>> imple
     if (this.upstreamDone) return; // §2.8
     if (this.upstreamOutstanding === 0) return this.stop(overDeliveryError('groupBy', 0)); // §1.1
     this.upstreamOutstanding--;
-    this.received++;
+    this.receivedItems++;
     let key: K;
     try {
       key = this.keySelector!(value);
@@ -127,7 +123,7 @@ class GroupBySubscriber<T, K> extends DrainSubscription<GroupedFlow<K, T>> imple
     let group = this.groups.get(key);
     if (group === undefined) {
       if (this.cancelled) {
-        this.dropped++; // the downstream is gone: no new groups
+        this.droppedItems++; // the downstream is gone: no new groups
         return this.replenish();
       }
       if (this.groups.size >= this.maxGroups) {
@@ -171,7 +167,7 @@ class GroupBySubscriber<T, K> extends DrainSubscription<GroupedFlow<K, T>> imple
   }
 
   subflowCancelled(group: Subflow<T>, discarded: number): void {
-    this.dropped += discarded;
+    this.droppedItems += discarded;
     if (this.keys.has(group)) {
       const key = this.keys.get(group) as K; // keys may be undefined or NaN: look them up, never test them
       this.keys.delete(group);
@@ -254,7 +250,7 @@ class GroupBySubscriber<T, K> extends DrainSubscription<GroupedFlow<K, T>> imple
       const group = this.pending.poll()!;
       this.unemitted.delete(group.subflow);
       this.requested--;
-      this.emitted++;
+      this.emittedItems++;
       downstream.onNext(group);
       if (this.cancelled) return;
     }
@@ -262,7 +258,6 @@ class GroupBySubscriber<T, K> extends DrainSubscription<GroupedFlow<K, T>> imple
   }
 
   private end(error: Error | null): void {
-    this.terminated = true;
     this.pending.clear();
     this.unemitted.clear();
     if (error === null) this.complete();
@@ -277,7 +272,7 @@ class GroupBySubscriber<T, K> extends DrainSubscription<GroupedFlow<K, T>> imple
     const closed = new Error('groupBy: the downstream cancelled before this group was subscribed');
     for (const [key, group] of this.groups) {
       if (group.subscribed) continue;
-      this.dropped += group.queue.size;
+      this.droppedItems += group.queue.size;
       group.finish(closed);
       this.groups.delete(key);
       this.keys.delete(group);
@@ -294,9 +289,9 @@ class GroupBySubscriber<T, K> extends DrainSubscription<GroupedFlow<K, T>> imple
       buffered,
       requested: this.requested,
       upstreamRequested: this.upstreamOutstanding,
-      received: this.received,
-      emitted: this.emitted,
-      dropped: this.dropped,
+      received: this.receivedItems,
+      emitted: this.emittedItems,
+      dropped: this.droppedItems,
       terminated: this.terminated,
       cancelled: this.cancelled && !this.terminated,
     };

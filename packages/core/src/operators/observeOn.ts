@@ -1,10 +1,10 @@
 import type { Flow, Operator } from '../Flow';
-import { addDemand, isValidRequest, replenishAt, requirePositiveBound } from '../internal/demand';
-import { UpstreamDrainSubscription } from '../internal/UpstreamDrainSubscription';
-import { nullArgumentError, overDeliveryError } from '../internal/errors';
+import { addDemand, isValidRequest, requirePositiveBound } from '../internal/demand';
+import { Prefetcher } from '../internal/Prefetcher';
+import { QueueStage } from '../internal/QueueStage';
+import { overDeliveryError } from '../internal/errors';
 import type { Inspectable, StageSnapshot } from '../internal/inspect';
 import { lift } from '../internal/lift';
-import { reportError } from '../internal/report';
 import { RingBuffer } from '../internal/RingBuffer';
 import type { Scheduler } from '../schedulers/Scheduler';
 import type { Publisher } from '../spec/Publisher';
@@ -67,68 +67,43 @@ export function observeOn<T>(scheduler: Scheduler, options: ObserveOnOptions = {
     lift(source, (downstream: Subscriber<T>) => new ObserveOnSubscriber(downstream, scheduler, prefetch, delayError));
 }
 
-class ObserveOnSubscriber<T> extends UpstreamDrainSubscription<T, T> implements Inspectable {
+class ObserveOnSubscriber<T> extends QueueStage<T, T> implements Inspectable {
   private scheduler: Scheduler | null;
   private readonly queue: RingBuffer<T>;
-  private readonly prefetch: number;
-  private readonly limit: number;
+  private readonly prefetcher: Prefetcher;
   private readonly delayError: boolean;
-  private upstreamRequested = 0;
-  private consumed = 0;
-  private done = false;
-  private error: Error | null = null;
-  private terminated = false;
   private readonly tickSlot = new TaskSlot();
   private inTick = false;
   private batchLeft = 0;
-  private received = 0;
-  private emitted = 0;
 
   constructor(downstream: Subscriber<T>, scheduler: Scheduler, prefetch: number, delayError: boolean) {
     super(downstream);
     this.scheduler = scheduler;
     this.queue = new RingBuffer<T>(prefetch);
-    this.prefetch = prefetch;
-    this.limit = replenishAt(prefetch);
+    this.prefetcher = new Prefetcher(prefetch);
     this.delayError = delayError;
   }
 
   protected override onUpstream(subscription: Subscription): void {
-    this.upstreamRequested = this.prefetch;
-    subscription.request(this.prefetch);
+    subscription.request(this.prefetcher.start());
   }
 
-  onNext(item: T): void {
-    if (item == null) throw nullArgumentError('onNext', item); // §2.13
-    if (this.done || this.cancelled) return; // §2.8 items in flight after cancel are dropped
-    if (this.upstreamRequested === 0) {
+  protected accept(item: T): void {
+    if (!this.prefetcher.arrived()) {
       // §1.1 the upstream delivered beyond what was requested: stop intake, deliver what is buffered, then the error
+      this.receivedItems--; // not taken in: the snapshot counts accepted items only
       this.stopIntake(overDeliveryError('observeOn', 0));
     } else {
-      this.queue.offer(item); // cannot fail: buffered + upstreamRequested never exceeds prefetch
-      this.received++;
-      this.upstreamRequested--;
+      this.queue.offer(item); // cannot fail: buffered + outstanding upstream demand never exceeds prefetch
     }
     this.scheduleTick();
   }
 
-  onError(error: Error): void {
-    if (error == null) throw nullArgumentError('onError', error); // §2.13
-    if (this.done) {
-      reportError(error); // §1.7 nothing after a terminal signal; never swallowed
-      return;
-    }
-    this.done = true;
-    this.upstream = null;
-    this.error = error;
+  protected override onUpstreamError(): void {
     if (!this.delayError) this.queue.clear();
-    this.scheduleTick();
   }
 
-  onComplete(): void {
-    if (this.done) return; // §1.7
-    this.done = true;
-    this.upstream = null;
+  protected override wake(): void {
     this.scheduleTick();
   }
 
@@ -142,34 +117,38 @@ class ObserveOnSubscriber<T> extends UpstreamDrainSubscription<T, T> implements 
   }
 
   inspect(): StageSnapshot {
-    return {
-      stage: 'observeOn', capacity: this.prefetch, buffered: this.queue.size, requested: this.requested,
-      upstreamRequested: this.done ? 0 : this.upstreamRequested, received: this.received, emitted: this.emitted,
-      dropped: 0, terminated: this.terminated, cancelled: this.cancelled && !this.terminated,
-    };
+    return this.snapshot('observeOn');
+  }
+
+  protected override get capacity(): number {
+    return this.prefetcher.prefetch;
+  }
+
+  protected override get buffered(): number {
+    return this.queue.size;
+  }
+
+  protected override get upstreamRequested(): number {
+    return this.done ? 0 : this.prefetcher.outstanding;
   }
 
   protected emitSome(downstream: Subscriber<T>): void {
     const queue = this.queue;
     for (;;) {
-      if (this.done && queue.size === 0) {
-        this.terminated = true;
-        if (this.error !== null) this.fail(this.error);
-        else this.complete();
-        return;
-      }
+      if (this.terminateWhenDone(queue.size === 0)) return;
       if (!this.inTick || queue.size === 0 || this.requested === 0 || this.batchLeft === 0) return;
       const item = queue.poll() as T;
       this.requested--; // Infinity - 1 stays unbounded
       this.batchLeft--;
-      this.emitted++;
+      this.emittedItems++;
       downstream.onNext(item);
       if (this.cancelled) return;
-      if (!this.done && ++this.consumed === this.limit) {
-        this.consumed = 0;
-        this.upstreamRequested += this.limit;
-        this.upstream!.request(this.limit); // a synchronous upstream refills the queue right here, within bounds
-        if (this.cancelled) return;
+      if (!this.done) {
+        const more = this.prefetcher.consumedOne();
+        if (more > 0) {
+          this.upstream!.request(more); // a synchronous upstream refills the queue right here, within bounds
+          if (this.cancelled) return;
+        }
       }
     }
   }
@@ -178,9 +157,7 @@ class ObserveOnSubscriber<T> extends UpstreamDrainSubscription<T, T> implements 
     this.scheduler = null; // §3.13 no pending tick may keep the subscriber reachable
     this.tickSlot.cancel();
     this.queue.clear();
-    const upstream = this.upstream;
-    this.upstream = null;
-    if (upstream !== null && !this.done) upstream.cancel();
+    super.dispose();
   }
 
   private scheduleTick(): void {
@@ -193,7 +170,7 @@ class ObserveOnSubscriber<T> extends UpstreamDrainSubscription<T, T> implements 
     this.tickSlot.ran();
     if (this.scheduler === null) return;
     this.inTick = true;
-    this.batchLeft = this.prefetch; // bounded batch: yield to the scheduler after `prefetch` items
+    this.batchLeft = this.prefetcher.prefetch; // bounded batch: yield to the scheduler after `prefetch` items
     try {
       this.drain();
     } finally {
@@ -205,14 +182,5 @@ class ObserveOnSubscriber<T> extends UpstreamDrainSubscription<T, T> implements 
   private hasWork(): boolean {
     if (this.cancelled) return false;
     return this.queue.size > 0 ? this.requested > 0 : this.done;
-  }
-
-  /** Ends intake now (cancels upstream); the buffered items still go out first, then `error`. */
-  private stopIntake(error: Error): void {
-    this.done = true;
-    this.error = error;
-    const upstream = this.upstream;
-    this.upstream = null;
-    upstream?.cancel();
   }
 }

@@ -1,12 +1,10 @@
 import type { Flow, Operator } from '../Flow';
 import { UNBOUNDED } from '../internal/demand';
-import { UpstreamDrainSubscription } from '../internal/UpstreamDrainSubscription';
-import { nullArgumentError, nullResultError, toError } from '../internal/errors';
+import { QueueStage } from '../internal/QueueStage';
+import { nullResultError, toError } from '../internal/errors';
 import { lift } from '../internal/lift';
-import { reportError } from '../internal/report';
 import type { Publisher } from '../spec/Publisher';
 import type { Subscriber } from '../spec/Subscriber';
-import type { Subscription } from '../spec/Subscription';
 
 /**
  * Folds all items with `reducer(accumulator, item, index)` and emits the final accumulator once, when upstream
@@ -40,15 +38,12 @@ export function reduce<T, A>(reducer: (accumulator: A, value: T, index: number) 
     lift(source, (downstream: Subscriber<A>) => new ReduceSubscriber<T, A>(downstream, reducer, hasSeed, seed));
 }
 
-class ReduceSubscriber<T, A> extends UpstreamDrainSubscription<T, A> {
+class ReduceSubscriber<T, A> extends QueueStage<T, A> {
   private reducer: ((accumulator: A, value: T, index: number) => A) | null;
   private accumulator: A | undefined;
   private hasValue: boolean;
   private index = 0;
-  private upstreamRequested = false;
-  /** Upstream terminated (or the reducer failed): no more items come. */
-  private upstreamDone = false;
-  private error: Error | null = null;
+  private upstreamStarted = false;
 
   constructor(downstream: Subscriber<A>, reducer: (accumulator: A, value: T, index: number) => A, hasSeed: boolean, seed: A | undefined) {
     super(downstream);
@@ -57,9 +52,7 @@ class ReduceSubscriber<T, A> extends UpstreamDrainSubscription<T, A> {
     this.accumulator = seed;
   }
 
-  onNext(value: T): void {
-    if (value == null) throw nullArgumentError('onNext', value); // §2.13
-    if (this.upstreamDone || this.reducer === null) return;
+  protected accept(value: T): void {
     const index = this.index++;
     if (!this.hasValue) {
       this.hasValue = true;
@@ -68,7 +61,7 @@ class ReduceSubscriber<T, A> extends UpstreamDrainSubscription<T, A> {
     }
     let result: A;
     try {
-      result = this.reducer(this.accumulator as A, value, index);
+      result = this.reducer!(this.accumulator as A, value, index);
     } catch (error) {
       return this.failWith(toError(error));
     }
@@ -76,28 +69,11 @@ class ReduceSubscriber<T, A> extends UpstreamDrainSubscription<T, A> {
     this.accumulator = result;
   }
 
-  onError(error: Error): void {
-    if (error == null) throw nullArgumentError('onError', error); // §2.13
-    if (this.upstreamDone) {
-      reportError(error); // §1.7 nothing after a terminal signal; never swallowed
-      return;
-    }
-    this.upstreamDone = true;
-    this.error = error;
-    this.drain();
-  }
-
-  onComplete(): void {
-    if (this.upstreamDone) return; // §1.7
-    this.upstreamDone = true;
-    this.drain();
-  }
-
   protected emitSome(downstream: Subscriber<A>): void {
     if (this.error !== null) return this.fail(this.error);
-    if (!this.upstreamDone) {
-      if (this.requested > 0 && !this.upstreamRequested) {
-        this.upstreamRequested = true;
+    if (!this.done) {
+      if (this.requested > 0 && !this.upstreamStarted) {
+        this.upstreamStarted = true;
         this.upstream!.request(UNBOUNDED); // one accumulator only: bounded memory whatever the source size
       }
       return;
@@ -112,16 +88,13 @@ class ReduceSubscriber<T, A> extends UpstreamDrainSubscription<T, A> {
   }
 
   protected override dispose(): void {
-    if (!this.upstreamDone) this.upstream?.cancel();
-    this.upstreamDone = true;
     this.reducer = null; // §3.13
     this.accumulator = undefined;
+    super.dispose();
   }
 
   private failWith(error: Error): void {
-    this.upstreamDone = true;
-    this.error = error;
-    this.upstream!.cancel();
+    this.stopIntake(error); // the reducer failed: cancel upstream, then signal
     this.drain();
   }
 }

@@ -1,9 +1,7 @@
 import type { Flow, Operator } from '../Flow';
-import { UpstreamDrainSubscription } from '../internal/UpstreamDrainSubscription';
-import { nullArgumentError } from '../internal/errors';
+import { QueueStage } from '../internal/QueueStage';
 import type { Inspectable, StageSnapshot } from '../internal/inspect';
 import { lift } from '../internal/lift';
-import { reportError } from '../internal/report';
 import type { CancelTask, Scheduler } from '../schedulers/Scheduler';
 import { requireScheduler } from '../sources/interval';
 import type { Publisher } from '../spec/Publisher';
@@ -58,9 +56,9 @@ export function sample<T>(ms: number, options: SampleOperatorOptions = {}): Oper
     lift(source, (downstream: Subscriber<T>) => new SampleSubscriber(downstream, scheduler, ms, onOverflow === 'drop'));
 }
 
-class SampleSubscriber<T> extends UpstreamDrainSubscription<T, T> implements Inspectable {
+class SampleSubscriber<T> extends QueueStage<T, T> implements Inspectable {
   private scheduler: Scheduler | null;
-  private upstreamRequested = false;
+  private upstreamStarted = false;
   private latest: T | null = null;
   /** The sample taken by the last tick, handed to the drain loop to emit, drop or fail on. */
   private outgoing: T | null = null;
@@ -69,12 +67,6 @@ class SampleSubscriber<T> extends UpstreamDrainSubscription<T, T> implements Ins
   private cancelTick: CancelTask | null = null;
   private start = 0;
   private ticks = 0;
-  private done = false;
-  private terminated = false;
-  private error: Error | null = null;
-  private received = 0;
-  private emitted = 0;
-  private dropped = 0;
 
   constructor(downstream: Subscriber<T>, scheduler: Scheduler, private readonly ms: number, private readonly drop: boolean) {
     super(downstream);
@@ -86,47 +78,34 @@ class SampleSubscriber<T> extends UpstreamDrainSubscription<T, T> implements Ins
     this.cancelTick = this.scheduler!.schedule(this.tick, this.ms);
   }
 
-  onNext(value: T): void {
-    if (value == null) throw nullArgumentError('onNext', value); // §2.13
-    if (this.done || this.cancelled) return; // §2.8
-    this.received++;
+  protected accept(value: T): void {
     this.latest = value;
   }
 
-  onError(error: Error): void {
-    if (error == null) throw nullArgumentError('onError', error); // §2.13
-    if (this.done) {
-      reportError(error); // §1.7
-      return;
-    }
-    this.done = true;
-    this.upstream = null;
-    this.error = error;
-    this.drain();
-  }
-
-  onComplete(): void {
-    if (this.done) return; // §1.7
-    this.done = true;
-    this.upstream = null;
+  protected override onUpstreamComplete(): void {
     this.stopTicks();
     this.flush = this.latest;
     this.latest = null;
-    this.drain();
   }
 
   inspect(): StageSnapshot {
-    return {
-      stage: 'sample', capacity: 1, buffered: this.latest === null && this.flush === null ? 0 : 1, requested: this.requested,
-      upstreamRequested: this.upstreamRequested && !this.done && !this.cancelled ? Infinity : 0,
-      received: this.received, emitted: this.emitted, dropped: this.dropped,
-      terminated: this.terminated, cancelled: this.cancelled && !this.terminated,
-    };
+    return this.snapshot('sample');
+  }
+
+  protected override get capacity(): number {
+    return 1;
+  }
+
+  protected override get upstreamRequested(): number {
+    return this.upstreamStarted && !this.done && !this.cancelled ? Infinity : 0;
+  }
+
+  protected override get buffered(): number {
+    return this.latest === null && this.flush === null ? 0 : 1;
   }
 
   protected emitSome(downstream: Subscriber<T>): void {
     if (this.error !== null) {
-      this.terminated = true;
       return this.fail(this.error);
     }
     const outgoing = this.outgoing;
@@ -134,13 +113,12 @@ class SampleSubscriber<T> extends UpstreamDrainSubscription<T, T> implements Ins
       this.outgoing = null;
       if (this.requested > 0) {
         this.requested--;
-        this.emitted++;
+        this.emittedItems++;
         downstream.onNext(outgoing);
         if (this.cancelled) return;
       } else if (this.drop) {
-        this.dropped++;
+        this.droppedItems++;
       } else {
-        this.terminated = true;
         // §1.1 a sample without demand may not be emitted; 'error' says so rather than losing it silently
         return this.fail(new Error(`sample: tick ${this.ticks} (at ${this.ticks * this.ms} ms) took a sample with no ` +
           `outstanding demand; request ahead of the ticks, sample less often, or pass onOverflow: 'drop'`));
@@ -152,15 +130,14 @@ class SampleSubscriber<T> extends UpstreamDrainSubscription<T, T> implements Ins
         if (this.requested === 0) return; // completion is not time: the flushed item waits for demand
         this.flush = null;
         this.requested--;
-        this.emitted++;
+        this.emittedItems++;
         downstream.onNext(flush);
         if (this.cancelled) return;
       }
-      this.terminated = true;
       return this.complete();
     }
-    if (!this.upstreamRequested && this.requested > 0) {
-      this.upstreamRequested = true; // lossy by design: upstream runs at its own pace, one item is kept
+    if (!this.upstreamStarted && this.requested > 0) {
+      this.upstreamStarted = true; // lossy by design: upstream runs at its own pace, one item is kept
       this.upstream!.request(Infinity);
     }
   }
@@ -170,9 +147,7 @@ class SampleSubscriber<T> extends UpstreamDrainSubscription<T, T> implements Ins
     this.latest = null;
     this.outgoing = null;
     this.flush = null;
-    const upstream = this.upstream;
-    this.upstream = null;
-    if (upstream !== null && !this.done) upstream.cancel();
+    super.dispose();
   }
 
   private stopTicks(): void {

@@ -26,12 +26,14 @@ export interface SwitchMapOptions {
  * inner that were queued without demand are discarded (counted as `dropped` in `inspect()`).
  * **Errors**: the project function throwing or returning a non-Publisher, an outer error or an inner error cancels
  * everything and signals `onError` at once. **Completion**: once the outer completed and the last inner completed
- * and was emitted. **Cancellation**: cancels the outer and the running inner.
+ * and was emitted. **Cancellation**: cancels the outer and the running inner. A project function that declares a
+ * third parameter receives an `AbortSignal`, aborted when its inner is switched away or cancelled before it
+ * finished (see mergeMap).
  *
  * @example
  * searchTerms.pipe(switchMap((term) => fetchResults(term))); // only the results of the latest term
  */
-export function switchMap<T, R>(project: (value: T, index: number) => Publisher<R>, options: SwitchMapOptions = {}): Operator<T, R> {
+export function switchMap<T, R>(project: (value: T, index: number, signal: AbortSignal) => Publisher<R>, options: SwitchMapOptions = {}): Operator<T, R> {
   if (typeof project !== 'function') throw new TypeError(`switchMap: project must be a function, got ${typeof project}`);
   const prefetch = requirePositiveBound('switchMap: prefetch', options.prefetch ?? 32);
   const settings = { name: 'switchMap', mode: 'switch', prefetch } as const;

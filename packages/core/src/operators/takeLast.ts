@@ -1,10 +1,8 @@
 import type { Flow, Operator } from '../Flow';
 import { UNBOUNDED } from '../internal/demand';
-import { nullArgumentError } from '../internal/errors';
 import { lift } from '../internal/lift';
-import { reportError } from '../internal/report';
 import { RingBuffer } from '../internal/RingBuffer';
-import { UpstreamDrainSubscription } from '../internal/UpstreamDrainSubscription';
+import { QueueStage } from '../internal/QueueStage';
 import type { Publisher } from '../spec/Publisher';
 import type { Subscriber } from '../spec/Subscriber';
 import { ignoreElements } from './ignoreElements';
@@ -34,44 +32,26 @@ export function takeLast<T>(count: number): Operator<T, T> {
   return (source: Publisher<T>): Flow<T> => lift(source, (downstream: Subscriber<T>) => new TakeLastSubscriber<T>(downstream, count));
 }
 
-class TakeLastSubscriber<T> extends UpstreamDrainSubscription<T, T> {
+class TakeLastSubscriber<T> extends QueueStage<T, T> {
   private kept: RingBuffer<T>;
-  private upstreamRequested = false;
-  private upstreamDone = false;
-  private error: Error | null = null;
+  private upstreamStarted = false;
 
   constructor(downstream: Subscriber<T>, count: number) {
     super(downstream);
     this.kept = new RingBuffer<T>(count);
   }
 
-  onNext(value: T): void {
-    if (value == null) throw nullArgumentError('onNext', value); // §2.13
-    if (this.upstreamDone) return;
-    if (this.kept.isFull) this.kept.poll();
+  protected accept(value: T): void {
+    if (this.kept.isFull) this.kept.poll(); // memory stays at `count` items
     this.kept.offer(value);
   }
 
-  onError(error: Error): void {
-    if (error == null) throw nullArgumentError('onError', error); // §2.13
-    if (this.upstreamDone) return reportError(error); // §1.7
-    this.upstreamDone = true;
-    this.error = error;
-    this.drain();
-  }
-
-  onComplete(): void {
-    if (this.upstreamDone) return; // §1.7
-    this.upstreamDone = true;
-    this.drain();
-  }
-
   protected emitSome(downstream: Subscriber<T>): void {
-    if (this.error !== null) return this.fail(this.error);
-    if (!this.upstreamDone) {
-      if (this.requested > 0 && !this.upstreamRequested) {
-        this.upstreamRequested = true;
-        this.upstream!.request(UNBOUNDED); // read to the end; memory stays at `count` items
+    if (this.error !== null) return this.fail(this.error); // errors are not delayed behind the kept items
+    if (!this.done) {
+      if (this.requested > 0 && !this.upstreamStarted) {
+        this.upstreamStarted = true;
+        this.upstream!.request(UNBOUNDED); // read to the end
       }
       return;
     }
@@ -80,12 +60,11 @@ class TakeLastSubscriber<T> extends UpstreamDrainSubscription<T, T> {
       downstream.onNext(this.kept.poll()!);
       if (this.cancelled) return;
     }
-    if (this.kept.isEmpty) this.complete();
+    this.terminateWhenDone(this.kept.isEmpty);
   }
 
   protected override dispose(): void {
-    if (!this.upstreamDone) this.upstream?.cancel();
-    this.upstreamDone = true;
     this.kept.clear(); // §3.13
+    super.dispose();
   }
 }

@@ -1,9 +1,7 @@
 import type { Flow, Operator } from '../Flow';
-import { UpstreamDrainSubscription } from '../internal/UpstreamDrainSubscription';
-import { nullArgumentError } from '../internal/errors';
+import { QueueStage } from '../internal/QueueStage';
 import type { Inspectable, StageSnapshot } from '../internal/inspect';
 import { lift } from '../internal/lift';
-import { reportError } from '../internal/report';
 import type { Scheduler } from '../schedulers/Scheduler';
 import { requireScheduler } from '../sources/interval';
 import type { Publisher } from '../spec/Publisher';
@@ -59,8 +57,8 @@ export function throttle<T>(ms: number, options: ThrottleOptions = {}): Operator
     lift(source, (downstream: Subscriber<T>) => new ThrottleSubscriber(downstream, scheduler, ms, leading, trailing));
 }
 
-class ThrottleSubscriber<T> extends UpstreamDrainSubscription<T, T> implements Inspectable {
-  private upstreamRequested = false;
+class ThrottleSubscriber<T> extends QueueStage<T, T> implements Inspectable {
+  private upstreamStarted = false;
   /** The latest item of the open window (trailing mode only). */
   private latest: T | null = null;
   /** The selected item, handed to the drain loop to emit or drop (at most one at a time: one per window). */
@@ -68,12 +66,6 @@ class ThrottleSubscriber<T> extends UpstreamDrainSubscription<T, T> implements I
   /** The trailing item held at completion, emitted (or dropped) after `outgoing`. */
   private flush: T | null = null;
   private readonly timer = new TaskSlot();
-  private done = false;
-  private terminated = false;
-  private error: Error | null = null;
-  private received = 0;
-  private emitted = 0;
-  private dropped = 0;
 
   constructor(
     downstream: Subscriber<T>, private readonly scheduler: Scheduler, private readonly ms: number,
@@ -82,10 +74,7 @@ class ThrottleSubscriber<T> extends UpstreamDrainSubscription<T, T> implements I
     super(downstream);
   }
 
-  onNext(value: T): void {
-    if (value == null) throw nullArgumentError('onNext', value); // §2.13
-    if (this.done || this.cancelled) return; // §2.8
-    this.received++;
+  protected accept(value: T): void {
     if (this.timer.pending) {
       if (this.trailing) this.latest = value; // inside a window: only the latest can come out, at its end
       return;
@@ -95,42 +84,35 @@ class ThrottleSubscriber<T> extends UpstreamDrainSubscription<T, T> implements I
     this.timer.schedule(this.scheduler, this.closeWindow, this.ms);
   }
 
-  onError(error: Error): void {
-    if (error == null) throw nullArgumentError('onError', error); // §2.13
-    if (this.done) {
-      reportError(error); // §1.7
-      return;
-    }
-    this.done = true;
-    this.upstream = null;
-    this.error = error;
+  protected override onUpstreamError(): void {
     this.latest = null;
     this.timer.cancel();
-    this.drain();
   }
 
-  onComplete(): void {
-    if (this.done) return; // §1.7
-    this.done = true;
-    this.upstream = null;
+  protected override onUpstreamComplete(): void {
     this.timer.cancel();
     this.flush = this.latest; // a leading item may still be on its way out: the held one follows it
     this.latest = null;
-    this.drain();
   }
 
   inspect(): StageSnapshot {
-    return {
-      stage: 'throttle', capacity: 1, buffered: (this.latest === null ? 0 : 1) + (this.flush === null ? 0 : 1), requested: this.requested,
-      upstreamRequested: this.upstreamRequested && !this.done && !this.cancelled ? Infinity : 0,
-      received: this.received, emitted: this.emitted, dropped: this.dropped,
-      terminated: this.terminated, cancelled: this.cancelled && !this.terminated,
-    };
+    return this.snapshot('throttle');
+  }
+
+  protected override get capacity(): number {
+    return 1;
+  }
+
+  protected override get upstreamRequested(): number {
+    return this.upstreamStarted && !this.done && !this.cancelled ? Infinity : 0;
+  }
+
+  protected override get buffered(): number {
+    return (this.latest === null ? 0 : 1) + (this.flush === null ? 0 : 1);
   }
 
   protected emitSome(downstream: Subscriber<T>): void {
     if (this.error !== null) {
-      this.terminated = true;
       return this.fail(this.error);
     }
     const outgoing = this.outgoing;
@@ -140,11 +122,10 @@ class ThrottleSubscriber<T> extends UpstreamDrainSubscription<T, T> implements I
       const flush = this.flush;
       this.flush = null;
       if (flush !== null && !this.emitOrDrop(downstream, flush)) return;
-      this.terminated = true;
       return this.complete();
     }
-    if (!this.upstreamRequested && this.requested > 0) {
-      this.upstreamRequested = true; // lossy by design: upstream runs at its own pace
+    if (!this.upstreamStarted && this.requested > 0) {
+      this.upstreamStarted = true; // lossy by design: upstream runs at its own pace
       this.upstream!.request(Infinity);
     }
   }
@@ -152,11 +133,11 @@ class ThrottleSubscriber<T> extends UpstreamDrainSubscription<T, T> implements I
   /** Emits `value` if requested, else drops and counts it; returns false if downstream cancelled meanwhile. */
   private emitOrDrop(downstream: Subscriber<T>, value: T): boolean {
     if (this.requested === 0) {
-      this.dropped++; // §1.1 not requested: a throttled item is dropped, not stored
+      this.droppedItems++; // §1.1 not requested: a throttled item is dropped, not stored
       return true;
     }
     this.requested--;
-    this.emitted++;
+    this.emittedItems++;
     downstream.onNext(value);
     return !this.cancelled;
   }
@@ -166,13 +147,11 @@ class ThrottleSubscriber<T> extends UpstreamDrainSubscription<T, T> implements I
     this.latest = null;
     this.outgoing = null;
     this.flush = null;
-    const upstream = this.upstream;
-    this.upstream = null;
-    if (upstream !== null && !this.done) upstream.cancel();
+    super.dispose();
   }
 
   private select(value: T): void {
-    if (this.outgoing !== null) this.dropped++; // unreachable: one selection per window, handed out at once
+    if (this.outgoing !== null) this.droppedItems++; // unreachable: one selection per window, handed out at once
     this.outgoing = value;
     this.drain();
   }

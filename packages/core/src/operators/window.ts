@@ -48,7 +48,6 @@ class WindowSubscriber<T> extends DrainSubscription<Flow<T>> implements Subscrib
   private pending: Flow<T> | null = null;
   /** The first item of a new window was requested and has not arrived. */
   private opening = false;
-  private received = 0;
   /** Items of the current window requested upstream (including its first) and received. */
   private windowRequested = 0;
   private windowReceived = 0;
@@ -58,9 +57,6 @@ class WindowSubscriber<T> extends DrainSubscription<Flow<T>> implements Subscrib
   private discarding = false;
   private upstreamDone = false;
   private error: Error | null = null;
-  private terminated = false;
-  private emitted = 0;
-  private dropped = 0;
   private upstreamOutstanding = 0;
 
   constructor(downstream: Subscriber<Flow<T>>, count: number) {
@@ -83,7 +79,7 @@ class WindowSubscriber<T> extends DrainSubscription<Flow<T>> implements Subscrib
     if (this.upstreamDone) return; // §2.8
     if (this.upstreamOutstanding === 0) return this.stop(overDeliveryError('window', 0)); // §1.1
     this.upstreamOutstanding--;
-    this.received++;
+    this.receivedItems++;
     let window = this.current;
     if (window === null) {
       this.opening = false;
@@ -95,7 +91,7 @@ class WindowSubscriber<T> extends DrainSubscription<Flow<T>> implements Subscrib
       this.pending = new Flow<T>((subscriber) => window!.subscribe(subscriber));
     }
     this.windowReceived++;
-    if (this.discarding) this.dropped++;
+    if (this.discarding) this.droppedItems++;
     else window.push(value); // never full: at most count items are requested for it
     if (this.windowReceived === this.count) this.closeWindow();
     this.drain();
@@ -148,7 +144,7 @@ class WindowSubscriber<T> extends DrainSubscription<Flow<T>> implements Subscrib
   subflowConsumed(): void {}
 
   subflowCancelled(window: Subflow<T>, discarded: number): void {
-    this.dropped += discarded;
+    this.droppedItems += discarded;
     if (window !== this.current) return;
     if (this.cancelled) return this.cancelUpstream();
     this.discarding = true; // skip the rest of this window so the next one starts where it should
@@ -170,7 +166,7 @@ class WindowSubscriber<T> extends DrainSubscription<Flow<T>> implements Subscrib
     if (pending !== null && this.requested > 0) {
       this.pending = null;
       this.requested--;
-      this.emitted++;
+      this.emittedItems++;
       downstream.onNext(pending);
       if (this.cancelled) return;
     }
@@ -185,7 +181,6 @@ class WindowSubscriber<T> extends DrainSubscription<Flow<T>> implements Subscrib
   }
 
   private end(error: Error | null): void {
-    this.terminated = true;
     if (error === null) this.complete();
     else this.fail(error);
   }
@@ -215,9 +210,9 @@ class WindowSubscriber<T> extends DrainSubscription<Flow<T>> implements Subscrib
       buffered: this.current?.queue.size ?? 0,
       requested: this.requested,
       upstreamRequested: this.upstreamOutstanding,
-      received: this.received,
-      emitted: this.emitted,
-      dropped: this.dropped,
+      received: this.receivedItems,
+      emitted: this.emittedItems,
+      dropped: this.droppedItems,
       terminated: this.terminated,
       cancelled: this.cancelled && !this.terminated,
     };

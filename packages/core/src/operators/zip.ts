@@ -42,8 +42,6 @@ export function zip<A extends unknown[]>(...publishers: { [K in keyof A]: Publis
 class ZipSubscription extends DrainSubscription<unknown[]> implements Inspectable {
   private inners: ZipInner[];
   private error: Error | null = null;
-  private terminated = false;
-  private emitted = 0;
   /** Items received from all sources together. */
   received = 0;
 
@@ -83,7 +81,7 @@ class ZipSubscription extends DrainSubscription<unknown[]> implements Inspectabl
       if (!ready || this.requested === 0) return;
       const tuple = inners.map((inner) => inner.queue.poll());
       this.requested--;
-      this.emitted++;
+      this.emittedItems++;
       downstream.onNext(tuple);
       if (this.cancelled) return;
       for (const inner of inners) inner.consumedOne();
@@ -91,7 +89,6 @@ class ZipSubscription extends DrainSubscription<unknown[]> implements Inspectabl
   }
 
   private end(error: Error | null): void {
-    this.terminated = true;
     if (error === null) this.complete();
     else this.fail(error);
   }
@@ -115,7 +112,7 @@ class ZipSubscription extends DrainSubscription<unknown[]> implements Inspectabl
       requested: this.requested,
       upstreamRequested,
       received: this.received,
-      emitted: this.emitted,
+      emitted: this.emittedItems,
       dropped: 0,
       terminated: this.terminated,
       cancelled: this.cancelled && !this.terminated,

@@ -148,9 +148,6 @@ class CreateSubscription<T> extends DrainSubscription<T> implements Inspectable 
   /** No more items will enter; the terminal signal follows the buffer. */
   private done = false;
   private error: Error | null = null;
-  private terminated = false;
-  private received = 0;
-  private emitted = 0;
 
   constructor(downstream: Subscriber<T>, stage: string, buffer: OverflowBuffer<T>) {
     super(downstream);
@@ -210,7 +207,7 @@ class CreateSubscription<T> extends DrainSubscription<T> implements Inspectable 
       this.failProducer(toError(thrown)); // onDrop threw
       return false;
     }
-    this.received++;
+    this.receivedItems++;
     this.afterEnqueue();
     return accepted;
   }
@@ -229,7 +226,7 @@ class CreateSubscription<T> extends DrainSubscription<T> implements Inspectable 
       return Promise.reject(new Error(message));
     }
     if (this.buffer.queue.offer(item)) {
-      this.received++;
+      this.receivedItems++;
       this.afterEnqueue();
       return ACCEPTED;
     }
@@ -290,8 +287,8 @@ class CreateSubscription<T> extends DrainSubscription<T> implements Inspectable 
       buffered: this.buffer.size,
       requested: this.requested,
       upstreamRequested: 0,
-      received: this.received,
-      emitted: this.emitted,
+      received: this.receivedItems,
+      emitted: this.emittedItems,
       dropped: this.buffer.dropped,
       terminated: this.terminated,
       cancelled: this.cancelled && !this.terminated,
@@ -320,7 +317,6 @@ class CreateSubscription<T> extends DrainSubscription<T> implements Inspectable 
       if (this.cancelled) return;
     }
     if (this.done && this.buffer.size === 0 && this.pendingOffer === null) {
-      this.terminated = true;
       if (this.error !== null) this.fail(this.error);
       else this.complete();
     }
@@ -339,11 +335,11 @@ class CreateSubscription<T> extends DrainSubscription<T> implements Inspectable 
       if (pending !== null) {
         this.pendingOffer = null; // room again: the waiting offer enters the buffer behind the others
         buffer.queue.offer(pending.item);
-        this.received++;
+        this.receivedItems++;
         pending.resolve();
       }
       this.requested--; // Infinity - 1 stays unbounded
-      this.emitted++;
+      this.emittedItems++;
       this.delivering = true;
       try {
         downstream.onNext(item);

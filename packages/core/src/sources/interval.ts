@@ -81,8 +81,6 @@ class IntervalSubscription extends DrainSubscription<number> implements Inspecta
   private firstDue = 0;
   private ticks = 0;
   private handled = 0;
-  private emitted = 0;
-  private dropped = 0;
   private failed = false;
 
   constructor(downstream: Subscriber<number>, scheduler: Scheduler, period: number, drop: boolean) {
@@ -112,11 +110,11 @@ class IntervalSubscription extends DrainSubscription<number> implements Inspecta
       const tick = this.handled++;
       if (this.requested > 0) {
         this.requested--;
-        this.emitted++;
+        this.emittedItems++;
         downstream.onNext(tick);
         if (this.cancelled) return;
       } else if (this.drop) {
-        this.dropped++;
+        this.droppedItems++;
       } else {
         this.failed = true;
         // §1.1 a tick without demand may not be emitted; 'error' says so rather than losing it silently
@@ -136,7 +134,7 @@ class IntervalSubscription extends DrainSubscription<number> implements Inspecta
   inspect(): StageSnapshot {
     return {
       stage: 'interval', capacity: 0, buffered: 0, requested: this.requested, upstreamRequested: 0,
-      received: this.ticks, emitted: this.emitted, dropped: this.dropped,
+      received: this.ticks, emitted: this.emittedItems, dropped: this.droppedItems,
       terminated: this.failed, cancelled: this.cancelled && !this.failed,
     };
   }

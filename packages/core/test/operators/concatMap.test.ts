@@ -118,6 +118,7 @@ describe('concatMap', () => {
         dropped: 0,
         terminated: false,
         cancelled: false,
+        jobs: { active: 1, queued: 2, concurrency: 1, completed: 0, failed: 0 }, // two outer items wait for the slot
       });
     });
   });

@@ -203,6 +203,7 @@ describe('mergeMap', () => {
         dropped: 0,
         terminated: false,
         cancelled: false,
+        jobs: { active: 1, queued: 0, concurrency: 2, completed: 0, failed: 0 },
       });
     });
 
@@ -427,6 +428,172 @@ describe('mergeMap', () => {
       expect(s.count).toBe(1_000_000);
       expect(s.maxOnNextDepth).toBe(1);
       expect(s.completed).toBe(true);
+    });
+  });
+
+  describe('worker pools', () => {
+    /** A project function that records the AbortSignal of every job it starts. */
+    function signalled(inners: TestPublisher<string>[], signals: AbortSignal[]) {
+      return (i: number, _index: number, signal: AbortSignal) => {
+        signals.push(signal);
+        return inners[i]!;
+      };
+    }
+
+    it('passes each job its index and an AbortSignal that aborts when the subscriber cancels', () => {
+      const outer = new TestPublisher<number>();
+      const inners = testPublishers<string>(2);
+      const seen: string[] = [];
+      const s = new TestSubscriber<string>('unbounded');
+      mergeMap((i: number, index: number, signal: AbortSignal) => {
+        seen.push(`job ${i} index ${index}`);
+        signal.addEventListener('abort', () => seen.push(`abort ${index}`));
+        return inners[i]!;
+      })(outer).subscribe(s);
+      outer.next(0, 1);
+      inners[0]!.next('a');
+      s.cancel();
+      expect(seen).toEqual(['job 0 index 0', 'job 1 index 1', 'abort 0', 'abort 1']);
+    });
+
+    it('never aborts the signal of a job that completed or failed by itself', () => {
+      const outer = new TestPublisher<number>();
+      const inners = testPublishers<string>(3);
+      const signals: AbortSignal[] = [];
+      const failures: string[] = [];
+      const s = new TestSubscriber<string>('unbounded');
+      mergeMap(signalled(inners, signals), { onJobError: (error) => failures.push(error.message) })(outer).subscribe(s);
+      outer.next(0, 1, 2);
+      inners[0]!.next('a');
+      inners[0]!.complete();
+      inners[1]!.error(new Error('job 1 failed'));
+      s.cancel(); // only job 2 is still running
+      expect(signals.map((signal) => signal.aborted)).toEqual([false, false, true]);
+      expect(failures).toEqual(['job 1 failed']);
+    });
+
+    it('aborts the running jobs when another job fails the stage (default mode)', () => {
+      const outer = new TestPublisher<number>();
+      const inners = testPublishers<string>(3);
+      const signals: AbortSignal[] = [];
+      const s = new TestSubscriber<string>('unbounded');
+      mergeMap(signalled(inners, signals))(outer).subscribe(s);
+      outer.next(0, 1, 2);
+      inners[1]!.error(new Error('job 1 failed'));
+      expect(s.error?.message).toBe('job 1 failed');
+      expect(signals.map((signal) => signal.aborted)).toEqual([true, false, true]);
+      expect(signals[0]!.reason).toBeInstanceOf(DOMException);
+      expect((signals[0]!.reason as DOMException).name).toBe('AbortError');
+    });
+
+    it('aborts the running jobs when the outer fails', () => {
+      const outer = new TestPublisher<number>();
+      const inners = testPublishers<string>(2);
+      const signals: AbortSignal[] = [];
+      const s = new TestSubscriber<string>('unbounded');
+      mergeMap(signalled(inners, signals))(outer).subscribe(s);
+      outer.next(0, 1);
+      outer.error(new Error('outer'));
+      expect(signals.map((signal) => signal.aborted)).toEqual([true, true]);
+    });
+
+    it('reports a failing job with its item and index, counts it and goes on with the next item', () => {
+      const outer = new TestPublisher<number>();
+      const inners = testPublishers<string>(4);
+      const reported: string[] = [];
+      const s = new TestSubscriber<string>('unbounded');
+      const stage = mergeMap((i: number) => inners[i]!, {
+        concurrency: 2,
+        onJobError: (error, value, index) => reported.push(`${error.message} (item ${value}, index ${index})`),
+      });
+      stage(outer).subscribe(s);
+      outer.next(0, 1);
+      expect(outer.requests).toEqual([2]);
+      inners[0]!.next('a0');
+      inners[0]!.error(new Error('boom'));
+      expect(outer.requests).toEqual([2, 1]); // the failed job's slot is free again
+      outer.next(2);
+      inners[1]!.next('a1');
+      inners[1]!.complete();
+      inners[2]!.next('a2');
+      inners[2]!.complete();
+      outer.complete();
+      expect(s.values).toEqual(['a0', 'a1', 'a2']); // the failed job's item before its error is still delivered
+      expect(reported).toEqual(['boom (item 0, index 0)']);
+      expect(s.completed).toBe(true);
+      const snapshot = isInspectable(s.subscription) ? s.subscription.inspect() : null;
+      expect(snapshot?.jobs).toEqual({ active: 0, queued: 0, concurrency: 2, completed: 3, failed: 1 });
+    });
+
+    it('reports a project function that throws as a failed job and requests a replacement item', () => {
+      const reported: number[] = [];
+      const s = new TestSubscriber<number>('unbounded');
+      range(0, 6)
+        .pipe(
+          mergeMap(
+            (x: number) => {
+              if (x % 2 === 1) throw new Error(`odd ${x}`);
+              return range(x * 10, 1);
+            },
+            { concurrency: 1, onJobError: (_, value) => reported.push(value) },
+          ),
+        )
+        .subscribe(s);
+      expect(s.values).toEqual([0, 20, 40]);
+      expect(reported).toEqual([1, 3, 5]);
+      expect(s.completed).toBe(true);
+      expect(s.violations).toEqual([]);
+    });
+
+    it('fails the stage with what onJobError threw, cancelling the others', () => {
+      const outer = new TestPublisher<number>();
+      const inners = testPublishers<string>(2);
+      const signals: AbortSignal[] = [];
+      const s = new TestSubscriber<string>('unbounded');
+      const broken = new Error('callback broke');
+      mergeMap(signalled(inners, signals), {
+        onJobError: () => {
+          throw broken;
+        },
+      })(outer).subscribe(s);
+      outer.next(0, 1);
+      inners[0]!.error(new Error('job'));
+      expect(s.error).toBe(broken);
+      expect(outer.cancelled).toBe(true);
+      expect(inners[1]!.cancelled).toBe(true);
+      expect(signals[1]!.aborted).toBe(true);
+    });
+
+    it('still fails the stage when project returns something that is not a Publisher, even with onJobError', () => {
+      const reported: unknown[] = [];
+      const s = new TestSubscriber<number>('unbounded');
+      range(0, 3)
+        .pipe(mergeMap(() => 42 as unknown as Publisher<number>, { onJobError: (error) => reported.push(error) }))
+        .subscribe(s);
+      expect(s.error).toBeInstanceOf(TypeError);
+      expect(reported).toEqual([]);
+    });
+
+    it('reports busy slots and completed jobs in inspect().jobs as jobs start and finish', () => {
+      const outer = new TestPublisher<number>();
+      const inners = testPublishers<string>(3);
+      const s = new TestSubscriber<string>(0);
+      mergeMap((i: number) => inners[i]!, { concurrency: 3, prefetch: 2 })(outer).subscribe(s);
+      const jobs = () => (isInspectable(s.subscription) ? s.subscription.inspect().jobs : undefined);
+      expect(jobs()).toEqual({ active: 0, queued: 0, concurrency: 3, completed: 0, failed: 0 });
+      outer.next(0, 1, 2);
+      inners[0]!.next('x');
+      inners[0]!.complete(); // completed but its item is not emitted yet: the slot is still busy
+      inners[1]!.complete();
+      expect(jobs()).toEqual({ active: 2, queued: 0, concurrency: 3, completed: 1, failed: 0 });
+      s.request(1);
+      expect(jobs()).toEqual({ active: 1, queued: 0, concurrency: 3, completed: 2, failed: 0 });
+    });
+
+    it('rejects an onJobError that is not a function at assembly', () => {
+      expect(() => mergeMap((x: number) => range(x, 1), { onJobError: 'log' as never })).toThrow(
+        /mergeMap: onJobError must be a function, got string/,
+      );
     });
   });
 });

@@ -231,6 +231,26 @@ describe('switchMap', () => {
   });
 
   describe('cancellation', () => {
+    it('aborts the signal of the inner it switches away from, and of the running one on cancel', () => {
+      const outer = new TestPublisher<number>();
+      const inners = testPublishers<string>(3);
+      const signals: AbortSignal[] = [];
+      const s = new TestSubscriber<string>('unbounded');
+      switchMap((i: number, _index: number, signal: AbortSignal) => {
+        signals.push(signal);
+        return inners[i]!;
+      })(outer).subscribe(s);
+      outer.next(0);
+      inners[0]!.next('a');
+      outer.next(1);
+      expect(signals.map((signal) => signal.aborted)).toEqual([true, false]);
+      inners[1]!.complete();
+      outer.next(2);
+      expect(signals.map((signal) => signal.aborted)).toEqual([true, false, false]); // job 1 had completed
+      s.cancel();
+      expect(signals.map((signal) => signal.aborted)).toEqual([true, false, true]);
+    });
+
     it('cancels the outer and the running inner', () => {
       const s = new TestSubscriber<number>(1);
       const outer = new TestPublisher<number>();

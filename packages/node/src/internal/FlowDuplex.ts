@@ -105,7 +105,7 @@ export class FlowDuplex<I, O> extends Duplex implements Inspectable {
       stage: this.stage,
       capacity: this.readableHighWaterMark,
       buffered: this.readableLength + this.writableLength + (this.inputSubscription?.holding ? 1 : 0),
-      requested: this.inputSubscription?.requested ?? 0,
+      requested: this.inputSubscription?.demand ?? 0,
       upstreamRequested: this.bridge.requested,
       received: this.inputSubscription?.received ?? 0,
       emitted: this.bridge.pushed,
@@ -152,6 +152,11 @@ class WriteSubscription<I> extends DrainSubscription<I> {
       this.ended = true;
       this.endCallback = early.endCallback;
     }
+  }
+
+  /** Outstanding demand of the pipeline reading this side (for the duplex's snapshot). */
+  get demand(): number {
+    return this.requested;
   }
 
   get holding(): boolean {
