@@ -1,6 +1,6 @@
 import { OverflowBuffer, requirePositiveBound, type Publisher, type Subscriber, type Subscription } from '@sluice/core';
 import { from, Observable, type ObservableInput, type OperatorFunction, type Subscriber as RxSubscriber } from 'rxjs';
-import { DEFAULT_CAPACITY, requireObservableOverflow, requireOnDrop, requireOptions, type ObservableOverflow } from './internal/options';
+import { DEFAULT_CAPACITY, OBSERVABLE_OVERFLOWS, requireObservableOverflow, requireOnDrop, requireOptions, type ObservableOverflow } from './internal/options';
 import { RxSink } from './internal/RxSink';
 import { sluiceSourceOf } from './toObservable';
 
@@ -86,7 +86,7 @@ class BackpressureRun<T, R> {
     this.destination = destination;
     this.project = project;
     this.concurrency = concurrency;
-    this.buffer = new OverflowBuffer<T>('backpressure', capacity, overflow, onDrop);
+    this.buffer = new OverflowBuffer<T>('backpressure', capacity, overflow, onDrop, OBSERVABLE_OVERFLOWS);
   }
 
   /** Sluice-backed source: demand is the concurrency slots, so the producer is slowed to the inners' pace. */

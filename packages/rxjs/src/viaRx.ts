@@ -4,7 +4,7 @@ import {
   type Flow, type Inspectable, type Operator, type Publisher, type StageSnapshot, type Subscriber, type Subscription,
 } from '@sluice/core';
 import { Observable, type OperatorFunction, type Subscriber as RxSubscriber } from 'rxjs';
-import { DEFAULT_CAPACITY, requireObservableOverflow, requireOnDrop, requireOptions, type ObservableOverflow } from './internal/options';
+import { DEFAULT_CAPACITY, OBSERVABLE_OVERFLOWS, requireObservableOverflow, requireOnDrop, requireOptions, type ObservableOverflow } from './internal/options';
 import { RxSink } from './internal/RxSink';
 
 export interface ViaRxOptions<R> {
@@ -107,7 +107,7 @@ class ViaRxSubscription<T, R> extends DrainSubscription<R> implements Subscriber
     this.op = op;
     this.outputCapacity = capacity;
     this.maxPending = maxPending;
-    this.buffer = new OverflowBuffer<R>('viaRx', capacity, overflow, onDrop);
+    this.buffer = new OverflowBuffer<R>('viaRx', capacity, overflow, onDrop, OBSERVABLE_OVERFLOWS);
   }
 
   // ---- upstream side (a sluice Subscriber) ------------------------------------------------------------------------

@@ -68,6 +68,7 @@ describe('backpressure', () => {
       subject.next(4);
       expect(error).toBeInstanceOf(OverflowError);
       expect((error as Error).message).toContain('capacity 2 is full with 3 items pending');
+      expect((error as Error).message).not.toContain('block'); // backpressure rejects 'block'
       expect(subject.observed).toBe(false);
     });
 

@@ -97,6 +97,9 @@ describe('fromObservable', () => {
       expect(s.error).toBeInstanceOf(OverflowError);
       expect(s.error?.message).toContain('capacity 1000 is full with 1001 items pending');
       expect((s.error as OverflowError).capacity).toBe(1000);
+      // the advice names only strategies fromObservable accepts ('block' is rejected with a TypeError, below)
+      expect(s.error?.message).toContain("choose an overflow strategy ('drop-newest', 'drop-oldest', 'latest')");
+      expect(s.error?.message).not.toContain('block');
       expect(final).toMatchObject({ buffered: 0, emitted: 1010, dropped: 0 });
       expect(s.violations).toEqual([]);
     });

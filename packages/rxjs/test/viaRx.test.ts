@@ -125,6 +125,7 @@ describe('viaRx', () => {
       expect(s.values).toEqual([0, 0]);
       expect(s.error).toBeInstanceOf(OverflowError);
       expect(s.error?.message).toContain('capacity 2 is full with 3 items pending');
+      expect(s.error?.message).not.toContain('block'); // viaRx rejects 'block'
     });
 
     it('bounds what a delaying operator holds with maxPending, stepping virtual time', async () => {

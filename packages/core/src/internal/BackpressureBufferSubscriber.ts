@@ -12,6 +12,8 @@ export interface BackpressureBufferConfig<T> {
   readonly capacity: number;
   readonly overflow: OverflowStrategy;
   readonly onDrop?: (item: T) => void;
+  /** The strategies the operator accepts (named by an OverflowError's advice); default: all. */
+  readonly accepted?: readonly OverflowStrategy[];
   /** What to request upstream on subscribe: `UNBOUNDED`, or a bound that is replenished as items are consumed. */
   readonly prefetch: number;
   /** For a bounded prefetch: request this many more each time this many were emitted downstream. */
@@ -38,7 +40,7 @@ export class BackpressureBufferSubscriber<T> extends QueueStage<T, T> implements
   constructor(downstream: Subscriber<T>, config: BackpressureBufferConfig<T>) {
     super(downstream);
     this.config = config;
-    this.buffer = new OverflowBuffer<T>(config.stage, config.capacity, config.overflow, config.onDrop);
+    this.buffer = new OverflowBuffer<T>(config.stage, config.capacity, config.overflow, config.onDrop, config.accepted);
     this.prefetcher = new Prefetcher(config.prefetch, config.replenish ?? config.prefetch);
   }
 

@@ -28,15 +28,24 @@ export function overDeliveryError(where: string, requested: number): Error {
   return new Error(`§1.1: ${where} received onNext beyond the requested demand (${requested} outstanding)`);
 }
 
-/** Raised by every bounded buffer configured with overflow 'error'. */
+/**
+ * Raised by every bounded buffer configured with overflow 'error'. `alternatives` are the other strategies the stage
+ * accepts (default: all of them), so the advice never names one the stage would reject.
+ */
 export class OverflowError extends Error {
   readonly capacity: number;
   readonly pending: number;
-  constructor(stage: string, capacity: number, pending: number) {
-    super(
-      `${stage}: buffer overflow: capacity ${capacity} is full with ${pending} items pending and no downstream demand; ` +
-        `choose an overflow strategy ('block', 'drop-newest', 'drop-oldest', 'latest') or raise the capacity`,
-    );
+  constructor(
+    stage: string,
+    capacity: number,
+    pending: number,
+    alternatives: readonly string[] = ['block', 'drop-newest', 'drop-oldest', 'latest'],
+  ) {
+    const others = alternatives.filter((strategy) => strategy !== 'error');
+    const advice = others.length === 0
+      ? 'raise the capacity'
+      : `choose an overflow strategy (${others.map((strategy) => `'${strategy}'`).join(', ')}) or raise the capacity`;
+    super(`${stage}: buffer overflow: capacity ${capacity} is full with ${pending} items pending and no downstream demand; ${advice}`);
     this.name = 'OverflowError';
     this.capacity = capacity;
     this.pending = pending;

@@ -31,9 +31,18 @@ export class OverflowBuffer<T> {
   dropped = 0;
   private readonly onDrop: ((item: T) => void) | undefined;
   private readonly stage: string;
+  /** The strategies the owning stage accepts: the ones an OverflowError may suggest instead of 'error'. */
+  private readonly accepted: readonly OverflowStrategy[];
 
-  constructor(stage: string, capacity: number, strategy: OverflowStrategy, onDrop?: (item: T) => void) {
+  constructor(
+    stage: string,
+    capacity: number,
+    strategy: OverflowStrategy,
+    onDrop?: (item: T) => void,
+    accepted: readonly OverflowStrategy[] = OVERFLOW_STRATEGIES,
+  ) {
     this.stage = stage;
+    this.accepted = accepted;
     this.queue = new RingBuffer<T>(capacity);
     this.strategy = strategy;
     this.onDrop = onDrop;
@@ -81,7 +90,7 @@ export class OverflowBuffer<T> {
   }
 
   overflowError(): OverflowError {
-    return new OverflowError(this.stage, this.queue.capacity, this.queue.size + 1);
+    return new OverflowError(this.stage, this.queue.capacity, this.queue.size + 1, this.accepted);
   }
 
   clear(): void {

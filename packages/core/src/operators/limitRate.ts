@@ -30,7 +30,8 @@ export function limitRate<T>(high: number, low?: number): Operator<T, T> {
   const replenish = low === undefined || low === prefetch ? replenishAt(prefetch) : low === 0 ? prefetch : low;
   return (source: Publisher<T>): Flow<T> =>
     lift(source, (downstream) => {
-      const config = { stage: 'limitRate', capacity: prefetch, overflow: 'error' as const, prefetch, replenish };
+      // limitRate has no overflow option: its buffer overflows only for an upstream that ignores §1.1.
+      const config = { stage: 'limitRate', capacity: prefetch, overflow: 'error' as const, accepted: [], prefetch, replenish };
       return new BackpressureBufferSubscriber<T>(downstream, config);
     });
 }

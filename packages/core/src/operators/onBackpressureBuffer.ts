@@ -50,7 +50,7 @@ export function onBackpressureBuffer<T>(options: OnBackpressureBufferOptions<T> 
   }
   return (source: Publisher<T>): Flow<T> =>
     lift(source, (downstream) => {
-      const config = { stage: 'onBackpressureBuffer', capacity, overflow, onDrop, prefetch: UNBOUNDED };
+      const config = { stage: 'onBackpressureBuffer', capacity, overflow, onDrop, accepted: BUFFER_STRATEGIES, prefetch: UNBOUNDED };
       return new BackpressureBufferSubscriber<T>(downstream, config);
     });
 }

@@ -71,6 +71,9 @@ describe('onBackpressureBuffer', () => {
       expect(s.values).toEqual([1, 2]);
       expect(s.error).toBeInstanceOf(OverflowError);
       expect(s.error?.message).toMatch(/^onBackpressureBuffer: buffer overflow: capacity 2 is full/);
+      // onBackpressureBuffer rejects 'block', so its advice must not suggest it
+      expect(s.error?.message).toContain("choose an overflow strategy ('drop-newest', 'drop-oldest', 'latest')");
+      expect(s.error?.message).not.toContain('block');
       expect(s.violations).toEqual([]);
     });
   });

@@ -138,6 +138,7 @@ describe('create', () => {
       expect(s.values).toEqual([1, 2, 3]);
       expect(s.error).toBeInstanceOf(OverflowError);
       expect(s.error?.message).toMatch(/^create: buffer overflow: capacity 3 is full/);
+      expect(s.error?.message).toContain("('block', 'drop-newest', 'drop-oldest', 'latest')"); // create accepts them all
       expect((s.error as OverflowError).capacity).toBe(3);
       expect(snapshot(s).dropped).toBe(0);
       expect(s.violations).toEqual([]);

@@ -1,6 +1,6 @@
 import { DrainSubscription, OverflowBuffer, type Inspectable, type StageSnapshot, type Subscriber } from '@sluice/core';
 import type { Observable } from 'rxjs';
-import type { ObservableOverflow } from './options';
+import { OBSERVABLE_OVERFLOWS, type ObservableOverflow } from './options';
 import { RxSink } from './RxSink';
 
 /**
@@ -31,7 +31,7 @@ export class ObservableSubscription<T> extends DrainSubscription<T> implements I
     super(downstream);
     this.stage = stage;
     this.source = source;
-    this.buffer = new OverflowBuffer<T>(stage, capacity, overflow, onDrop);
+    this.buffer = new OverflowBuffer<T>(stage, capacity, overflow, onDrop, OBSERVABLE_OVERFLOWS);
   }
 
   /** Subscribes to the Observable; called once, after the downstream's onSubscribe returned. */
