@@ -63,6 +63,7 @@ export { mergeMap, flatMap, type MergeMapOptions } from './operators/mergeMap';
 export { concatMap, type ConcatMapOptions } from './operators/concatMap';
 export { switchMap, type SwitchMapOptions } from './operators/switchMap';
 export { exhaustMap, type ExhaustMapOptions } from './operators/exhaustMap';
+export { expand, ExpandDepthError, type ExpandOptions } from './operators/expand';
 export { window } from './operators/window';
 export { groupBy, GroupedFlow, type GroupByOptions } from './operators/groupBy';
 export { buffer } from './operators/buffer';
