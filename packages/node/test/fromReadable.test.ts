@@ -52,14 +52,16 @@ describe('fromReadable', () => {
       const before = listenerCounts(readable);
       const s = new TestSubscriber<number>('unbounded');
       fromReadable<number>(readable).subscribe(s);
-      expect(readable.listenerCount('readable')).toBe(1);
+      // Unbounded demand: flowing mode, one 'data' listener instead of the paused mode's 'readable' listener.
+      expect(readable.listenerCount('data')).toBe(1);
+      expect(readable.listenerCount('readable')).toBe(0);
       await until(() => s.completed, 'completion');
       expect(listenerCounts(readable)).toEqual(before);
     });
   });
 
   describe('demand', () => {
-    it('reads nothing before the first request, and never switches to flowing mode', async () => {
+    it('reads nothing before the first request and does not flow without demand', async () => {
       const readable = objectSource([1, 2, 3], { highWaterMark: 2 });
       const s = new TestSubscriber<number>();
       fromReadable<number>(readable).subscribe(s);
@@ -138,6 +140,176 @@ describe('fromReadable', () => {
       expect(listenerCounts(readable)).toEqual({ ...noListeners, error: 1, close: 1 });
       await settle();
       expect(listenerCounts(readable)).toEqual(noListeners);
+    });
+  });
+
+  describe('flowing mode and its bound', () => {
+    /**
+     * A well-behaved source whose read() pushes synchronously until push() says stop (as the bench's and many real
+     * generators do), counting every chunk it handed to Node.
+     */
+    function countingSource(total: number, options: { objectMode: boolean; highWaterMark: number; chunk?: number; async?: boolean }) {
+      const source = new Readable({
+        objectMode: options.objectMode,
+        highWaterMark: options.highWaterMark,
+        read() {
+          source.reads++;
+          const fill = (): void => {
+            while (source.pushed < total) {
+              const i = source.pushed++;
+              source.pushedBytes += options.chunk ?? 1;
+              if (!source.push(options.objectMode ? i : Buffer.alloc(options.chunk!, i & 0xff))) return;
+            }
+            source.push(null);
+          };
+          // async: pushes outside _read, where Node emits a pushed chunk straight to 'data' (its other path)
+          if (options.async) setImmediate(fill);
+          else fill();
+        },
+      }) as Readable & { pushed: number; pushedBytes: number; reads: number };
+      source.pushed = 0;
+      source.pushedBytes = 0;
+      source.reads = 0;
+      return source;
+    }
+
+    for (const async of [false, true]) {
+      it(`never reads more than the high-water mark plus the chunk in hand beyond demand (objects, ${async ? 'asynchronous' : 'synchronous'} pushes)`, async () => {
+        const hwm = 4;
+        const source = countingSource(2_000, { objectMode: true, highWaterMark: hwm, async });
+        let worst = 0;
+        const s = new TestSubscriber<number>({
+          onNext: () => {
+            worst = Math.max(worst, source.pushed - s.count); // s.count includes the item being delivered
+          },
+        });
+        fromReadable<number>(source).subscribe(s);
+        // Demand in uneven batches, each followed by a pause with no demand at all.
+        const batches = [1, 3, 7, 50, 2, 300, 1, 1, 640, 5, 1_000];
+        let asked = 0;
+        for (const n of batches) {
+          s.request(n);
+          asked += n;
+          await until(() => s.count === Math.min(asked, 2_000) || s.terminated, `${asked} items`);
+          await settle(3);
+          expect(s.count).toBe(Math.min(asked, 2_000));
+          // Without demand Node's buffer holds at most its high-water mark plus the one pushed chunk that crosses it
+          // (a source pushing outside _read can add one after the mark), and nothing more is read.
+          expect(source.pushed - s.count).toBeLessThanOrEqual(hwm + 1);
+          const pushed = source.pushed;
+          await settle(3);
+          expect(source.pushed).toBe(pushed);
+          if (!s.terminated) expect(source.readableFlowing).toBe(false); // demand spent: paused
+        }
+        await until(() => s.terminated, 'completion');
+        expect(s.values).toEqual(Array.from({ length: 2_000 }, (_, i) => i));
+        expect(s.completed).toBe(true);
+        // At any onNext: Node's buffer (≤ hwm + one pushed chunk) plus the one chunk in hand.
+        expect(worst).toBeLessThanOrEqual(hwm + 2);
+        expect(s.violations).toEqual([]);
+      });
+    }
+
+    it('never reads more than the high-water mark plus the chunk in hand beyond demand (bytes)', async () => {
+      const hwm = 4096;
+      const chunk = 1000;
+      const source = countingSource(3_000, { objectMode: false, highWaterMark: hwm, chunk });
+      let delivered = 0;
+      let worst = 0;
+      const s = new TestSubscriber<Buffer>({
+        onNext: (b) => {
+          delivered += b.length;
+          worst = Math.max(worst, source.pushedBytes - delivered + b.length);
+        },
+      });
+      fromReadable(source).subscribe(s);
+      for (const n of [1, 2, 10, 1, 100, 3, 4_000]) {
+        s.request(n);
+        await settle(3);
+        // Byte mode: push() accepts the chunk that crosses the mark, so Node holds < hwm + one chunk.
+        expect(source.pushedBytes - delivered).toBeLessThan(hwm + chunk);
+      }
+      await until(() => s.terminated, 'completion');
+      expect(delivered).toBe(3_000 * chunk);
+      // At any onNext: Node's buffer (< hwm + one pushed chunk) plus the chunk in hand.
+      expect(worst).toBeLessThan(hwm + 2 * chunk);
+    });
+
+    it('flows while demand outruns the buffer and pauses when it is spent', async () => {
+      const source = countingSource(100_000, { objectMode: true, highWaterMark: 16 });
+      let flowingSeen = false;
+      const s = new TestSubscriber<number>({ onNext: () => { flowingSeen ||= source.readableFlowing === true; } });
+      fromReadable<number>(source).subscribe(s);
+      s.request(50_000);
+      await until(() => s.count === 50_000, 'the first half');
+      expect(flowingSeen).toBe(true);
+      await settle(2);
+      expect(source.readableFlowing).toBe(false);
+      expect(source.listenerCount('data')).toBe(0);
+      expect(source.listenerCount('readable')).toBe(1);
+      expect(s.count).toBe(50_000);
+      s.request(Number.MAX_SAFE_INTEGER);
+      await until(() => s.terminated, 'completion');
+      expect(s.count).toBe(100_000);
+      expect(s.completed).toBe(true);
+    });
+
+    it('completes without demand when the stream ends while paused', async () => {
+      const readable = new PassThrough({ objectMode: true });
+      const s = new TestSubscriber<string>(2);
+      fromReadable<string>(readable).subscribe(s);
+      readable.write('a');
+      readable.write('b');
+      await until(() => s.count === 2, 'both items');
+      readable.end();
+      await until(() => s.terminated, 'completion without demand');
+      expect(s.log).toEqual(['subscribe', 'request(2)', 'next(a)', 'next(b)', 'complete']);
+    });
+
+    it('keeps order and the bound when a chunk is pushed from inside onNext while a split chunk is in hand', async () => {
+      const readable = new Readable({ objectMode: true, read() {} });
+      const s = new TestSubscriber<Buffer>({
+        initialRequest: 'unbounded',
+        onNext: () => {
+          // Node's buffer is empty and the stream flows: Node emits this push at once, while 'cdef' is in hand.
+          if (s.count === 1) readable.push(Buffer.from('xy'));
+        },
+      });
+      fromReadable<Buffer>(readable, { maxChunkSize: 2 }).subscribe(s);
+      readable.push(Buffer.from('abcdef'));
+      await until(() => s.count === 4, 'four pieces');
+      expect((s.subscription as any).inspect().buffered).toBe(0);
+      readable.push(Buffer.from('z'));
+      readable.push(null);
+      await until(() => s.terminated, 'completion');
+      expect(s.values.map(String)).toEqual(['ab', 'cd', 'ef', 'xy', 'z']);
+      expect(s.completed).toBe(true);
+    });
+
+    it('stays in paused mode for bytes with maxChunkSize (read(n) slices in place, nothing in hand)', async () => {
+      const source = countingSource(200, { objectMode: false, highWaterMark: 4096, chunk: 1000 });
+      let flowingSeen = false;
+      const s = new TestSubscriber<Buffer>({ initialRequest: 'unbounded', onNext: () => { flowingSeen ||= source.readableFlowing === true; } });
+      fromReadable(source, { maxChunkSize: 512 }).subscribe(s);
+      await until(() => s.terminated, 'completion');
+      expect(flowingSeen).toBe(false);
+      expect(Buffer.concat(s.values).length).toBe(200_000);
+      expect(s.values.every((b) => b.length <= 512)).toBe(true);
+    });
+
+    it('leaves a flowing readable paused, with nothing lost, when cancelled with destroyOnCancel: false', async () => {
+      const source = countingSource(1_000, { objectMode: true, highWaterMark: 8 });
+      const s = new TestSubscriber<number>({ initialRequest: 'unbounded', onNext: (_, sub) => { if (s.count === 300) sub.cancel(); } });
+      fromReadable<number>(source, { destroyOnCancel: false }).subscribe(s);
+      await until(() => s.count === 300, '300 items');
+      await settle(2);
+      expect(s.count).toBe(300);
+      expect(source.destroyed).toBe(false);
+      expect(source.readableFlowing).toBe(false);
+      expect(listenerCounts(source)).toEqual(noListeners);
+      const rest: number[] = [];
+      for await (const item of source) rest.push(item as number);
+      expect([...s.values, ...rest]).toEqual(Array.from({ length: 1_000 }, (_, i) => i));
     });
   });
 
