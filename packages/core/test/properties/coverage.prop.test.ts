@@ -13,6 +13,8 @@ const NOT_A_STAGE: Record<string, string> = {
   Flow: 'the base class every stage returns',
   ConnectableFlow: 'the result type of publish/replay (covered there)',
   SharedFlow: 'the result type of share (covered there)',
+  BroadcastFlow: 'the result type of broadcast (covered there)',
+  ExpandDepthError: 'an error class',
   GroupedFlow: 'the inner flow type of groupBy (covered there)',
   lift: 'the engine every operator is built with (covered through them)',
   DrainSubscription: 'engine base class (covered through every source and queue operator)',

@@ -39,6 +39,8 @@ import { reduce } from '../../../src/operators/reduce';
 import { replay } from '../../../src/operators/replay';
 import { scan } from '../../../src/operators/scan';
 import { share } from '../../../src/operators/share';
+import { broadcast } from '../../../src/operators/broadcast';
+import { expand } from '../../../src/operators/expand';
 import { skip } from '../../../src/operators/skip';
 import { subscribeOn } from '../../../src/operators/subscribeOn';
 import { switchMap } from '../../../src/operators/switchMap';
@@ -163,4 +165,26 @@ export const operatorSubjects: Subject[] = [
   // metrics
   { name: 'name', upstreams: 1, build: (env) => up(env).pipe(name('stage', { registry: createMetricsRegistry() })) },
   { name: 'metrics', upstreams: 1, build: (env) => up(env).pipe(name('a'), map((x) => x + 1), name('b'), metrics(createMetricsRegistry())) },
+  // live fan-out with a bounded buffer per subscriber (lossy and pacing lanes)
+  {
+    name: 'broadcast', upstreams: 1, bound: prefetch(4),
+    build: (env) => broadcast(up(env), { overflow: 'drop-oldest', capacity: 3, prefetch: 4, scheduler: env.scheduler }),
+  },
+  {
+    name: 'broadcast', upstreams: 1, subscribers: 3, bound: prefetch(4),
+    build: (env) => broadcast(up(env), { overflow: 'block', capacity: 2, prefetch: 4, scheduler: env.scheduler }),
+  },
+  {
+    name: 'broadcast', upstreams: 1, subscribers: 3, bound: prefetch(4),
+    build: (env) => broadcast(up(env), { overflow: 'error', capacity: 2, prefetch: 4, scheduler: env.scheduler }),
+  },
+  // recursive expansion: synchronous children, then hostile inner publishers
+  {
+    name: 'expand', upstreams: 1,
+    build: (env) => up(env).pipe(expand(env.track((x: number) => (x >= 0 && x < 200 ? range(x * 10 + 100, x % 3) : range(0, 0))))),
+  },
+  {
+    name: 'expand', upstreams: 1, maxUpstreams: 6,
+    build: (env) => up(env).pipe(expand(env.track(() => env.inner()), { maxDepth: 3 })),
+  },
 ];
