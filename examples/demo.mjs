@@ -34,23 +34,30 @@ const consumeSlowly = (event) =>
   new Promise((resolve) => setImmediate(() => resolve(event.payload.length)));
 
 /**
- * Samples the live heap (heapUsed right after a forced GC, so garbage does not count) every `periodMs` and on
- * demand, into `series` ({ t: ms since `started`, heap: bytes }); `peak` is the largest value seen. The children
- * run with --expose-gc.
+ * Samples the live heap (heapUsed right after a forced GC, so garbage does not count) periodically and on demand,
+ * into `series` ({ t: ms since `started`, heap: bytes }); `peak` is the largest value seen. A forced GC over a large
+ * heap is slow, so the next timed sample waits at least four times as long as the last one took: sampling never
+ * takes more than a fifth of the run. The children run with --expose-gc.
  */
 function heapMeter(started, periodMs = 100) {
   let peak = 0;
+  let timer = null;
   const series = [];
   const sample = () => {
+    const from = performance.now();
     globalThis.gc?.();
     const used = process.memoryUsage().heapUsed;
     if (used > peak) peak = used;
     series.push({ t: Date.now() - started, heap: used });
-    return used;
+    return performance.now() - from;
+  };
+  const tick = () => {
+    const cost = sample();
+    timer = setTimeout(tick, Math.max(periodMs, 4 * cost));
   };
   sample(); // the start of the series: t = 0
-  const timer = periodMs > 0 ? setInterval(sample, periodMs) : null;
-  return { sample, series, stop: () => timer && clearInterval(timer), get peak() { return sample(), peak; } };
+  if (periodMs > 0) timer = setTimeout(tick, periodMs);
+  return { sample, series, stop: () => timer && clearTimeout(timer), get peak() { return sample(), peak; } };
 }
 
 const mib = (bytes) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
@@ -155,7 +162,7 @@ async function runSluice(events, inspect) {
   if (inspect !== null) {
     // The live page: the registry's stages over Server-Sent Events, on loopback.
     const { serveInspector } = await import('@sluice/inspector');
-    inspector = await serveInspector(registry, { port: inspect, periodMs: 250, historyMs: 120_000 });
+    inspector = await serveInspector(registry, { port: inspect, periodMs: 250, historyMs: 30_000 });
     const wait = Number(process.env.DEMO_INSPECT_WAIT_MS ?? 15_000);
     console.log(`   inspector: ${inspector.url}  (live during this run; it starts when a page connects, or in ${wait / 1000} s)`);
     await waitForPage(inspector, wait);

@@ -39,6 +39,8 @@ export interface StageView {
 export interface Frame {
   /** The sampler's clock when the frame was taken, in ms. */
   readonly t: number;
+  /** Time since the first sample, in ms. */
+  readonly uptimeMs: number;
   readonly periodMs: number;
   /** Samples a sparkline holds. */
   readonly historyLength: number;
@@ -90,6 +92,7 @@ export function flowColumns(stages: readonly Pick<StageMetrics, 'stage' | 'upstr
 export class FrameBuilder {
   private readonly tracks = new Map<string, Track>();
   private last: { t: number; views: StageView[] } = { t: 0, views: [] };
+  private first: number | null = null;
 
   constructor(
     readonly periodMs: number,
@@ -99,6 +102,7 @@ export class FrameBuilder {
 
   /** Records one sample; returns the frame a connected page receives (without histories). */
   sample(stages: readonly StageMetrics[], now: number): Frame {
+    this.first ??= now;
     const columns = flowColumns(stages.filter((s) => !isTotal(s.stage)));
     const downstreams = new Map<string, string[]>();
     for (const s of stages) {
@@ -152,7 +156,7 @@ export class FrameBuilder {
           return { ...view, history };
         })
       : this.last.views;
-    return { t: this.last.t, periodMs: this.periodMs, historyLength: this.historyLength, warnAt: this.warnAt, full, stages };
+    return { t: this.last.t, uptimeMs: this.last.t - (this.first ?? this.last.t), periodMs: this.periodMs, historyLength: this.historyLength, warnAt: this.warnAt, full, stages };
   }
 }
 

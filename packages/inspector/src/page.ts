@@ -20,7 +20,7 @@ main { padding: 16px; }
 #edges { position: absolute; left: 0; top: 0; pointer-events: none; overflow: visible; }
 #edges path { fill: none; stroke: #8a93a6; stroke-width: 1.5; }
 .column { display: flex; flex-direction: column; gap: 16px; z-index: 1; }
-.card { width: 280px; background: var(--card); border: 1px solid var(--line); border-left: 5px solid var(--ok); border-radius: 6px; padding: 8px 10px; }
+.card { width: 330px; background: var(--card); border: 1px solid var(--line); border-left: 5px solid var(--ok); border-radius: 6px; padding: 8px 10px; }
 .card.near { border-left-color: var(--warn); background: #fff8ea; }
 .card.full { border-left-color: var(--full); background: #fdecea; }
 .card h2 { font-size: 14px; margin: 0 0 4px; display: flex; justify-content: space-between; gap: 6px; word-break: break-all; }
@@ -29,7 +29,7 @@ main { padding: 16px; }
 .depth div { height: 100%; width: 0; background: var(--bar); }
 .card.near .depth div { background: var(--warn); } .card.full .depth div { background: var(--full); }
 table { width: 100%; border-collapse: collapse; font-variant-numeric: tabular-nums; }
-td { padding: 1px 0; } td.v { text-align: right; font-weight: 600; }
+td { padding: 1px 0; } td.v { text-align: right; font-weight: 600; white-space: nowrap; padding-left: 8px; }
 svg.spark { width: 100%; height: 40px; display: block; margin-top: 4px; background: #fafbfc; border: 1px solid #eef0f3; }
 svg.spark polyline { fill: none; stroke: var(--bar); stroke-width: 1.5; vector-effect: non-scaling-stroke; }
 svg.spark line { stroke: var(--full); stroke-dasharray: 3 3; stroke-width: 1; vector-effect: non-scaling-stroke; }
@@ -57,8 +57,8 @@ const SCRIPT = `
   function num(v) { return typeof v === 'string' ? Number(v) : v; }
   function fmt(v) {
     if (v === Infinity) return '\\u221e';
-    if (!Number.isInteger(v)) return v.toFixed(1);
-    return v.toLocaleString('en');
+    if (Number.isInteger(v) || Math.abs(v) >= 100) return Math.round(v).toLocaleString('en');
+    return v.toFixed(1);
   }
   function setStatus(text, cls) { statusEl.textContent = text; statusEl.className = cls; }
   function el(tag, cls, text) {
@@ -118,19 +118,23 @@ const SCRIPT = `
     td.dataset.value = String(value);
     td.textContent = text;
   }
+  // A depth as a sparkline y: 95 (empty) up to 5 (the larger of the bound and the deepest sample), so neither
+  // extreme is drawn on the edge.
+  function level(v, max) { return String(Math.round(9500 - (9000 * v) / max) / 100); }
   function drawSpark(c, capacity) {
     var n = state.historyLength, max = Math.max(1, capacity);
     for (var i = 0; i < c.size; i++) max = Math.max(max, c.history[(c.start + i) % c.history.length]);
     c.spark.setAttribute('viewBox', '0 0 ' + Math.max(1, n - 1) + ' 100');
-    var pts = [], offset = n - c.size;
+    // Oldest on the left: the line grows to the right until the history is full, then scrolls.
+    var pts = [];
     for (var j = 0; j < c.size; j++) {
       var v = c.history[(c.start + j) % c.history.length];
-      pts.push((offset + j) + ',' + (100 - (100 * v) / max).toFixed(2));
+      pts.push(j + ',' + level(v, max));
     }
     c.line.setAttribute('points', pts.join(' '));
     c.spark.dataset.points = String(c.size);
     c.spark.dataset.last = c.size > 0 ? String(c.history[(c.start + c.size - 1) % c.history.length]) : '';
-    var y = capacity > 0 ? (100 - (100 * capacity) / max).toFixed(2) : '-10';
+    var y = capacity > 0 ? level(capacity, max) : '-10';
     c.cap.setAttribute('x1', '0'); c.cap.setAttribute('x2', String(Math.max(1, n - 1)));
     c.cap.setAttribute('y1', y); c.cap.setAttribute('y2', y);
   }
@@ -204,7 +208,7 @@ const SCRIPT = `
     });
     document.getElementById('empty').hidden = frame.stages.length > 0;
     document.getElementById('count').textContent = String(frame.stages.length);
-    document.getElementById('updated').textContent = 't = ' + (num(frame.t) / 1000).toFixed(1) + ' s';
+    document.getElementById('updated').textContent = 'sampled every ' + num(frame.periodMs) + ' ms, up ' + (num(frame.uptimeMs) / 1000).toFixed(1) + ' s';
     document.body.dataset.frames = String(Number(document.body.dataset.frames || '0') + 1);
     drawEdges();
   }

@@ -131,8 +131,9 @@ describe('inspector page in Chromium', () => {
     // The sparkline holds the history: it went up to 20 and came down to 5.
     const points = await page.$eval(`${card('queue')} svg.spark polyline`, (p) =>
       p.getAttribute('points')!.split(' ').map((xy) => Number(xy.split(',')[1])));
-    expect(Math.min(...points)).toBe(0); // y = 0 is the top: the sample at the bound
-    expect(points.at(-1)).toBe(75); // 5 of 20
+    expect(Math.min(...points)).toBe(5); // y = 5 is the top: the samples at the bound
+    expect(Math.max(...points)).toBe(95); // y = 95 the bottom: the empty buffer before
+    expect(points.at(-1)).toBe(72.5); // 5 of 20
   });
 
   it('drops a stage the registry released and shows the retained total instead', async () => {
@@ -146,5 +147,11 @@ describe('inspector page in Chromium', () => {
     await page.waitForSelector(`#totals ${card('(ended)')}`);
     await expectPageMatchesRegistry(page, registry);
     expect(await page.textContent(`${card('(ended)')} .tags`)).toBe('total');
+  });
+});
+
+describe('without Chromium', () => {
+  it('fails with one line saying what to install', async () => {
+    await expect(launchChromium('/nonexistent/chromium')).rejects.toThrow(/^install chromium \(apt-get install -y chromium\)$/);
   });
 });

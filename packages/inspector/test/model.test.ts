@@ -45,7 +45,7 @@ describe('FrameBuilder', () => {
     frames.sample(registry.snapshot(), 1500);
     // Four samples into a history of three: the oldest made room.
     expect(frames.fullFrame().stages[0]!.history).toEqual([30, 7, 9]);
-    expect(frames.fullFrame()).toMatchObject({ t: 1500, full: true, periodMs: 500, historyLength: 3, warnAt: 0.8 });
+    expect(frames.fullFrame()).toMatchObject({ t: 1500, uptimeMs: 1500, full: true, periodMs: 500, historyLength: 3, warnAt: 0.8 });
   });
 
   it('forgets a stage the registry released, and marks the totals and the fan-out links', () => {

@@ -7,10 +7,10 @@ import { chromium, type Browser, type Page } from 'playwright-core';
  */
 export const CHROMIUM = process.env.SLUICE_CHROMIUM ?? '/usr/bin/chromium';
 
-export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) throw new Error('install chromium (apt-get install -y chromium)');
+export async function launchChromium(executablePath = CHROMIUM): Promise<Browser> {
+  if (!existsSync(executablePath)) throw new Error('install chromium (apt-get install -y chromium)');
   // --no-sandbox: CI containers run as root, where Chromium's sandbox refuses to start.
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
+  return chromium.launch({ executablePath, headless: true, args: ['--no-sandbox'] });
 }
 
 /**
