@@ -44,8 +44,10 @@ export interface Inspector {
 
 interface Client {
   readonly res: ServerResponse;
-  /** The last write did not fit the socket's buffer: skip frames until 'drain', then send a full one. */
+  /** The last write did not fit the socket's buffer: frames are skipped until 'drain'. */
   blocked: boolean;
+  /** A frame was skipped: the next one this page gets is a full frame (histories included). */
+  stale: boolean;
 }
 
 const requireInteger = (what: string, value: unknown, min: number, max: number): number => {
@@ -107,9 +109,16 @@ export async function serveInspector(registry: MetricsRegistry, options: Inspect
   };
   const tick = (stages: Parameters<FrameBuilder['sample']>[0], now: number): void => {
     const data = frameJson(frames.sample(stages, now));
+    let full: string | null = null;
     for (const client of clients) {
-      if (client.blocked) continue; // its socket still holds the previous frame: this one is skipped
-      send(client, data);
+      if (client.blocked) {
+        client.stale = true; // its socket still holds the previous frame: this one is skipped
+      } else if (client.stale) {
+        client.stale = false;
+        send(client, (full ??= frameJson(frames.fullFrame()))); // caught up: what it missed, in one frame
+      } else {
+        send(client, data);
+      }
     }
   };
   frames.sample(registry.snapshot(), scheduler.now());
@@ -129,13 +138,10 @@ export async function serveInspector(registry: MetricsRegistry, options: Inspect
       connection: 'keep-alive',
       'x-accel-buffering': 'no',
     });
-    const client: Client = { res, blocked: false };
+    const client: Client = { res, blocked: false, stale: false };
     clients.add(client);
-    res.on('drain', () => {
-      if (!client.blocked) return;
-      client.blocked = false;
-      send(client, frameJson(frames.fullFrame())); // caught up: everything it missed, in one frame
-    });
+    // Drained: the next tick writes again (never here, so a page is sent at most one frame per period).
+    res.on('drain', () => void (client.blocked = false));
     const forget = (): void => {
       clients.delete(client);
     };

@@ -66,7 +66,7 @@ async function expectPageMatchesRegistry(page: Page, registry: MetricsRegistry):
         result[s.stage] = numbers;
       }
       return result;
-    }, { timeout: 5000, interval: 50 })
+    }, { timeout: 10_000, interval: 50 })
     .toEqual(Object.fromEntries(registry.snapshot().map((s) => [s.stage, expected(s)])));
 }
 
@@ -122,11 +122,11 @@ describe('inspector page in Chromium', () => {
     await expect.poll(state).toEqual({ buffered: '0', capacity: '20', level: 'ok', bar: '0%', spark: '0' });
 
     for (let i = 0; i < 17; i++) emitter.next(i);
-    await expect.poll(state, { timeout: 5000 }).toEqual({ buffered: '17', capacity: '20', level: 'near', bar: '85%', spark: '17' });
+    await expect.poll(state, { timeout: 10_000 }).toEqual({ buffered: '17', capacity: '20', level: 'near', bar: '85%', spark: '17' });
     for (let i = 0; i < 3; i++) emitter.next(i);
-    await expect.poll(state, { timeout: 5000 }).toEqual({ buffered: '20', capacity: '20', level: 'full', bar: '100%', spark: '20' });
+    await expect.poll(state, { timeout: 10_000 }).toEqual({ buffered: '20', capacity: '20', level: 'full', bar: '100%', spark: '20' });
     sink.request(15);
-    await expect.poll(state, { timeout: 5000 }).toEqual({ buffered: '5', capacity: '20', level: 'ok', bar: '25%', spark: '5' });
+    await expect.poll(state, { timeout: 10_000 }).toEqual({ buffered: '5', capacity: '20', level: 'ok', bar: '25%', spark: '5' });
     await expectPageMatchesRegistry(page, registry);
     // The sparkline holds the history: it went up to 20 and came down to 5.
     const points = await page.$eval(`${card('queue')} svg.spark polyline`, (p) =>
@@ -147,6 +147,23 @@ describe('inspector page in Chromium', () => {
     await page.waitForSelector(`#totals ${card('(ended)')}`);
     await expectPageMatchesRegistry(page, registry);
     expect(await page.textContent(`${card('(ended)')} .tags`)).toBe('total');
+  });
+});
+
+describe('the page watch', () => {
+  it('catches a console error, a page error and a request to another origin', async () => {
+    const page = await browser.newPage();
+    try {
+      const problems = watchPage(page, 'http://127.0.0.1:1');
+      await page.route('http://192.0.2.1/**', (route) => route.abort()); // seen by the watch, never sent: loopback only
+      await page.setContent('<img src="http://192.0.2.1/x.png"><script>console.error("boom"); throw new Error("thrown")</script>');
+      await expect.poll(() => problems.length, { timeout: 10_000 }).toBeGreaterThanOrEqual(3);
+      expect(problems).toEqual(expect.arrayContaining([
+        'console error: boom', 'page error: thrown', 'request outside the inspector: http://192.0.2.1/x.png',
+      ]));
+    } finally {
+      await page.close();
+    }
   });
 });
 

@@ -161,6 +161,42 @@ describe('serveInspector', () => {
     });
   });
 
+  describe('slow pages', () => {
+    it('skips frames for a page that does not read, then sends it one full frame when its socket drains', async () => {
+      const clock = new VirtualTimeScheduler();
+      const registry = createMetricsRegistry();
+      // 200 stages make each frame some 60 kB, so a page that stops reading fills the socket buffers within a few
+      // hundred frames.
+      for (let i = 0; i < 200; i++) {
+        const sink = new TestSubscriber<number>(0);
+        create<number>(() => {}, { capacity: 8 }).pipe(name(`stage-${String(i).padStart(3, '0')}`, { registry })).subscribe(sink);
+      }
+      const inspector = await serve(registry, { scheduler: clock, periodMs: 10, historyMs: 20 });
+      const stream = await openStream(inspector.url);
+      await stream.next(); // the full frame on connect
+      stream.res.pause(); // the page stops reading
+      const TICKS = 600;
+      for (let i = 0; i < TICKS; i++) {
+        clock.advanceBy(10);
+        if (i % 50 === 0) await new Promise((resolve) => setImmediate(resolve)); // let the sockets move bytes
+      }
+      const before = stream.frames.length;
+      stream.res.resume();
+      const next = stream.next();
+      await expect.poll(() => stream.frames.some((f, i) => i >= before && f.full), { timeout: 5000 }).toBe(true);
+      clock.advanceBy(10);
+      await next;
+      // Frames were skipped (fewer arrived than were taken), never more than one per period was sent, and the
+      // catch-up frame carries the histories.
+      expect(stream.frames.length).toBeLessThan(TICKS);
+      const times = stream.frames.slice(1).map((f) => f.t);
+      expect(new Set(times).size).toBe(times.length);
+      const catchUp = stream.frames.slice(1).find((f) => f.full)!;
+      expect(catchUp.stages).toHaveLength(200);
+      expect(catchUp.stages[0]!.history).toHaveLength(2);
+    });
+  });
+
   describe('errors', () => {
     it('rejects a registry that is not one and options out of range', async () => {
       const registry = createMetricsRegistry();
