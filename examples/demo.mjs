@@ -106,7 +106,7 @@ export function demoSvg({ title, heap, lanes }) {
     out.push(`<rect x="${lx}" y="40" width="12" height="12" fill="${h.color}"/>`,
       `<text x="${lx + 18}" y="50">${esc(`${h.name}: peak ${mib(peak)}`)}</text>`);
   });
-  out.push(`<text x="${left}" y="${heapTop - 8}">live heap (heapUsed after a forced GC) over time</text>`,
+  out.push(`<text x="${left}" y="${heapTop - 8}">live heap (heapUsed after a forced GC), time since each run started</text>`,
     `<rect x="${left}" y="${heapTop}" width="${plot}" height="${heapHeight}" fill="none" stroke="#ccc"/>`,
     `<text x="${left - 6}" y="${heapTop + 10}" text-anchor="end">${esc(mib(heapMax))}</text>`,
     `<text x="${left - 6}" y="${heapTop + heapHeight}" text-anchor="end">0</text>`);

@@ -162,7 +162,8 @@ export async function serveInspector(registry: MetricsRegistry, options: Inspect
           'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer',
         }).end(PAGE_HTML);
       } else if (path === '/events') {
-        openStream(req, res);
+        if (req.method === 'HEAD') res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8' }).end();
+        else openStream(req, res);
       } else if (path === '/frame.json') {
         res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(frameJson(frames.fullFrame()));
       } else if (path === '/metrics') {
@@ -179,6 +180,9 @@ export async function serveInspector(registry: MetricsRegistry, options: Inspect
       res.end('inspector: internal error\n');
     }
   });
+  // Sockets are bounded too: the event streams, plus room for a few browsers' page and keep-alive connections; past
+  // it Node closes a new connection as soon as it is accepted.
+  server.maxConnections = maxClients + 32;
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));

@@ -1,4 +1,5 @@
 import { get, request, type IncomingMessage } from 'node:http';
+import { connect, type Socket } from 'node:net';
 import { createMetricsRegistry, create, name, type CreateEmitter } from '@sluice/core';
 import { TestSubscriber, VirtualTimeScheduler } from '@sluice/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -161,6 +162,29 @@ describe('serveInspector', () => {
     });
   });
 
+  describe('sockets', () => {
+    it('holds at most maxClients + 32 connections: Node closes the next one on accept', async () => {
+      const inspector = await serve(createMetricsRegistry(), { maxClients: 1, scheduler: new VirtualTimeScheduler() });
+      const sockets: Socket[] = [];
+      try {
+        const open = () => new Promise<Socket>((resolve, reject) => {
+          const socket = connect(inspector.port, '127.0.0.1', () => resolve(socket)).on('error', reject);
+          sockets.push(socket);
+        });
+        for (let i = 0; i < 33; i++) await open();
+        const extra = await open();
+        await new Promise<void>((resolve) => extra.once('close', () => resolve()));
+        // The 33 held ones still get answers.
+        const held = sockets[0]!;
+        const reply = new Promise<string>((resolve) => held.once('data', (chunk) => resolve(String(chunk))));
+        held.write('GET /frame.json HTTP/1.1\r\nHost: x\r\n\r\n');
+        expect(await reply).toMatch(/^HTTP\/1\.1 200 /);
+      } finally {
+        for (const socket of sockets) socket.destroy();
+      }
+    });
+  });
+
   describe('slow pages', () => {
     it('skips frames for a page that does not read, then sends it one full frame when its socket drains', async () => {
       const clock = new VirtualTimeScheduler();
@@ -217,6 +241,9 @@ describe('serveInspector', () => {
       expect(clock.pending).toBe(1); // only the running inspector's sampler
       expect((await fetchText(`${inspector.url}nope`)).status).toBe(404);
       expect((await fetchText(inspector.url, 'POST')).status).toBe(405);
+      const head = await fetchText(`${inspector.url}events`, 'HEAD');
+      expect([head.status, head.headers['content-type'], head.body]).toEqual([200, 'text/event-stream; charset=utf-8', '']);
+      expect(inspector.clients).toBe(0); // a HEAD opens no stream
     });
   });
 
