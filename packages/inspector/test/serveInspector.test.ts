@@ -264,7 +264,11 @@ describe('serveInspector', () => {
       await inspector.stop();
       await Promise.all(streams.map((s) => s.closed)); // the pages' ends of the sockets (this process's too)
       await new Promise<void>((resolve) => setImmediate(resolve));
-      expect(kinds()).toEqual(before);
+      // Nothing more of any kind than before (fewer is possible: an earlier test's client sockets finish closing).
+      const after = kinds();
+      for (const kind of Object.keys({ ...before, ...after })) {
+        expect(after[kind] ?? 0, kind).toBeLessThanOrEqual(before[kind] ?? 0);
+      }
       await inspector.stop(); // idempotent
       await expect(fetchText(inspector.url)).rejects.toThrow(/ECONNREFUSED/);
     });
