@@ -11,7 +11,10 @@ export interface ToWebSocketOptions {
    * Above it, demand stops until `ws`'s send callbacks report it back at or below.
    */
   highWaterMark?: number;
-  /** The most items requested and not yet received at a time (default 16); topped up at 75%. */
+  /**
+   * The most messages requested or sent-but-not-called-back at a time (default 32); topped up at 75% from the send
+   * callbacks.
+   */
   prefetch?: number;
   /**
    * Close the socket when the flow ends (default `true`): with 1000 after it completed and every message was
@@ -35,13 +38,16 @@ export interface WebSocketSink<T extends WebSocketSendable = WebSocketSendable> 
  * ```
  * flow:            a  b  c  d            e  f |
  * bufferedAmount:  ↑  ↑  ↑ >hwm  (send callbacks: ≤ hwm)   → close(1000) once every callback ran
- * request:        16.      (none)       12.
+ * request:        32.      (none)       24.
  * ```
  *
- * **Demand**: requests `prefetch` items once the socket is open and tops up at 75% while `bufferedAmount` is at or
- * below `highWaterMark`. `ws` has no event for `bufferedAmount` falling, so every send callback (it runs once its
- * message left the socket's buffer) re-checks it and resumes demand. Bytes held in user space are therefore at most
- * `highWaterMark` + `prefetch` items: nothing is queued by this sink itself.
+ * **Demand**: requests `prefetch` items once the socket is open. Demand comes back only through `ws`'s send
+ * callbacks (each runs once its message left the socket's buffer): at most `prefetch` messages are requested or
+ * not yet called back at any time, topped up at 75%, and none is requested while `bufferedAmount` is above
+ * `highWaterMark` (`ws` has no event for `bufferedAmount` falling, so each callback re-checks it). Bytes held in user
+ * space are therefore at most `highWaterMark` + `prefetch` items, and nothing is queued by this sink itself. Each
+ * round of demand waits for a macrotask (`setImmediate`), so a synchronous source feeding a socket that the kernel
+ * keeps accepting yields to the event loop after at most `prefetch` messages.
  *
  * **Completion**: `ws`'s send callbacks are the completion signal: `finished` resolves only after the callback of
  * the last message ran, then the socket is closed (1000) unless `close: false`.
@@ -72,7 +78,7 @@ export function webSocketSink<T extends WebSocketSendable = WebSocketSendable>(s
   if (!Number.isSafeInteger(highWaterMark) || highWaterMark < 0) {
     throw new RangeError(`toWebSocket: highWaterMark must be a non-negative integer, got ${String(options.highWaterMark)}`);
   }
-  const prefetch = options.prefetch ?? 16;
+  const prefetch = options.prefetch ?? 32;
   if (!Number.isSafeInteger(prefetch) || prefetch < 1) {
     throw new RangeError(`toWebSocket: prefetch must be a positive integer, got ${String(options.prefetch)}`);
   }
@@ -100,6 +106,7 @@ class WebSocketSubscriber<T extends WebSocketSendable> implements WebSocketSink<
   private sent = 0;
   private cancelledUpstream = false;
   private socketError: Error | null = null;
+  private replenishTimer: NodeJS.Immediate | null = null;
   private resolve!: () => void;
   private reject!: (error: Error) => void;
 
@@ -114,10 +121,18 @@ class WebSocketSubscriber<T extends WebSocketSendable> implements WebSocketSink<
       if (this.unflushed === 0) this.succeed();
       return;
     }
-    if (this.blocked && this.socket !== null && this.socket.bufferedAmount <= this.highWaterMark) {
+    // Node calls a write's callback on the next tick when the kernel took the bytes at once: replenishing right here
+    // would chain sends and callbacks through nextTick without ever polling I/O while the kernel keeps accepting.
+    // One macrotask per round of demand lets the event loop breathe (other sockets, timers, the peer's handshake).
+    if (this.replenishTimer === null) this.replenishTimer = setImmediate(this.replenishLater);
+  };
+  private readonly replenishLater = (): void => {
+    this.replenishTimer = null;
+    if (this.blocked) {
+      if (this.socket === null || this.socket.bufferedAmount > this.highWaterMark) return; // a later callback retries
       this.blocked = false;
-      this.replenish(1);
     }
+    this.replenish(this.limit);
   };
   private readonly onSocketError = (error: Error): void => {
     this.socketError ??= error;
@@ -174,8 +189,9 @@ class WebSocketSubscriber<T extends WebSocketSendable> implements WebSocketSink<
     this.sent++;
     this.unflushed++;
     socket.send(value, { binary }, this.onSent);
-    if (socket.bufferedAmount > this.highWaterMark) this.blocked = true; // a send callback resumes demand
-    else this.replenish(this.limit);
+    // Demand comes back only from send callbacks, never from here: a source that emits synchronously into a socket
+    // the kernel keeps accepting would otherwise loop without ever yielding to the event loop.
+    if (socket.bufferedAmount > this.highWaterMark) this.blocked = true;
   }
 
   onError(error: Error): void {
@@ -203,7 +219,7 @@ class WebSocketSubscriber<T extends WebSocketSendable> implements WebSocketSink<
       this.blocked = true;
       return;
     }
-    const n = this.prefetch - this.outstanding;
+    const n = this.prefetch - this.outstanding - this.unflushed;
     if (n < threshold) return;
     this.outstanding += n;
     this.upstream!.request(n);
@@ -236,6 +252,8 @@ class WebSocketSubscriber<T extends WebSocketSendable> implements WebSocketSink<
 
   /** §3.13 the socket's listeners go, and with them every reference from the socket to this sink. */
   private release(): void {
+    if (this.replenishTimer !== null) clearImmediate(this.replenishTimer);
+    this.replenishTimer = null;
     const socket = this.socket;
     this.socket = null;
     if (socket === null) return;

@@ -247,7 +247,7 @@ describe('toWebSocket', () => {
     const listenersBefore = server.listenerCount('close');
     const sink = toWebSocket(source, server);
     expect(server.listenerCount('close')).toBe(listenersBefore + 1);
-    await eventually(() => source.totalRequested === 16);
+    await eventually(() => source.totalRequested === 32);
     client.close(1001);
     await eventually(() => source.cancelled, 'the quiet stream to be cancelled');
     await expect(sink.finished).rejects.toThrow(/closed with code 1001 before the flow completed/);
@@ -284,7 +284,7 @@ describe('toWebSocket', () => {
     const source = new TestPublisher<string>();
     const sink = toWebSocket(source, client);
     expect(source.totalRequested).toBe(0);
-    await eventually(() => source.totalRequested === 16);
+    await eventually(() => source.totalRequested === 32);
     source.next('a', 'b');
     source.complete();
     await watchdog(sink.finished);
