@@ -41,5 +41,5 @@ export { route, router, routeOf, type Route } from './metadata/router';
 export { webSocketClientTransport, webSocketServerTransport, WebSocketFrameConnection, type WebSocketTransportOptions } from './transport/websocket';
 
 // ---- Plain WebSocket bridges (peers that speak no RSocket) --------------------------------------------------------
-export { fromWebSocket, type FromWebSocketOptions, type WebSocketMessage, type WebSocketOverflow } from './websocket/fromWebSocket';
+export { fromWebSocket, RESIDUE_LIMIT, type FromWebSocketOptions, type WebSocketMessage, type WebSocketOverflow } from './websocket/fromWebSocket';
 export { toWebSocket, webSocketSink, type ToWebSocketOptions, type WebSocketSink, type WebSocketSendable } from './websocket/toWebSocket';

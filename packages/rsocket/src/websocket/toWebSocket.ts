@@ -1,6 +1,7 @@
 import { WebSocket } from 'ws';
 import type { Inspectable, Publisher, StageSnapshot, Subscriber, Subscription } from '@sluice/core';
 import { nullArgumentError, replenishAt, reportError, toError } from '@sluice/core/engine';
+import { corkUntilNextTick } from '../transport/websocket';
 
 /** What `toWebSocket` can send: a string goes as a text message, bytes as a binary message. */
 export type WebSocketSendable = string | Uint8Array | ArrayBuffer;
@@ -107,6 +108,7 @@ class WebSocketSubscriber<T extends WebSocketSendable> implements WebSocketSink<
   private cancelledUpstream = false;
   private socketError: Error | null = null;
   private replenishTimer: NodeJS.Immediate | null = null;
+  private readonly cork = { corked: false };
   private resolve!: () => void;
   private reject!: (error: Error) => void;
 
@@ -188,6 +190,7 @@ class WebSocketSubscriber<T extends WebSocketSendable> implements WebSocketSink<
     }
     this.sent++;
     this.unflushed++;
+    corkUntilNextTick(socket, this.cork); // the messages of one tick leave in one write
     socket.send(value, { binary }, this.onSent);
     // Demand comes back only from send callbacks, never from here: a source that emits synchronously into a socket
     // the kernel keeps accepting would otherwise loop without ever yielding to the event loop.
