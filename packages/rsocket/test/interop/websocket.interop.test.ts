@@ -15,13 +15,15 @@ import {
 // rsocket-websocket-server / rsocket-websocket-client on rsocket-core. Demand is checked on the wire with a
 // recording transport around sluice's side: initial request N, every REQUEST_N, and no PAYLOAD beyond credit.
 
+const FIVE_MB = 5 * 1024 * 1024;
+const bigBuffer = () => Buffer.alloc(FIVE_MB, 0).map((_, i) => (i * 31) & 0xff);
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
 describe('sluice client ↔ rsocket-js 0.0.27 server over WebSocket', () => {
-  async function setup(handler: (socket: any) => any): Promise<{ client: RSocketConnection; log: ReturnType<typeof recordingClientTransport>['log'] }> {
+  async function setup(handler: (socket: any) => any, options: { fragmentSize?: number } = {}): Promise<{ client: RSocketConnection; log: ReturnType<typeof recordingClientTransport>['log'] }> {
     const port = await freePort();
     const server = await startJsWebSocketServer(port, handler);
     cleanups.push(() => server.stop());
@@ -29,7 +31,7 @@ describe('sluice client ↔ rsocket-js 0.0.27 server over WebSocket', () => {
     let client: RSocketConnection | null = null;
     for (let attempt = 0; client === null; attempt++) {
       try {
-        client = await connect({ transport });
+        client = await connect({ transport, ...options });
       } catch (error) {
         if (attempt > 200) throw error; // the rsocket-js server binds asynchronously after start()
         await new Promise((r) => setImmediate(r));
@@ -95,6 +97,23 @@ describe('sluice client ↔ rsocket-js 0.0.27 server over WebSocket', () => {
     await eventually(() => subscriber.completed);
     expect(subscriber.values.map(dataString)).toEqual(['echo:first', 'echo:a', 'echo:b']);
     expect(minimumCredit(log.entries, 'out')).toBeGreaterThanOrEqual(0);
+  });
+
+  it('a 5 MB request is fragmented at the MTU (one message per fragment), reassembled by rsocket-js, and comes back', async () => {
+    let received: Buffer | null = null;
+    const { client, log } = await setup(() => ({
+      requestResponse: (p: any) => {
+        received = p.data;
+        return Single.of({ data: p.data, metadata: null });
+      },
+    }), { fragmentSize: 64 * 1024 });
+    const data = bigBuffer();
+    const response = await client.requestResponse({ data, metadata: null });
+    expect(Buffer.compare(received!, data)).toBe(0);
+    expect(Buffer.compare(Buffer.from(response.data), data)).toBe(0);
+    const fragments = log.entries.filter((e) => e.direction === 'out' && (e.type === 'REQUEST_RESPONSE' || e.type === 'PAYLOAD'));
+    expect(fragments.length).toBe(Math.ceil(FIVE_MB / (64 * 1024 - 6)));
+    for (const f of fragments) expect(f.size).toBeLessThanOrEqual(64 * 1024);
   });
 
   it('requestResponse, fireAndForget and routing metadata that rsocket-js decodes', async () => {
@@ -179,6 +198,14 @@ describe('rsocket-js 0.0.27 client ↔ sluice server over WebSocket', () => {
     expect(log.select({ direction: 'out', type: 'REQUEST_N' }).length).toBeGreaterThan(0);
     expect(minimumCredit(log.entries, 'in')).toBeGreaterThanOrEqual(0); // rsocket-js sent nothing beyond our credit
     expect(minimumCredit(log.entries, 'out')).toBeGreaterThanOrEqual(0); // and we sent nothing beyond its credit
+  });
+
+  it('a 5 MB request from rsocket-js is accepted and a 5 MB response goes back fragmented', async () => {
+    const { socket, log } = await setup({ handler: { requestResponse: (p) => ({ data: p.data, metadata: null }) }, fragmentSize: 64 * 1024 });
+    const data = bigBuffer();
+    const response: any = await jsSingle(socket.requestResponse({ data, metadata: null }));
+    expect(Buffer.compare(Buffer.from(response.data), data)).toBe(0);
+    expect(log.select({ direction: 'out', type: 'PAYLOAD' }).length).toBe(Math.ceil(FIVE_MB / (64 * 1024 - 6)));
   });
 
   it('requestResponse, fireAndForget and a routed stream', async () => {
