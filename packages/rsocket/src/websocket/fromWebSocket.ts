@@ -54,7 +54,9 @@ export const RESIDUE_LIMIT = 131_072;
  * - `'drop-oldest'`, `'drop-newest'`, `'latest'` keep exactly `capacity` messages and drop (and count) the others.
  *
  * **Demand**: one message per item; messages arrive from the socket, not on request, so demand only decides how
- * quickly the buffer drains (and so when the socket is paused and resumed).
+ * quickly the buffer drains (and so when the socket is paused and resumed). Reading starts at subscribe: messages
+ * the socket received before (with no 'message' listener) are not seen, so subscribe in the `'connection'` or
+ * `'open'` handler.
  *
  * **Termination**: a clean close by the peer (1000, 1001 or 1005 without an error) completes the flow once the
  * buffered messages are delivered; any other close fails it with an Error naming the code (also after the buffered
