@@ -4,7 +4,7 @@ import { DrainSubscription } from '../internal/DrainSubscription';
 import { nullArgumentError, overDeliveryError } from '../internal/errors';
 import type { Inspectable, StageSnapshot } from '../internal/inspect';
 import { lift } from '../internal/lift';
-import { reportError } from '../internal/report';
+import { reportDroppedError, reportLateError } from '../internal/report';
 import { Subflow, type SubflowOwner } from '../internal/Subflow';
 import type { Publisher } from '../spec/Publisher';
 import type { Subscriber } from '../spec/Subscriber';
@@ -56,6 +56,8 @@ class WindowSubscriber<T> extends DrainSubscription<Flow<T>> implements Subscrib
   /** The current window's subscriber cancelled: its remaining items are discarded. */
   private discarding = false;
   private upstreamDone = false;
+  /** This stage cancelled the upstream (the downstream left, an over-delivery): its late errors are dropped. */
+  private upstreamCancelled = false;
   private error: Error | null = null;
   private upstreamOutstanding = 0;
 
@@ -99,7 +101,7 @@ class WindowSubscriber<T> extends DrainSubscription<Flow<T>> implements Subscrib
 
   onError(error: Error): void {
     if (error == null) throw nullArgumentError('onError', error); // §2.13
-    if (this.upstreamDone) return reportError(error); // §1.7
+    if (this.upstreamDone) return reportLateError(error, this.upstreamCancelled); // dropped after our cancel (ADR 0012), else §1.7
     this.upstream = null;
     this.stop(error);
   }
@@ -116,12 +118,13 @@ class WindowSubscriber<T> extends DrainSubscription<Flow<T>> implements Subscrib
     this.upstreamDone = true;
     const upstream = this.upstream;
     this.upstream = null;
+    if (upstream !== null) this.upstreamCancelled = true;
     upstream?.cancel();
     const window = this.current;
     this.current = null;
     window?.finish(error);
     if (this.cancelled) {
-      if (window === null) reportError(error); // nobody left to tell: never swallowed
+      if (window === null) reportDroppedError(error); // the downstream cancelled and no window listens: dropped (ADR 0012)
       return;
     }
     this.error = error;
@@ -189,6 +192,7 @@ class WindowSubscriber<T> extends DrainSubscription<Flow<T>> implements Subscrib
     const upstream = this.upstream;
     this.upstream = null;
     this.upstreamDone = true;
+    if (upstream !== null) this.upstreamCancelled = true;
     upstream?.cancel();
   }
 
