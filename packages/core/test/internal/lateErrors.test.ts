@@ -10,6 +10,8 @@ import { subscribeOn } from '../../src/operators/subscribeOn';
 import { timeout } from '../../src/operators/timeout';
 import { window } from '../../src/operators/window';
 import { VirtualTimeScheduler } from '../../src/schedulers/VirtualTimeScheduler';
+import { BaseSubscriber } from '../../src/sinks/BaseSubscriber';
+import { forEach } from '../../src/sinks/forEach';
 import { subscribeObserver } from '../../src/sinks/subscribeObserver';
 import type { Subscriber } from '../../src/spec/Subscriber';
 import { captureReportedErrors } from '../../src/testing/reportedErrors';
@@ -246,6 +248,56 @@ describe('errors after the end: dropped after our cancel, reported after the ups
           source.error(late);
         })).toEqual(expected);
       }
+    });
+  });
+
+  describe('BaseSubscriber sinks (forEach)', () => {
+    it('drops an upstream error after forEach cancelled it for a throwing callback, reports one after the end', async () => {
+      const thrown = new Error('callback bug');
+      const failing = new LateSource<number>();
+      const captured = captureReportedErrors();
+      try {
+        const done = forEach(failing.flow, () => {
+          throw thrown;
+        });
+        failing.next(1);
+        await expect(done).rejects.toBe(thrown); // the callback's error is delivered, and the upstream cancelled
+        expect(failing.cancelled).toBe(true);
+        failing.error(late);
+        expect([captured.errors, captured.dropped]).toEqual([[], [late]]);
+      } finally {
+        captured.restore();
+      }
+      const ended = new LateSource<number>();
+      expect(channels(() => {
+        void forEach(ended.flow, () => {});
+        ended.complete();
+        ended.error(late);
+      })).toEqual(REPORTED);
+    });
+  });
+
+  describe('BaseSubscriber hooks', () => {
+    class Throwing extends BaseSubscriber<number> {
+      failure: Error | null = null;
+      protected override hookOnNext(): void {
+        throw new Error('hook bug');
+      }
+      protected override hookOnError(error: Error): void {
+        this.failure = error;
+      }
+    }
+
+    it('drops an upstream error after it cancelled the upstream for a throwing hook (§2.13)', () => {
+      const source = new LateSource<number>();
+      const subscriber = new Throwing();
+      expect(channels(() => {
+        source.flow.subscribe(subscriber);
+        source.next(1);
+        expect(source.cancelled).toBe(true);
+        source.error(late);
+      })).toEqual(DROPPED);
+      expect(subscriber.failure?.message).toBe('hook bug'); // the hook's own error went to hookOnError
     });
   });
 
