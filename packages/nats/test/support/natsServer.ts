@@ -17,6 +17,8 @@ export interface NatsServer {
   readonly jsm: JetStreamManager;
   /** kill -9 the server. */
   crash(): Promise<void>;
+  /** Stop it with SIGTERM (a clean shutdown: JetStream flushes its state). */
+  shutdown(): Promise<void>;
   /** Start it again on the same port and store dir. */
   restart(): Promise<void>;
   stop(): Promise<void>;
@@ -58,6 +60,7 @@ export async function startNats(): Promise<NatsServer> {
   return {
     port, url, dir, admin, jsm,
     crash: () => kill('SIGKILL'),
+    shutdown: () => kill('SIGTERM'),
     restart: launch,
     async stop() {
       await admin.close().catch(() => {});
