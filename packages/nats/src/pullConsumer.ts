@@ -538,13 +538,13 @@ class PullSubscription<T> extends DrainSubscription<JetStreamEntry<T>> implement
     }
     if (this.failure !== null) return this.fail(this.failure);
     if (this.drained && this.ready.size === 0) return this.complete(); // §1.2 fewer than requested, then complete
-    this.maybePull();
     if (this.options.completeWhenDrained) this.maybeProbe();
+    this.maybePull();
   }
 
   /** The pull rule: demand no open pull covers, the low tide, and room under max_ack_pending. */
   private maybePull(): void {
-    if (this.phase !== 'pulling' || this.sideWork > 0 || this.retryTimer !== null || this.probing) return;
+    if (this.phase !== 'pulling' || this.sideWork > 0 || this.retryTimer !== null || this.probing || this.probeWanted || this.drained) return;
     const nc = this.connection!.nc;
     while (this.pulls.size < this.options.maxPulls) {
       const uncovered = this.requested - this.ready.size - this.outstanding;
