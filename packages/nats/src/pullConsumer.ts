@@ -66,6 +66,13 @@ export interface PullConsumerOptions<T = Uint8Array> {
   reconnectTimeoutMs?: number;
   /** How long `ack()`/`term()` wait for the server's confirmation (default 5000 ms). */
   ackTimeoutMs?: number;
+  /**
+   * `true` (default): each ack and term is a request the server answers once it applied it ("double ack"), so
+   * `acked` counts only what the server confirmed. `false`: they are published like JetStream's own `m.ack()`, and
+   * `ack()` resolves once the connection flushed them to the server (one PING/PONG per tick): faster, but an ack lost
+   * on the way is only noticed as a redelivery after `ack_wait`.
+   */
+  confirmAcks?: boolean;
   /** After cancel, how long acks of elements already delivered may still go out before an owned connection closes (default 2000 ms). */
   ackGraceMs?: number;
   /**
@@ -224,6 +231,7 @@ interface Resolved<T> {
   readonly onDisconnect: 'resume' | 'fail';
   readonly reconnectTimeoutMs: number;
   readonly ackTimeoutMs: number;
+  readonly confirmAcks: boolean;
   readonly ackGraceMs: number;
   readonly completeWhenDrained: boolean;
 }
@@ -264,6 +272,7 @@ function resolve<T>(options: PullConsumerOptions<T>): Resolved<T> {
     reconnectTimeoutMs: options.reconnectTimeoutMs === undefined ? 30_000 : requirePositiveInteger(where, 'reconnectTimeoutMs', options.reconnectTimeoutMs),
     ackTimeoutMs: options.ackTimeoutMs === undefined ? 5_000 : requirePositiveInteger(where, 'ackTimeoutMs', options.ackTimeoutMs),
     ackGraceMs: options.ackGraceMs === undefined ? 2_000 : requireNonNegativeInteger(where, 'ackGraceMs', options.ackGraceMs),
+    confirmAcks: options.confirmAcks ?? true,
     completeWhenDrained,
   };
 }
@@ -324,9 +333,23 @@ class Ledger implements AckOwner {
   onChange: (() => void) | null = null;
   private closing: NodeJS.Timeout | null = null;
   private afterClose: (() => void) | null = null;
+  private flush: Promise<void> | null = null;
 
-  constructor(private readonly connection: OwnedConnection, readonly ackTimeoutMs: number, private readonly totals: Totals) {
+  constructor(private readonly connection: OwnedConnection, readonly ackTimeoutMs: number, readonly confirmAcks: boolean,
+    private readonly totals: Totals) {
     this.nc = connection.nc;
+  }
+
+  flushed(): Promise<void> {
+    if (this.flush === null) {
+      const nc = this.nc;
+      this.flush = new Promise<void>((resolve) => queueMicrotask(resolve)).then(() => {
+        this.flush = null;
+        if (nc === null) throw new Error('the connection is closed');
+        return nc.flush();
+      });
+    }
+    return this.flush;
   }
 
   settled(entry: Message<unknown>, outcome: 'acked' | 'naked' | 'termed' | 'failed'): void {
@@ -444,7 +467,7 @@ class PullSubscription<T> extends DrainSubscription<JetStreamEntry<T>> implement
     }
     if (this.cancelled) return closeConnection(connection);
     this.connection = connection;
-    this.ledger = new Ledger(connection, ackTimeoutMs, this.totals);
+    this.ledger = new Ledger(connection, ackTimeoutMs, this.options.confirmAcks, this.totals);
     this.ledger.onChange = () => this.drain();
     this.watchStatus(connection.nc);
     let jsm: JetStreamManager;
@@ -745,6 +768,7 @@ class PullSubscription<T> extends DrainSubscription<JetStreamEntry<T>> implement
 
   /** Publishes the message to the dead-letter subject (awaiting its PubAck), then terms the original. */
   private deadLetter(msg: Msg, info: DeliveryInfo, reason: string): void {
+    // The term is always confirmed: a dead letter must not stay pending as well.
     const dl = this.options.deadLetter!;
     const nc = this.connection!.nc;
     const h = makeHeaders();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pullConsumer, type JetStreamEntry } from '../src/index';
+import { pullConsumer, type JetStreamEntry, type PullConsumerOptions } from '../src/index';
 import { startNats, type NatsServer } from './support/natsServer';
 import { consumerInfo, createConsumer, createStream, eventually, freshStream, publish, recorder, seqOf, sleep, watchPulls } from './support/helpers';
 
@@ -17,7 +17,7 @@ async function fixture(what: string, count: number, consumer: Record<string, unk
   return stream;
 }
 
-const source = (stream: string, extra: Partial<Parameters<typeof pullConsumer>[0]> = {}) =>
+const source = (stream: string, extra: Partial<PullConsumerOptions> = {}) =>
   pullConsumer({ nats: server.url, stream, consumer: 'workers', expiresMs: 1_000, ackGraceMs: 0, ...extra });
 
 describe('pullConsumer demand', () => {

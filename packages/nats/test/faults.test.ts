@@ -1,6 +1,6 @@
 import { forEach } from '@sluice/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { autoAck, pullConsumer, type JetStreamEntry, type NatsStreamError } from '../src/index';
+import { autoAck, pullConsumer, type JetStreamEntry, type NatsStreamError, type PullConsumerOptions, type JetStreamSource } from '../src/index';
 import { startNats, type NatsServer } from './support/natsServer';
 import { consumerInfo, createConsumer, createStream, eventually, freshStream, publish, recorder, seqOf, sleep } from './support/helpers';
 
@@ -20,10 +20,10 @@ async function fixture(what: string, count: number, consumer: Record<string, unk
   return names;
 }
 
-const source = (stream: string, extra: Partial<Parameters<typeof pullConsumer>[0]> = {}) =>
+const source = (stream: string, extra: Partial<PullConsumerOptions> = {}) =>
   pullConsumer({ nats: server.url, stream, consumer: 'workers', expiresMs: 1_000, ackGraceMs: 0, ...extra });
 
-async function failure(flow: ReturnType<typeof pullConsumer>, request = 1): Promise<NatsStreamError> {
+async function failure(flow: JetStreamSource, request = 1): Promise<NatsStreamError> {
   const sub = recorder();
   flow.subscribe(sub);
   sub.subscription!.request(request);

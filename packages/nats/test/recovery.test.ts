@@ -1,7 +1,7 @@
 import { forEach } from '@sluice/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jetstream } from '@nats-io/jetstream';
-import { autoAck, pullConsumer, type JetStreamEntry } from '../src/index';
+import { autoAck, pullConsumer, type JetStreamEntry, type PullConsumerOptions, type JetStreamSource } from '../src/index';
 import { startNats, type NatsServer } from './support/natsServer';
 import { consumerInfo, createConsumer, createStream, eventually, freshStream, publish, recorder, seqOf, sleep } from './support/helpers';
 
@@ -21,10 +21,10 @@ async function fixture(what: string, count: number, consumer: Record<string, unk
   return names;
 }
 
-const source = (stream: string, extra: Partial<Parameters<typeof pullConsumer>[0]> = {}) =>
+const source = (stream: string, extra: Partial<PullConsumerOptions> = {}) =>
   pullConsumer({ nats: server.url, stream, consumer: 'workers', expiresMs: 1_000, ackGraceMs: 0, ...extra });
 
-async function take(flow: ReturnType<typeof pullConsumer>, n: number) {
+async function take(flow: JetStreamSource, n: number) {
   const sub = recorder<JetStreamEntry>();
   flow.subscribe(sub);
   sub.subscription!.request(n);
@@ -59,6 +59,17 @@ describe('pullConsumer acknowledgement and recovery', () => {
     expect(info.num_ack_pending).toBe(1);
     expect(info.ack_floor.stream_seq).toBe(2);
     expect(flow.metrics()).toMatchObject({ acked: 2, unacked: 1, delivered: 3 });
+    sub.subscription!.cancel();
+  });
+
+  it('confirmAcks: false publishes acks like m.ack() and settles them once flushed; the server applies them all', async () => {
+    const { stream } = await fixture('noconfirm', 20);
+    const flow = source(stream, { confirmAcks: false });
+    const sub = await take(flow, 20);
+    await Promise.all(sub.items.map((e) => e.ack()));
+    expect(flow.metrics()).toMatchObject({ acked: 20, unacked: 0 });
+    await eventually(async () => (await consumerInfo(server, stream, 'workers')).num_ack_pending === 0, 'the server applied the acks');
+    expect((await consumerInfo(server, stream, 'workers')).ack_floor.stream_seq).toBe(20);
     sub.subscription!.cancel();
   });
 
