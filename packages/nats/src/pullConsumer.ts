@@ -68,9 +68,9 @@ export interface PullConsumerOptions<T = Uint8Array> {
   ackTimeoutMs?: number;
   /**
    * `true` (default): each ack and term is a request the server answers once it applied it ("double ack"), so
-   * `acked` counts only what the server confirmed. `false`: they are published like JetStream's own `m.ack()`, and
-   * `ack()` resolves once the connection flushed them to the server (one PING/PONG per tick): faster, but an ack lost
-   * on the way is only noticed as a redelivery after `ack_wait`.
+   * `acked` counts only what the server confirmed. `false`: they are published like JetStream's own `m.ack()` and
+   * `ack()` resolves once the client has them to send: no round trip, but an ack lost on the way (a connection that
+   * drops before its buffer reached the server) is only noticed as a redelivery after `ack_wait`.
    */
   confirmAcks?: boolean;
   /** After cancel, how long acks of elements already delivered may still go out before an owned connection closes (default 2000 ms). */
@@ -333,23 +333,10 @@ class Ledger implements AckOwner {
   onChange: (() => void) | null = null;
   private closing: NodeJS.Timeout | null = null;
   private afterClose: (() => void) | null = null;
-  private flush: Promise<void> | null = null;
 
   constructor(private readonly connection: OwnedConnection, readonly ackTimeoutMs: number, readonly confirmAcks: boolean,
     private readonly totals: Totals) {
     this.nc = connection.nc;
-  }
-
-  flushed(): Promise<void> {
-    if (this.flush === null) {
-      const nc = this.nc;
-      this.flush = new Promise<void>((resolve) => queueMicrotask(resolve)).then(() => {
-        this.flush = null;
-        if (nc === null) throw new Error('the connection is closed');
-        return nc.flush();
-      });
-    }
-    return this.flush;
   }
 
   settled(entry: Message<unknown>, outcome: 'acked' | 'naked' | 'termed' | 'failed'): void {

@@ -62,7 +62,7 @@ describe('pullConsumer acknowledgement and recovery', () => {
     sub.subscription!.cancel();
   });
 
-  it('confirmAcks: false publishes acks like m.ack() and settles them once flushed; the server applies them all', async () => {
+  it('confirmAcks: false publishes acks like m.ack() without a round trip; the server applies them all', async () => {
     const { stream } = await fixture('noconfirm', 20);
     const flow = source(stream, { confirmAcks: false });
     const sub = await take(flow, 20);

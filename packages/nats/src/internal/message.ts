@@ -67,10 +67,8 @@ export interface JetStreamEntry<T = Uint8Array> {
 export interface AckOwner {
   readonly nc: NatsConnection | null;
   readonly ackTimeoutMs: number;
-  /** false: acks are published without asking for a confirmation; `flushed()` then settles them. */
+  /** false: acks are published without asking for a confirmation, and settle once handed to the client. */
   readonly confirmAcks: boolean;
-  /** Resolves once everything published so far reached the server (one PING/PONG shared by the acks of a tick). */
-  flushed(): Promise<void>;
   settled(entry: Message<unknown>, outcome: 'acked' | 'naked' | 'termed' | 'failed'): void;
 }
 
@@ -187,18 +185,9 @@ export class Message<T> implements JetStreamEntry<T> {
         owner.settled(this as Message<unknown>, 'failed');
         return Promise.reject(new NatsStreamError('ACK', `${outcome === 'acked' ? 'ack' : 'term'} of message ${this.seq} could not be sent (${toError(error).message})`, { cause: error }));
       }
-      return owner.flushed().then(
-        () => {
-          this.state = outcome;
-          owner.settled(this as Message<unknown>, outcome);
-        },
-        (error: unknown) => {
-          this.state = 'failed';
-          owner.settled(this as Message<unknown>, 'failed');
-          throw new NatsStreamError('ACK', `${outcome === 'acked' ? 'ack' : 'term'} of message ${this.seq} was sent but the connection did not ` +
-            `confirm the write (${toError(error).message}); if it did not land, the message is delivered again after ack_wait`, { cause: error });
-        },
-      );
+      this.state = outcome;
+      owner.settled(this as Message<unknown>, outcome);
+      return Promise.resolve();
     }
     return owner.nc.request(this.reply, body, { timeout: owner.ackTimeoutMs }).then(
       () => {
