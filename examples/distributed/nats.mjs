@@ -71,7 +71,11 @@ export async function publish(url, { stream, count }) {
     { nats: url, subject: `${stream}.job`, maxInFlight: 256 });
 }
 
-/** What the server reports for the consumer: `pending` is delivered-unacked plus not yet delivered; `redeliveries` its num_redelivered. */
+/**
+ * What the server reports for the consumer: `pending` is delivered-unacked plus not yet delivered; `redeliveries` is
+ * its num_redelivered, the pending messages delivered more than once (0 once everything is acked; the workers' own
+ * "redelivered" flags are the history).
+ */
 export async function stats(url, { stream, group }) {
   return withConnection(url, async (nc) => {
     const info = await (await jetstreamManager(nc)).consumers.info(stream, group);

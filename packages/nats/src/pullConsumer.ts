@@ -556,7 +556,7 @@ class PullSubscription<T> extends DrainSubscription<JetStreamEntry<T>> implement
   private maybePull(): void {
     if (this.phase !== 'pulling' || this.sideWork > 0 || this.retryTimer !== null || this.probing || this.probeWanted || this.drained) return;
     const nc = this.connection!.nc;
-    while (this.pulls.size < this.options.maxPulls) {
+    while (this.pulls.size < this.options.maxPulls && this.failure === null) {
       const uncovered = this.requested - this.ready.size - this.outstanding;
       if (uncovered <= 0) return;
       if (this.outstanding > 0 && uncovered < this.options.lowTide) return;
@@ -580,7 +580,14 @@ class PullSubscription<T> extends DrainSubscription<JetStreamEntry<T>> implement
     this.oversizeProbe = false;
     const inbox = createInbox();
     let pull!: Pull;
-    const sub = nc.subscribe(inbox, { callback: (error, msg) => this.onPullMessage(pull, error, msg) });
+    let sub: NatsSubscription;
+    try {
+      sub = nc.subscribe(inbox, { callback: (error, msg) => this.onPullMessage(pull, error, msg) });
+    } catch (error) {
+      // a closed or draining connection: its status events (or this) end the subscription
+      this.failure ??= new NatsStreamError('DISCONNECTED', `pullConsumer "${this.consumerName}" on "${stream}": cannot pull, the connection is closed (${toError(error).message})`, { cause: error });
+      return;
+    }
     pull = { sub, batch, received: 0, withMaxBytes, timer: null };
     this.pulls.add(pull);
     this.outstanding += batch;

@@ -1,3 +1,4 @@
+import type { Inspectable } from '@sluice/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pullConsumer, type JetStreamEntry, type PullConsumerOptions } from '../src/index';
 import { startNats, type NatsServer } from './support/natsServer';
@@ -38,6 +39,28 @@ describe('pullConsumer demand', () => {
     expect(info.num_pending).toBe(7);
     expect(sub.items).toHaveLength(3);
     sub.subscription!.cancel();
+  });
+
+  it('inspect() and metrics() report demand, pulls and what is held; pending() is the server\'s consumer info', async () => {
+    const stream = await fixture('inspect', 10);
+    const flow = source(stream);
+    const sub = recorder();
+    flow.subscribe(sub);
+    sub.subscription!.request(3);
+    await sub.next(3);
+    const snapshot = (sub.subscription as unknown as Inspectable).inspect();
+    expect(snapshot).toMatchObject({ stage: 'nats.pullConsumer', requested: 0, upstreamRequested: 0, emitted: 3, received: 3,
+      buffered: 0, inFlightPulls: 0, unacked: 3, phase: 'pulling', cancelled: false });
+    expect(flow.metrics()).toMatchObject({ outstandingDemand: 0, inFlightPulls: 0, inFlightCount: 0, unacked: 3, pulls: 1,
+      received: 3, delivered: 3, acked: 0, maxAckPending: 1000 });
+    expect(await flow.pending()).toMatchObject({ numPending: 7, numAckPending: 3, maxAckPending: 1000, ackFloor: 0 });
+    sub.subscription!.request(2);
+    await sub.next(5);
+    await sub.items[0]!.ack();
+    expect(flow.metrics()).toMatchObject({ delivered: 5, acked: 1, unacked: 4 });
+    expect(await flow.pending()).toMatchObject({ numPending: 5, numAckPending: 4, ackFloor: 1 });
+    sub.subscription!.cancel();
+    expect(flow.metrics()).toMatchObject({ outstandingDemand: 0, unacked: 0 }); // gauges of live subscriptions only
   });
 
   it('issues no pull at all while nothing is requested', async () => {
