@@ -1,4 +1,4 @@
-import type { JetStreamEntry } from './internal/message';
+import type { JetStreamEntry } from './entry';
 
 export interface AutoAckOptions<T> {
   /**

@@ -6,5 +6,5 @@ export {
 export { toJetStream, publishAll, type ToJetStreamOptions, type JetStreamSink, type OutgoingMessage } from './publish';
 export { autoAck, type AutoAckOptions } from './autoAck';
 export { NatsStreamError, type NatsStreamErrorCode } from './internal/errors';
-export { parseAckSubject, type JetStreamEntry, type DeliveryInfo } from './internal/message';
+export { parseAckSubject, type JetStreamEntry, type DeliveryInfo } from './entry';
 export type { NatsConnectionLike } from './internal/connection';

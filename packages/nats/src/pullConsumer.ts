@@ -10,7 +10,8 @@ import {
   CONSUMER_NOT_FOUND, NatsStreamError, STREAM_NOT_FOUND, apiErrorCode, requireName, requireNonNegativeInteger,
   requirePositiveInteger, toError,
 } from './internal/errors';
-import { Message, parseAckSubject, type AckOwner, type DeliveryInfo, type JetStreamEntry } from './internal/message';
+import { parseAckSubject, type DeliveryInfo, type JetStreamEntry } from './entry';
+import { Message, type AckOwner } from './internal/message';
 
 const NS_PER_MS = 1_000_000;
 
