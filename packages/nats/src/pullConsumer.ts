@@ -561,7 +561,7 @@ class PullSubscription<T> extends DrainSubscription<JetStreamEntry<T>> implement
       const uncovered = this.requested - this.ready.size - this.outstanding;
       if (uncovered <= 0) return;
       if (this.outstanding > 0 && uncovered < this.options.lowTide) return;
-      let batch = Math.min(uncovered, this.options.maxBatch);
+      let batch = Math.min(uncovered, this.options.maxBatch); // §3.17 unbounded demand: pulls of maxBatch
       if (this.serverMaxBatch > 0) batch = Math.min(batch, this.serverMaxBatch);
       if (this.maxAckPending > 0) {
         // Our own share only: other workers of the consumer use the rest, and the server holds a pull that would
@@ -800,6 +800,7 @@ class PullSubscription<T> extends DrainSubscription<JetStreamEntry<T>> implement
   private maybeProbe(): void {
     if (this.probing || this.drained || this.phase !== 'pulling') return;
     if (this.ready.size > 0 || this.pulls.size > 0 || this.sideWork > 0) return;
+    // §1.5 a drained consumer completes without being asked: probe also when there is no demand.
     const idle = this.requested === 0 && this.probedAt !== this.delivered;
     if (!idle && !this.probeWanted) return;
     this.probeWanted = false;
@@ -895,7 +896,7 @@ class PullSubscription<T> extends DrainSubscription<JetStreamEntry<T>> implement
     this.retryTimer = null;
     // Open pulls cannot be taken back: unsubscribing drops what the server still sends them (redelivered after ack_wait).
     for (const pull of [...this.pulls]) this.endPull(pull, 'ended');
-    this.ready.clear();
+    this.ready.clear(); // §3.13 received, undelivered messages are dropped (they stay pending on the server)
     try {
       this.statusIterator?.stop();
     } catch (error) {
