@@ -410,6 +410,8 @@ class PullSubscription<T> extends DrainSubscription<JetStreamEntry<T>> implement
   private drained = false;
   private probing = false;
   private probeWanted = false;
+  /** The last pull attempt found no room under max_ack_pending: everything we may hold is delivered and unacked. */
+  private roomBlocked = false;
   private probedAt = -1;
   private received = 0;
   private delivered = 0;
@@ -551,6 +553,7 @@ class PullSubscription<T> extends DrainSubscription<JetStreamEntry<T>> implement
     if (this.drained && this.ready.size === 0) return this.complete(); // §1.2 fewer than requested, then complete
     if (this.options.completeWhenDrained) this.maybeProbe();
     this.maybePull();
+    if (this.options.completeWhenDrained && this.roomBlocked) this.maybeProbe();
   }
 
   /** The pull rule: demand no open pull covers, the low tide, and room under max_ack_pending. */
@@ -567,10 +570,14 @@ class PullSubscription<T> extends DrainSubscription<JetStreamEntry<T>> implement
         // Our own share only: other workers of the consumer use the rest, and the server holds a pull that would
         // exceed it until `expires` (then 408). Asking only for what can be delivered keeps that the exception.
         const room = this.maxAckPending - this.ledger!.unacked.size - this.ready.size - this.outstanding;
-        if (room <= 0) return; // an ack (ledger onChange) brings the next pull
+        if (room <= 0) {
+          this.roomBlocked = true;
+          return; // an ack (ledger onChange) brings the next pull
+        }
         batch = Math.min(batch, room);
       }
       if (this.oversizeProbe) batch = 1;
+      this.roomBlocked = false;
       this.issuePull(nc, batch);
     }
   }
@@ -801,7 +808,8 @@ class PullSubscription<T> extends DrainSubscription<JetStreamEntry<T>> implement
     if (this.probing || this.drained || this.phase !== 'pulling') return;
     if (this.ready.size > 0 || this.pulls.size > 0 || this.sideWork > 0) return;
     // §1.5 a drained consumer completes without being asked: probe also when there is no demand.
-    const idle = this.requested === 0 && this.probedAt !== this.delivered;
+    // Likewise when demand waits only for room under max_ack_pending: the consumer may have nothing left at all.
+    const idle = (this.requested === 0 || this.roomBlocked) && this.probedAt !== this.delivered;
     if (!idle && !this.probeWanted) return;
     this.probeWanted = false;
     this.probing = true;

@@ -187,6 +187,40 @@ describe('pullConsumer demand', () => {
     sub.subscription!.cancel();
   });
 
+  it('completeWhenDrained: no_wait pulls while another worker holds max_ack_pending wait (no reply, then 408), then drain and complete', async () => {
+    // A bare no_wait pull gets no answer at all while max_ack_pending is full; the source's pulls carry expires
+    // too, so the server ends them with a 408 (and a pull that got nothing by then is given up by its watchdog).
+    const stream = await fixture('drainwait', 3, { max_ack_pending: 1 });
+    const other = recorder<JetStreamEntry>();
+    source(stream).subscribe(other);
+    other.subscription!.request(1);
+    await other.next(1);
+    const flow = source(stream, { completeWhenDrained: true, expiresMs: 300, heartbeatMs: 100 });
+    const sub = recorder<JetStreamEntry>();
+    const onNext = sub.onNext;
+    sub.onNext = (entry) => { onNext(entry); void entry.ack(); }; // this worker acks what it gets
+    flow.subscribe(sub);
+    sub.subscription!.request(5);
+    await eventually(() => flow.metrics().pullsExpired + flow.metrics().pullsLost >= 1, 'a pull that could not be served');
+    expect(sub.items).toHaveLength(0);
+    expect(sub.completed).toBe(false);
+    await other.items[0]!.ack();
+    other.subscription!.cancel();
+    await sub.terminated();
+    expect(sub.error).toBeNull();
+    expect(sub.items.map(seqOf)).toEqual([1, 2]);
+    expect(sub.completed).toBe(true);
+  });
+
+  it('completeWhenDrained with every message delivered and held unacked up to max_ack_pending: completes, not waits for room', async () => {
+    const stream = await fixture('drainheld', 2, { max_ack_pending: 2 });
+    const sub = recorder<JetStreamEntry>();
+    source(stream, { completeWhenDrained: true, expiresMs: 300, heartbeatMs: 100 }).subscribe(sub);
+    sub.subscription!.request(5);
+    await sub.terminated();
+    expect([sub.items.map(seqOf), sub.completed, sub.error]).toEqual([[0, 1], true, null]);
+  });
+
   it('max_bytes: the server ends a batch early with 409 and the rest of the demand is pulled again', async () => {
     const stream = await fixture('maxbytes', 8);
     const watch = await watchPulls(server, stream);
