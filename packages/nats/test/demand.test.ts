@@ -173,7 +173,7 @@ describe('pullConsumer demand', () => {
     source(stream).subscribe(other);
     other.subscription!.request(2);
     await other.next(2); // the consumer's whole max_ack_pending is held by another worker now
-    const flow = source(stream, { expiresMs: 600, heartbeatMs: 100 });
+    const flow = source(stream, { expiresMs: 600, heartbeatMs: 250 });
     const sub = recorder<JetStreamEntry>();
     flow.subscribe(sub);
     sub.subscription!.request(2);
@@ -241,7 +241,7 @@ describe('pullConsumer demand', () => {
     const { stream, subject } = freshStream('heartbeat');
     await createStream(server, stream, subject);
     await createConsumer(server, stream, 'workers');
-    const flow = source(stream, { expiresMs: 1_000, heartbeatMs: 100 });
+    const flow = source(stream, { expiresMs: 1_000, heartbeatMs: 200 });
     const sub = recorder();
     flow.subscribe(sub);
     sub.subscription!.request(1);
