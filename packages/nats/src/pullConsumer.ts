@@ -648,9 +648,9 @@ class PullSubscription<T> extends DrainSubscription<JetStreamEntry<T>> implement
     if (how === 'lost') this.totals.pullsLost++;
   }
 
-  private onPullMessage(pull: Pull, error: Error | null, msg: Msg): void {
+  private onPullMessage(pull: Pull, error: Error | null | undefined, msg: Msg): void {
     if (!this.pulls.has(pull) || this.cancelled) return;
-    if (error !== null) {
+    if (error) {
       this.endPull(pull, 'lost');
       this.pullLost(error);
       return;
