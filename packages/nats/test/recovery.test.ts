@@ -116,6 +116,24 @@ describe('pullConsumer acknowledgement and recovery', () => {
     sub.subscription!.cancel();
   });
 
+  it('a message redelivered (ack_wait passed) while this process still holds it is not delivered twice; its ack settles it', async () => {
+    const { stream } = await fixture('held', 2, { ack_wait: 300 * MS });
+    const flow = source(stream);
+    const sub = recorder<JetStreamEntry>();
+    flow.subscribe(sub);
+    sub.subscription!.request(1);
+    await sub.next(1);
+    await sleep(400); // past ack_wait: seq 0 is due again, and this process still holds it
+    sub.subscription!.request(1);
+    await sub.next(2);
+    expect(sub.items.map(seqOf)).toEqual([0, 1]);
+    expect(flow.metrics().skippedInProcess).toBe(1);
+    await Promise.all(sub.items.map((e) => e.ack()));
+    const info = await consumerInfo(server, stream, 'workers');
+    expect([info.num_ack_pending, info.num_pending, info.ack_floor.stream_seq]).toEqual([0, 0, 2]);
+    sub.subscription!.cancel();
+  });
+
   it('dead-letters a message delivered more than maxDeliveries times, with the reason, and terms the original', async () => {
     const { stream } = await fixture('dlq', 2, { ack_wait: 200 * MS });
     const dead = freshStream('dead');
