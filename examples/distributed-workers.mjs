@@ -17,10 +17,11 @@
 //   stats(url, { stream, group }) → { pending, redeliveries }
 // and a worker mode: `node <adapter> worker --url U --stream S --group G --name W --delay-ms D`, which acks each
 // message after processing it and prints one JSON line per ack: {"event":"ack","seq":N,"worker":"W","redelivered":b}.
-// A worker should print the line just before it sends the ack (synchronously: stdout is a pipe): a worker killed
-// between the two leaves the message unacked, its redelivery prints it again and the driver counts a duplicate;
-// printing after the broker's reply instead would let a worker killed in between ack a message the driver never
-// hears of, and the run would report it lost.
+// A worker writes the line first and sends the ack only once the write's callback says the line was handed to the
+// pipe (a line still queued inside the worker would die with it). A worker killed between the two leaves the message
+// unacked, its redelivery prints it again and the driver counts a duplicate; printing after the broker's reply
+// instead would let a worker killed in between ack a message the driver never hears of, and the run would report it
+// lost.
 
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';

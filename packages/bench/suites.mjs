@@ -8,6 +8,7 @@ import { impls as w6, slow as w6slow, na as w6na } from './workloads/w6-forawait
 import { impls as w7 } from './workloads/w7-tck.mjs';
 import { impls as w8, render as w8render } from './workloads/w8-rsocket.mjs';
 import { impls as w9redis } from './workloads/w9-redis.mjs';
+import { impls as w9nats } from './workloads/w9-nats.mjs';
 
 const fmt = (x) => (x >= 1e6 ? `${(x / 1e6).toFixed(1)} M` : x >= 1e3 ? `${(x / 1e3).toFixed(1)} k` : x.toFixed(1));
 const table = (header, lines) =>
@@ -184,6 +185,17 @@ export function suites(quick) {
         'whose acks of one tick share one XACK. Live heap at 50% consumed, in the worker process.',
       entries: Object.keys(w9redis).map((impl) => ({ impl, n: quick ? 50_000 : 500_000 })),
       render: pairTable('raw ioredis XREADGROUP COUNT 100 + XACK loop', 'the raw ioredis loop'),
+    },
+    {
+      id: 'w9-nats',
+      title: 'W9 NATS JetStream: one pull-consumer worker draining a backlog, parse + ack after processing, against JetStream consume()',
+      file: 'w9-nats.mjs',
+      note: 'Each sample starts its own nats-server -js (loopback, temp store dir); publishing the backlog is untimed set-up. ' +
+        'All pull batches of 100: consume({ max_messages: 100 }) and pullConsumer(maxBatch 100) → forEach(prefetch 100, ' +
+        'autoAck(awaitAck: false)). sluice confirms every ack (+ACK as a request) unless confirmAcks: false; so does the ackAck() row, the ack() row does not. ' +
+        'Live heap at 50% consumed, in the worker process.',
+      entries: Object.keys(w9nats).map((impl) => ({ impl, n: quick ? 20_000 : 200_000 })),
+      render: pairTable('raw JetStream consume({ max_messages: 100 }) + ack()', 'JetStream consume() + ack()'),
     },
   ];
   // An entry may carry `na: 'reason'` instead of being run; it renders as an n/a row with the suite's own `na`.
