@@ -1,12 +1,11 @@
 import type { Flow, Operator } from '../Flow';
 import { nullArgumentError } from '../internal/errors';
-import { ForwardingSubscriber } from '../internal/ForwardingSubscriber';
+import { ForwardingSubscriber, type EarlyEnd } from '../internal/ForwardingSubscriber';
 import { lift, toFlow } from '../internal/lift';
 import { reportError } from '../internal/report';
 import { SideSubscriber, type SideOwner } from '../internal/SideSubscriber';
 import type { Publisher } from '../spec/Publisher';
 import type { Subscriber } from '../spec/Subscriber';
-import type { Subscription } from '../spec/Subscription';
 
 /**
  * Drops the source's items until `notifier` emits its first item, then emits every later item.
@@ -44,13 +43,7 @@ class SkipUntilSubscriber<T> extends ForwardingSubscriber<T> implements SideOwne
   }
 
   /** Subscribes to the notifier first, so a synchronous notifier has opened the gate before any item arrives. */
-  override onSubscribe(subscription: Subscription): void {
-    if (subscription == null) throw nullArgumentError('onSubscribe', subscription); // §2.13
-    if (this.upstream !== null) {
-      subscription.cancel(); // §2.5 a second subscription is cancelled
-      return;
-    }
-    this.upstream = subscription;
+  protected override arm(): EarlyEnd | null {
     const notifier = this.notifier!;
     this.notifier = null;
     this.gate = new SideSubscriber(this, 0, 1);
@@ -59,14 +52,7 @@ class SkipUntilSubscriber<T> extends ForwardingSubscriber<T> implements SideOwne
     this.arming = false;
     const failed = this.armingError;
     this.armingError = null;
-    if (failed !== null) {
-      this.done = true;
-      subscription.cancel();
-      this.downstream.onSubscribe(this);
-      this.downstream.onError(failed); // the notifier failed before the downstream had its subscription (§1.9)
-      return;
-    }
-    this.downstream.onSubscribe(this);
+    return failed === null ? null : { error: failed }; // the notifier failed before the downstream had its subscription
   }
 
   onNext(value: T): void {

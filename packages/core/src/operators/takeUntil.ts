@@ -1,12 +1,11 @@
 import type { Flow, Operator } from '../Flow';
 import { nullArgumentError } from '../internal/errors';
-import { ForwardingSubscriber } from '../internal/ForwardingSubscriber';
+import { ForwardingSubscriber, type EarlyEnd } from '../internal/ForwardingSubscriber';
 import { lift, toFlow } from '../internal/lift';
 import { reportError } from '../internal/report';
 import { SideSubscriber, type SideOwner } from '../internal/SideSubscriber';
 import type { Publisher } from '../spec/Publisher';
 import type { Subscriber } from '../spec/Subscriber';
-import type { Subscription } from '../spec/Subscription';
 
 /**
  * Emits the source's items until `notifier` emits its first item (or, for an `AbortSignal`, until it aborts), then
@@ -46,7 +45,7 @@ class TakeUntilSubscriber<T> extends ForwardingSubscriber<T> implements SideOwne
   private onAbort: (() => void) | null = null;
   private delivering = false;
   /** The notifier fired during an onNext: complete (or fail) when it returns. */
-  private pending: { error: Error | null } | null = null;
+  private pending: EarlyEnd | null = null;
 
   constructor(downstream: Subscriber<T>, notifier: Publisher<unknown> | AbortSignal) {
     super(downstream);
@@ -58,13 +57,7 @@ class TakeUntilSubscriber<T> extends ForwardingSubscriber<T> implements SideOwne
    * synchronous source that emits inside the downstream's first request is already watched. A notifier that fires
    * while being armed (an aborted signal, a synchronous notifier) ends the result right after onSubscribe (§1.9).
    */
-  override onSubscribe(subscription: Subscription): void {
-    if (subscription == null) throw nullArgumentError('onSubscribe', subscription); // §2.13
-    if (this.upstream !== null) {
-      subscription.cancel(); // §2.5 a second subscription is cancelled
-      return;
-    }
-    this.upstream = subscription;
+  protected override arm(): EarlyEnd | null {
     this.delivering = true; // holds a stop until the downstream has its subscription
     const notifier = this.notifier!;
     if (isAbortSignal(notifier)) {
@@ -80,16 +73,8 @@ class TakeUntilSubscriber<T> extends ForwardingSubscriber<T> implements SideOwne
     this.delivering = false;
     const pending = this.pending;
     this.pending = null;
-    if (pending !== null) {
-      this.done = true;
-      this.releaseNotifier();
-      subscription.cancel();
-      this.downstream.onSubscribe(this);
-      if (pending.error === null) this.downstream.onComplete();
-      else this.downstream.onError(pending.error);
-      return;
-    }
-    this.downstream.onSubscribe(this);
+    if (pending !== null) this.releaseNotifier();
+    return pending;
   }
 
   onNext(value: T): void {

@@ -1,13 +1,12 @@
 import type { Flow, Operator } from '../Flow';
 import { UNBOUNDED } from '../internal/demand';
 import { nullArgumentError } from '../internal/errors';
-import { ForwardingSubscriber } from '../internal/ForwardingSubscriber';
+import { ForwardingSubscriber, type EarlyEnd } from '../internal/ForwardingSubscriber';
 import { lift, toFlows } from '../internal/lift';
 import { reportError } from '../internal/report';
 import { SideSubscriber, type SideOwner } from '../internal/SideSubscriber';
 import type { Publisher } from '../spec/Publisher';
 import type { Subscriber } from '../spec/Subscriber';
-import type { Subscription } from '../spec/Subscription';
 
 /**
  * Combines each source item with the latest item of every other publisher, as `[item, latest1, latest2, ...]`.
@@ -55,13 +54,7 @@ class WithLatestFromSubscriber<T, O extends unknown[]> extends ForwardingSubscri
    * before a synchronous source delivers inside the downstream's first request. An other that fails meanwhile
    * fails the result right after onSubscribe (§1.9).
    */
-  override onSubscribe(subscription: Subscription): void {
-    if (subscription == null) throw nullArgumentError('onSubscribe', subscription); // §2.13
-    if (this.upstream !== null) {
-      subscription.cancel(); // §2.5 a second subscription is cancelled
-      return;
-    }
-    this.upstream = subscription;
+  protected override arm(): EarlyEnd | null {
     const others = this.others!;
     this.others = null;
     this.arming = true;
@@ -73,15 +66,9 @@ class WithLatestFromSubscriber<T, O extends unknown[]> extends ForwardingSubscri
     this.arming = false;
     const failed = this.armingError;
     this.armingError = null;
-    if (failed !== null) {
-      this.done = true;
-      this.cancelOthers();
-      subscription.cancel();
-      this.downstream.onSubscribe(this);
-      this.downstream.onError(failed);
-      return;
-    }
-    this.downstream.onSubscribe(this);
+    if (failed === null) return null;
+    this.cancelOthers();
+    return { error: failed };
   }
 
   onNext(value: T): void {

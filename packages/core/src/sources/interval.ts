@@ -79,9 +79,8 @@ class IntervalSubscription extends DrainSubscription<number> implements Inspecta
   private readonly period: number;
   private readonly drop: boolean;
   private firstDue = 0;
-  private ticks = 0;
+  /** Ticks handled so far (emitted, dropped, or the one that failed); `receivedItems` counts the ticks that came. */
   private handled = 0;
-  private failed = false;
 
   constructor(downstream: Subscriber<number>, scheduler: Scheduler, period: number, drop: boolean) {
     super(downstream);
@@ -99,14 +98,14 @@ class IntervalSubscription extends DrainSubscription<number> implements Inspecta
   private readonly tick = (): void => {
     const scheduler = this.scheduler;
     if (scheduler === null) return;
-    this.ticks++;
-    const due = this.firstDue + this.ticks * this.period; // against the first due time: no drift
+    const ticks = ++this.receivedItems;
+    const due = this.firstDue + ticks * this.period; // against the first due time: no drift
     this.cancelTask = scheduler.schedule(this.tick, Math.max(0, due - scheduler.now()));
     this.drain();
   };
 
   protected emitSome(downstream: Subscriber<number>): void {
-    while (this.handled < this.ticks) {
+    while (this.handled < this.receivedItems) {
       const tick = this.handled++;
       if (this.requested > 0) {
         this.requested--;
@@ -116,7 +115,6 @@ class IntervalSubscription extends DrainSubscription<number> implements Inspecta
       } else if (this.drop) {
         this.droppedItems++;
       } else {
-        this.failed = true;
         // §1.1 a tick without demand may not be emitted; 'error' says so rather than losing it silently
         return this.fail(new Error(`interval: tick ${tick} arrived with no outstanding demand; request ahead of the ` +
           `ticks, slow them down, or pass onOverflow: 'drop' to skip and count them`));
@@ -132,10 +130,6 @@ class IntervalSubscription extends DrainSubscription<number> implements Inspecta
   }
 
   inspect(): StageSnapshot {
-    return {
-      stage: 'interval', capacity: 0, buffered: 0, requested: this.requested, upstreamRequested: 0,
-      received: this.ticks, emitted: this.emittedItems, dropped: this.droppedItems,
-      terminated: this.failed, cancelled: this.cancelled && !this.failed,
-    };
+    return this.snapshot('interval');
   }
 }
