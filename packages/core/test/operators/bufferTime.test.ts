@@ -6,6 +6,7 @@ import { captureReportedErrors } from '../../src/testing/reportedErrors';
 import { TestPublisher } from '../../src/testing/TestPublisher';
 import { TestSubscriber } from '../../src/testing/TestSubscriber';
 import { operatorContract } from '../contract/operatorContract';
+import { timeOperatorContract } from '../contract/timeOperatorContract';
 import { isCollected } from '../support/collectGarbage';
 import { spyUpstream } from '../support/spyUpstream';
 import { snapshot } from '../support/snapshot';
@@ -26,6 +27,8 @@ describe('bufferTime', () => {
     settle: () => contractClock.runUntilIdle(),
     itemsPerOutput: 3,
   });
+
+  timeOperatorContract('bufferTime', { build: (ms, scheduler) => bufferTime<number>(ms, 100, { scheduler }) });
 
   describe('behaviour', () => {
     it('emits a buffer ms after its first item, or when it is full, step by step', () => {

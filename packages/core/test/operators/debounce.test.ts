@@ -5,6 +5,7 @@ import { range } from '../../src/sources/range';
 import { TestPublisher } from '../../src/testing/TestPublisher';
 import { TestSubscriber } from '../../src/testing/TestSubscriber';
 import { operatorContract } from '../contract/operatorContract';
+import { timeOperatorContract } from '../contract/timeOperatorContract';
 import { isCollected } from '../support/collectGarbage';
 import { spyUpstream } from '../support/spyUpstream';
 import { snapshot } from '../support/snapshot';
@@ -25,6 +26,8 @@ describe('debounce', () => {
     settle: () => contractClock.runUntilIdle(),
     upstreamBound: () => Infinity,
   });
+
+  timeOperatorContract('debounce', { build: (ms, scheduler) => debounce<number>(ms, { scheduler }) });
 
   describe('behaviour', () => {
     it('emits the last item of a burst once ms have passed without a newer one, step by step', () => {

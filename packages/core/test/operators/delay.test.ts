@@ -8,6 +8,7 @@ import { captureReportedErrors } from '../../src/testing/reportedErrors';
 import { TestPublisher } from '../../src/testing/TestPublisher';
 import { TestSubscriber } from '../../src/testing/TestSubscriber';
 import { operatorContract } from '../contract/operatorContract';
+import { timeOperatorContract } from '../contract/timeOperatorContract';
 import { spyUpstream } from '../support/spyUpstream';
 import { collectGarbage } from '../support/collectGarbage';
 import { snapshot } from '../support/snapshot';
@@ -19,6 +20,8 @@ describe('delay', () => {
     apply: (source) => delay<number>(10, { scheduler: contractClock })(source),
     settle: () => contractClock.runUntilIdle(),
   });
+
+  timeOperatorContract('delay', { build: (ms, scheduler) => delay<number>(ms, { scheduler }) });
 
   describe('behaviour', () => {
     it('emits each item ms after it arrived, in order, and completes after the last one', () => {

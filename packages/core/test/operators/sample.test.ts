@@ -5,6 +5,7 @@ import { range } from '../../src/sources/range';
 import { TestPublisher } from '../../src/testing/TestPublisher';
 import { TestSubscriber } from '../../src/testing/TestSubscriber';
 import { operatorContract } from '../contract/operatorContract';
+import { timeOperatorContract } from '../contract/timeOperatorContract';
 import { isCollected } from '../support/collectGarbage';
 import { spyUpstream } from '../support/spyUpstream';
 import { snapshot } from '../support/snapshot';
@@ -26,6 +27,8 @@ describe('sample', () => {
     settle: () => contractClock.advanceBy(10),
     upstreamBound: () => Infinity,
   });
+
+  timeOperatorContract('sample', { build: (ms, scheduler) => sample<number>(ms, { scheduler }) });
   const dropClock = new VirtualTimeScheduler();
   operatorContract('sample (drop)', {
     apply: (source) => sample<number>(10, { scheduler: dropClock, onOverflow: 'drop' })(source),

@@ -5,6 +5,7 @@ import { range } from '../../src/sources/range';
 import { TestPublisher } from '../../src/testing/TestPublisher';
 import { TestSubscriber } from '../../src/testing/TestSubscriber';
 import { operatorContract } from '../contract/operatorContract';
+import { timeOperatorContract } from '../contract/timeOperatorContract';
 import { isCollected } from '../support/collectGarbage';
 import { spyUpstream } from '../support/spyUpstream';
 import { snapshot } from '../support/snapshot';
@@ -31,6 +32,8 @@ describe('throttle', () => {
     settle: () => contractClock.runUntilIdle(),
     upstreamBound: () => Infinity,
   });
+
+  timeOperatorContract('throttle', { build: (ms, scheduler) => throttle<number>(ms, { scheduler }) });
   const trailingClock = new VirtualTimeScheduler();
   operatorContract('throttle (trailing only)', {
     apply: (source) => throttle<number>(10, { leading: false, trailing: true, scheduler: trailingClock })(source),
