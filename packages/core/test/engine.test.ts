@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { lift, range, type Operator, type Publisher, type Subscriber, type Subscription } from '@sluice/core';
-import { Prefetcher, QueueStage, RingBuffer, type StageSnapshot } from '@sluice/core/engine';
+import { Flow, lift, range, type Operator, type Publisher, type Subscriber, type Subscription } from '@sluice/core';
+import { FanInStage, InnerSubscriber, Prefetcher, QueueStage, RingBuffer, UNBOUNDED, type StageSnapshot } from '@sluice/core/engine';
 import { TestPublisher } from '../src/testing/TestPublisher';
 import { TestSubscriber } from '../src/testing/TestSubscriber';
 import { toFlow } from '../src/internal/lift';
@@ -107,6 +107,103 @@ describe('@sluice/core/engine', () => {
     const s = new TestSubscriber<number>(Infinity);
     range(0, 1000).pipe(ahead(16)).subscribe(s);
     expect(s.values.length).toBe(1000);
+    expect(s.completed).toBe(true);
+  });
+});
+
+/**
+ * A custom source of several inputs written only against the door: counts the items of all its inputs and emits
+ * the total once every input completed. No onSubscribe, no terminal flags, no snapshot literal of its own.
+ */
+class CountAll extends FanInStage<number, CountInput> {
+  private remaining: number;
+  constructor(downstream: Subscriber<number>, count: number) {
+    super(downstream);
+    this.remaining = count;
+    this.inners = Array.from({ length: count }, () => new CountInput(this));
+  }
+  counted(): void {
+    this.receivedItems++;
+  }
+  inputCompleted(): void {
+    this.remaining--;
+    this.drain();
+  }
+  inspect(): StageSnapshot {
+    return this.snapshot('countAll');
+  }
+  protected emitSome(downstream: Subscriber<number>): void {
+    if (this.terminateIfStopped() || this.remaining > 0 || this.requested === 0) return;
+    this.requested--;
+    this.emittedItems++;
+    downstream.onNext(this.receivedItems);
+    if (!this.cancelled) this.complete();
+  }
+}
+
+class CountInput extends InnerSubscriber<unknown, CountAll> {
+  protected onStart(): void {
+    this.requestUpstream(UNBOUNDED);
+  }
+  protected accept(owner: CountAll): void {
+    owner.counted();
+  }
+  protected ended(owner: CountAll, error: Error | null): void {
+    if (error !== null) owner.stop(error);
+    else owner.inputCompleted();
+  }
+}
+
+const countAll = (...inputs: Publisher<unknown>[]): Flow<number> =>
+  new Flow<number>((downstream) => {
+    const stage = new CountAll(downstream, inputs.length);
+    downstream.onSubscribe(stage);
+    stage.subscribeAll(inputs.map((input) => toFlow(input)));
+  });
+
+describe('@sluice/core/engine: a source of several inputs', () => {
+  it('counts every input to its end and emits the total against demand', () => {
+    const [a, b] = [new TestPublisher<number>(), new TestPublisher<number>()];
+    const s = new TestSubscriber<number>(0);
+    countAll(a, b).subscribe(s);
+    a.next(1, 2);
+    b.next(3);
+    a.complete();
+    b.complete();
+    expect(s.values).toEqual([]);
+    expect((s.subscription as unknown as { inspect(): StageSnapshot }).inspect()).toMatchObject({ stage: 'countAll', received: 3, terminated: false });
+    s.request(1);
+    expect(s.values).toEqual([3]);
+    expect(s.completed).toBe(true);
+  });
+
+  it('cancels the other inputs at once on the first error, and signals it once', () => {
+    const [a, b] = [new TestPublisher<number>(), new TestPublisher<number>()];
+    const s = new TestSubscriber<number>(1);
+    countAll(a, b).subscribe(s);
+    a.error(new Error('a failed'));
+    expect(b.cancelled).toBe(true);
+    expect(s.log).toEqual(['subscribe', 'request(1)', 'error(Error: a failed)']);
+  });
+
+  it('cancels a subscription that arrives after its input ended (§2.5) and ignores a second completion (§1.7)', () => {
+    const s = new TestSubscriber<number>(1);
+    const stage = new CountAll(s, 1);
+    const input = (stage as unknown as { inners: CountInput[] }).inners[0]!;
+    let requested = 0;
+    let cancelled = 0;
+    input.onSubscribe({ request: () => requested++, cancel: () => {} });
+    input.onComplete();
+    input.onComplete();
+    input.onSubscribe({ request: () => requested++, cancel: () => cancelled++ });
+    expect([requested, cancelled]).toEqual([1, 1]);
+    expect(input.done).toBe(true);
+  });
+
+  it('completes at once with no inputs, with a count of zero', () => {
+    const s = new TestSubscriber<number>(1);
+    countAll().subscribe(s);
+    expect(s.values).toEqual([0]);
     expect(s.completed).toBe(true);
   });
 });
