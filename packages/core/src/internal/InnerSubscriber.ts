@@ -42,7 +42,7 @@ export abstract class InnerSubscriber<T, O> implements Subscriber<T> {
       return;
     }
     this.upstream = subscription;
-    this.onStart();
+    this.onStart(this.owner);
   }
 
   onNext(item: T): void {
@@ -83,8 +83,8 @@ export abstract class InnerSubscriber<T, O> implements Subscriber<T> {
     if (this.owner !== null) this.upstream?.request(n);
   }
 
-  /** The upstream subscribed: make the first request (`requestUpstream`). */
-  protected abstract onStart(): void;
+  /** The upstream subscribed: make the first request (`requestUpstream`), if any. */
+  protected abstract onStart(owner: O): void;
 
   /** One item arrived while the input is live (§2.13/§2.8 already checked). */
   protected abstract accept(owner: O, item: T): void;

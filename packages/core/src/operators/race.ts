@@ -1,6 +1,7 @@
 import { flowOf, type ElementOf, type Flow } from '../Flow';
 import { addDemand, isValidRequest } from '../internal/demand';
-import { invalidRequestError, nullArgumentError } from '../internal/errors';
+import { invalidRequestError } from '../internal/errors';
+import { InnerSubscriber } from '../internal/InnerSubscriber';
 import { toFlows } from '../internal/lift';
 import { reportError } from '../internal/report';
 import type { Publisher } from '../spec/Publisher';
@@ -110,53 +111,22 @@ class Race<T> implements Subscription {
   }
 }
 
-class Contender<T> implements Subscriber<T> {
-  private race: Race<T> | null;
-  private subscription: Subscription | null = null;
-
-  constructor(race: Race<T>) {
-    this.race = race;
+class Contender<T> extends InnerSubscriber<T, Race<T>> {
+  /** Demand asked for before a winner was known reaches a contender that subscribes late. */
+  protected onStart(race: Race<T>): void {
+    if (race.requested > 0) this.requestUpstream(race.requested);
   }
 
-  onSubscribe(subscription: Subscription): void {
-    if (subscription == null) throw nullArgumentError('onSubscribe', subscription); // §2.13
-    if (this.race === null || this.subscription !== null) return subscription.cancel(); // §2.5, or lost already
-    this.subscription = subscription;
-    if (this.race.requested > 0) subscription.request(this.race.requested);
+  protected accept(race: Race<T>, value: T): void {
+    if (race.claim(this)) race.next(value);
   }
 
-  onNext(value: T): void {
-    if (value == null) throw nullArgumentError('onNext', value); // §2.13
-    const race = this.race;
-    if (race !== null && race.claim(this)) race.next(value);
-  }
-
-  onError(error: Error): void {
-    if (error == null) throw nullArgumentError('onError', error); // §2.13
-    const race = this.race;
-    this.release();
-    if (race !== null && race.claim(this)) race.end(error);
-    else reportError(error); // §1.7 a loser's late error is not swallowed
-  }
-
-  onComplete(): void {
-    const race = this.race;
-    this.release();
-    if (race !== null && race.claim(this)) race.end(null);
+  protected ended(race: Race<T>, error: Error | null): void {
+    if (race.claim(this)) race.end(error);
+    else if (error !== null) reportError(error); // §1.7 a loser's late error is not swallowed
   }
 
   request(n: number): void {
-    this.subscription?.request(n);
-  }
-
-  cancel(): void {
-    const subscription = this.subscription;
-    this.release();
-    subscription?.cancel();
-  }
-
-  private release(): void {
-    this.race = null; // §3.13
-    this.subscription = null;
+    this.requestUpstream(n);
   }
 }
