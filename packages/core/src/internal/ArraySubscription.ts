@@ -2,7 +2,8 @@ import type { Subscriber } from '../spec/Subscriber';
 import { DrainSubscription } from './DrainSubscription';
 
 /**
- * Emits the items of an array in order, against demand, then completes (shared by `of` and `from(array)`). The
+ * Emits the items of an array in order, against demand, then completes (shared by `of`, `from(array)` and, through
+ * `arraySource`, the combinators that feed a fixed list into an engine). The
  * array is read live, index by index, as demand arrives. An empty array completes without waiting for demand.
  * A `null`/`undefined` slot fails the subscription with a `TypeError` when it is reached (§2.13).
  */
