@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Flow, lift, range, type Operator, type Publisher, type Subscriber, type Subscription } from '@sluice/core';
-import { FanInStage, InnerSubscriber, Prefetcher, QueueStage, RingBuffer, UNBOUNDED, type StageSnapshot } from '@sluice/core/engine';
+import { DrainSubscription, FanInStage, InnerSubscriber, Prefetcher, QueueStage, RingBuffer, UNBOUNDED, type StageSnapshot } from '@sluice/core/engine';
 import { TestPublisher } from '../src/testing/TestPublisher';
 import { TestSubscriber } from '../src/testing/TestSubscriber';
 import { toFlow } from '../src/internal/lift';
@@ -205,5 +205,50 @@ describe('@sluice/core/engine: a source of several inputs', () => {
     countAll().subscribe(s);
     expect(s.values).toEqual([0]);
     expect(s.completed).toBe(true);
+  });
+});
+
+/** A source on `begin()`/`onBegin()`: counts how often it began; emits one item against demand. */
+class OnceSubscription extends DrainSubscription<number> {
+  began = 0;
+  protected override onBegin(): void {
+    this.began++;
+  }
+  protected emitSome(downstream: Subscriber<number>): void {
+    if (this.requested === 0) return;
+    downstream.onNext(1);
+    if (!this.cancelled) this.complete();
+  }
+}
+
+describe('@sluice/core/engine: beginning a source', () => {
+  it('hands the subscription over (§1.9), then runs onBegin once', () => {
+    const s = new TestSubscriber<number>(0);
+    const source = new OnceSubscription(s);
+    source.begin();
+    expect(source.began).toBe(1);
+    expect(s.log).toEqual(['subscribe']);
+    s.request(1);
+    expect(s.log).toEqual(['subscribe', 'request(1)', 'next(1)', 'complete']);
+    expect(source.began).toBe(1);
+  });
+
+  it('does not run onBegin for a source that already ended inside onSubscribe', () => {
+    const s = new TestSubscriber<number>(1);
+    const source = new OnceSubscription(s);
+    source.begin();
+    expect(s.log).toEqual(['subscribe', 'request(1)', 'next(1)', 'complete']);
+    expect(source.began).toBe(0);
+  });
+
+  it('does not run onBegin when the subscriber cancelled, or failed it with request(0), inside onSubscribe', () => {
+    const cancelling = new TestSubscriber<number>({ onSubscribe: (subscription) => subscription.cancel() });
+    const first = new OnceSubscription(cancelling);
+    first.begin();
+    const failing = new TestSubscriber<number>({ onSubscribe: (subscription) => subscription.request(0) });
+    const second = new OnceSubscription(failing);
+    second.begin();
+    expect([first.began, second.began]).toEqual([0, 0]);
+    expect(failing.error).toBeInstanceOf(RangeError); // §3.9
   });
 });

@@ -18,11 +18,9 @@ export class ArraySubscription<T> extends DrainSubscription<T> {
     this.source = source;
   }
 
-  /** Subscribes `subscriber` to the items; completes at once if there are none (§1.2). */
-  static subscribe<T>(subscriber: Subscriber<T>, items: ArrayLike<T>, source: string): void {
-    const subscription = new ArraySubscription(subscriber, items, source);
-    subscriber.onSubscribe(subscription); // §1.9
-    if (items.length === 0) subscription.drain();
+  /** An empty array completes at once, without demand (§1.2). */
+  protected override onBegin(): void {
+    if (this.items!.length === 0) this.drain();
   }
 
   protected emitSome(downstream: Subscriber<T>): void {

@@ -9,5 +9,5 @@ import { ArraySubscription } from './ArraySubscription';
  * `from` lives in sources/.
  */
 export function arraySource<T>(items: readonly T[], source: string): Flow<T> {
-  return new Flow<T>((subscriber) => ArraySubscription.subscribe(subscriber, items, source));
+  return new Flow<T>((subscriber) => new ArraySubscription(subscriber, items, source).begin());
 }

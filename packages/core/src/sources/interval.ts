@@ -51,9 +51,7 @@ export function interval(periodMs: number, options: IntervalOptions = {}): Flow<
     throw new TypeError(`interval: onOverflow must be 'error' or 'drop', got ${String(onOverflow)}`);
   }
   return new Flow<number>((subscriber) => {
-    const subscription = new IntervalSubscription(subscriber, scheduler, periodMs, onOverflow === 'drop');
-    subscriber.onSubscribe(subscription); // §1.9
-    subscription.start(delayMs);
+    new IntervalSubscription(subscriber, scheduler, periodMs, delayMs, onOverflow === 'drop').begin();
   });
 }
 
@@ -77,22 +75,24 @@ class IntervalSubscription extends DrainSubscription<number> implements Inspecta
   private scheduler: Scheduler | null;
   private cancelTask: CancelTask | null = null;
   private readonly period: number;
+  private readonly delay: number;
   private readonly drop: boolean;
   private firstDue = 0;
   /** Ticks handled so far (emitted, dropped, or the one that failed); `receivedItems` counts the ticks that came. */
   private handled = 0;
 
-  constructor(downstream: Subscriber<number>, scheduler: Scheduler, period: number, drop: boolean) {
+  constructor(downstream: Subscriber<number>, scheduler: Scheduler, period: number, delay: number, drop: boolean) {
     super(downstream);
     this.scheduler = scheduler;
     this.period = period;
+    this.delay = delay;
     this.drop = drop;
   }
 
-  start(delayMs: number): void {
-    if (this.cancelled) return; // cancelled (or failed) inside onSubscribe: never schedule
-    this.firstDue = this.scheduler!.now() + delayMs;
-    this.cancelTask = this.scheduler!.schedule(this.tick, delayMs);
+  /** Schedules the first tick (never, if the subscriber cancelled or failed inside onSubscribe). */
+  protected override onBegin(): void {
+    this.firstDue = this.scheduler!.now() + this.delay;
+    this.cancelTask = this.scheduler!.schedule(this.tick, this.delay);
   }
 
   private readonly tick = (): void => {
