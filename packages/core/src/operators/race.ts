@@ -31,22 +31,32 @@ export function race<P extends readonly Publisher<any>[]>(...publishers: P): Flo
   return flowOf<ElementOf<P[number]>>((downstream) => {
     const race = new Race(downstream, flows.length);
     downstream.onSubscribe(race);
-    if (flows.length === 0) return race.completeEmpty();
-    for (let i = 0; i < flows.length && race.open; i++) flows[i]!.subscribe(race.contenders[i]!);
+    race.subscribeAll(flows);
   });
 }
 
 class Race<T> implements Subscription {
   private downstream: Subscriber<T> | null;
-  readonly contenders: Contender<T>[] = [];
+  private readonly contenders: Contender<T>[] = [];
   private winner: Contender<T> | null = null;
   /** Demand requested before a winner was known, handed to contenders that subscribe late. */
-  requested = 0;
-  open = true;
+  private requested = 0;
+  private open = true;
 
   constructor(downstream: Subscriber<T>, count: number) {
     this.downstream = downstream;
     for (let i = 0; i < count; i++) this.contenders.push(new Contender(this));
+  }
+
+  /** Subscribes the contenders in order until one has won (or the race ended); no contenders: complete at once. */
+  subscribeAll(flows: readonly Publisher<T>[]): void {
+    if (flows.length === 0) return this.completeEmpty();
+    for (let i = 0; i < flows.length && this.open && this.winner === null; i++) flows[i]!.subscribe(this.contenders[i]!);
+  }
+
+  /** What was requested before a winner was known (for a contender that subscribes late). */
+  demandSoFar(): number {
+    return this.requested;
   }
 
   request(n: number): void {
@@ -114,7 +124,8 @@ class Race<T> implements Subscription {
 class Contender<T> extends InnerSubscriber<T, Race<T>> {
   /** Demand asked for before a winner was known reaches a contender that subscribes late. */
   protected onStart(race: Race<T>): void {
-    if (race.requested > 0) this.requestUpstream(race.requested);
+    const demand = race.demandSoFar();
+    if (demand > 0) this.requestUpstream(demand);
   }
 
   protected accept(race: Race<T>, value: T): void {
