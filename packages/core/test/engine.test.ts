@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { lift, range, type Operator, type Publisher, type Subscriber, type Subscription } from '@sluice/core';
-import { Prefetcher, QueueStage, RingBuffer, type StageSnapshot } from '@sluice/core/engine';
+import { Flow, lift, range, type Operator, type Publisher, type Subscriber, type Subscription } from '@sluice/core';
+import { DrainSubscription, FanInStage, InnerSubscriber, Prefetcher, QueueStage, RingBuffer, UNBOUNDED, type StageSnapshot } from '@sluice/core/engine';
 import { TestPublisher } from '../src/testing/TestPublisher';
 import { TestSubscriber } from '../src/testing/TestSubscriber';
 import { toFlow } from '../src/internal/lift';
@@ -108,5 +108,147 @@ describe('@sluice/core/engine', () => {
     range(0, 1000).pipe(ahead(16)).subscribe(s);
     expect(s.values.length).toBe(1000);
     expect(s.completed).toBe(true);
+  });
+});
+
+/**
+ * A custom source of several inputs written only against the door: counts the items of all its inputs and emits
+ * the total once every input completed. No onSubscribe, no terminal flags, no snapshot literal of its own.
+ */
+class CountAll extends FanInStage<number, CountInput> {
+  private remaining: number;
+  constructor(downstream: Subscriber<number>, count: number) {
+    super(downstream);
+    this.remaining = count;
+    this.inners = Array.from({ length: count }, () => new CountInput(this));
+  }
+  counted(): void {
+    this.receivedItems++;
+  }
+  inputCompleted(): void {
+    this.remaining--;
+    this.drain();
+  }
+  inspect(): StageSnapshot {
+    return this.snapshot('countAll');
+  }
+  protected emitSome(downstream: Subscriber<number>): void {
+    if (this.terminateIfStopped() || this.remaining > 0 || this.requested === 0) return;
+    this.requested--;
+    this.emittedItems++;
+    downstream.onNext(this.receivedItems);
+    if (!this.cancelled) this.complete();
+  }
+}
+
+class CountInput extends InnerSubscriber<unknown, CountAll> {
+  protected onStart(): void {
+    this.requestUpstream(UNBOUNDED);
+  }
+  protected accept(owner: CountAll): void {
+    owner.counted();
+  }
+  protected ended(owner: CountAll, error: Error | null): void {
+    if (error !== null) owner.stop(error);
+    else owner.inputCompleted();
+  }
+}
+
+const countAll = (...inputs: Publisher<unknown>[]): Flow<number> =>
+  new Flow<number>((downstream) => {
+    const stage = new CountAll(downstream, inputs.length);
+    downstream.onSubscribe(stage);
+    stage.subscribeAll(inputs.map((input) => toFlow(input)));
+  });
+
+describe('@sluice/core/engine: a source of several inputs', () => {
+  it('counts every input to its end and emits the total against demand', () => {
+    const [a, b] = [new TestPublisher<number>(), new TestPublisher<number>()];
+    const s = new TestSubscriber<number>(0);
+    countAll(a, b).subscribe(s);
+    a.next(1, 2);
+    b.next(3);
+    a.complete();
+    b.complete();
+    expect(s.values).toEqual([]);
+    expect((s.subscription as unknown as { inspect(): StageSnapshot }).inspect()).toMatchObject({ stage: 'countAll', received: 3, terminated: false });
+    s.request(1);
+    expect(s.values).toEqual([3]);
+    expect(s.completed).toBe(true);
+  });
+
+  it('cancels the other inputs at once on the first error, and signals it once', () => {
+    const [a, b] = [new TestPublisher<number>(), new TestPublisher<number>()];
+    const s = new TestSubscriber<number>(1);
+    countAll(a, b).subscribe(s);
+    a.error(new Error('a failed'));
+    expect(b.cancelled).toBe(true);
+    expect(s.log).toEqual(['subscribe', 'request(1)', 'error(Error: a failed)']);
+  });
+
+  it('cancels a subscription that arrives after its input ended (§2.5) and ignores a second completion (§1.7)', () => {
+    const s = new TestSubscriber<number>(1);
+    const stage = new CountAll(s, 1);
+    const input = (stage as unknown as { inners: CountInput[] }).inners[0]!;
+    let requested = 0;
+    let cancelled = 0;
+    input.onSubscribe({ request: () => requested++, cancel: () => {} });
+    input.onComplete();
+    input.onComplete();
+    input.onSubscribe({ request: () => requested++, cancel: () => cancelled++ });
+    expect([requested, cancelled]).toEqual([1, 1]);
+    expect(input.done).toBe(true);
+  });
+
+  it('completes at once with no inputs, with a count of zero', () => {
+    const s = new TestSubscriber<number>(1);
+    countAll().subscribe(s);
+    expect(s.values).toEqual([0]);
+    expect(s.completed).toBe(true);
+  });
+});
+
+/** A source on `begin()`/`onBegin()`: counts how often it began; emits one item against demand. */
+class OnceSubscription extends DrainSubscription<number> {
+  began = 0;
+  protected override onBegin(): void {
+    this.began++;
+  }
+  protected emitSome(downstream: Subscriber<number>): void {
+    if (this.requested === 0) return;
+    downstream.onNext(1);
+    if (!this.cancelled) this.complete();
+  }
+}
+
+describe('@sluice/core/engine: beginning a source', () => {
+  it('hands the subscription over (§1.9), then runs onBegin once', () => {
+    const s = new TestSubscriber<number>(0);
+    const source = new OnceSubscription(s);
+    source.begin();
+    expect(source.began).toBe(1);
+    expect(s.log).toEqual(['subscribe']);
+    s.request(1);
+    expect(s.log).toEqual(['subscribe', 'request(1)', 'next(1)', 'complete']);
+    expect(source.began).toBe(1);
+  });
+
+  it('does not run onBegin for a source that already ended inside onSubscribe', () => {
+    const s = new TestSubscriber<number>(1);
+    const source = new OnceSubscription(s);
+    source.begin();
+    expect(s.log).toEqual(['subscribe', 'request(1)', 'next(1)', 'complete']);
+    expect(source.began).toBe(0);
+  });
+
+  it('does not run onBegin when the subscriber cancelled, or failed it with request(0), inside onSubscribe', () => {
+    const cancelling = new TestSubscriber<number>({ onSubscribe: (subscription) => subscription.cancel() });
+    const first = new OnceSubscription(cancelling);
+    first.begin();
+    const failing = new TestSubscriber<number>({ onSubscribe: (subscription) => subscription.request(0) });
+    const second = new OnceSubscription(failing);
+    second.begin();
+    expect([first.began, second.began]).toEqual([0, 0]);
+    expect(failing.error).toBeInstanceOf(RangeError); // §3.9
   });
 });

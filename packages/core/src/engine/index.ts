@@ -8,7 +8,9 @@
 export { DrainSubscription, type Lifecycle } from '../internal/DrainSubscription';
 export { QueueStage } from '../internal/QueueStage';
 export { Prefetcher } from '../internal/Prefetcher';
-export { ForwardingSubscriber } from '../internal/ForwardingSubscriber';
+export { ForwardingSubscriber, type EarlyEnd } from '../internal/ForwardingSubscriber';
+export { InnerSubscriber } from '../internal/InnerSubscriber';
+export { FanInStage } from '../internal/FanInStage';
 export { RingBuffer } from '../internal/RingBuffer';
 export { OverflowBuffer, requireOverflowStrategy, type OverflowStrategy, type OfferResult } from '../internal/overflow';
 

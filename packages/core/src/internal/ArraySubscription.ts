@@ -2,7 +2,8 @@ import type { Subscriber } from '../spec/Subscriber';
 import { DrainSubscription } from './DrainSubscription';
 
 /**
- * Emits the items of an array in order, against demand, then completes (shared by `of` and `from(array)`). The
+ * Emits the items of an array in order, against demand, then completes (shared by `of`, `from(array)` and, through
+ * `arraySource`, the combinators that feed a fixed list into an engine). The
  * array is read live, index by index, as demand arrives. An empty array completes without waiting for demand.
  * A `null`/`undefined` slot fails the subscription with a `TypeError` when it is reached (§2.13).
  */
@@ -17,11 +18,9 @@ export class ArraySubscription<T> extends DrainSubscription<T> {
     this.source = source;
   }
 
-  /** Subscribes `subscriber` to the items; completes at once if there are none (§1.2). */
-  static subscribe<T>(subscriber: Subscriber<T>, items: ArrayLike<T>, source: string): void {
-    const subscription = new ArraySubscription(subscriber, items, source);
-    subscriber.onSubscribe(subscription); // §1.9
-    if (items.length === 0) subscription.drain();
+  /** An empty array completes at once, without demand (§1.2). */
+  protected override onBegin(): void {
+    if (this.items!.length === 0) this.drain();
   }
 
   protected emitSome(downstream: Subscriber<T>): void {

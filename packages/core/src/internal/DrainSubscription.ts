@@ -69,6 +69,22 @@ export abstract class DrainSubscription<T> implements Subscription {
     this.drain();
   }
 
+  /**
+   * The one way a source begins: hands this subscription to its subscriber (§1.9), then runs `onBegin()` unless
+   * the subscriber cancelled from inside onSubscribe (or failed it with an invalid request, §3.9).
+   */
+  begin(): void {
+    this.downstream!.onSubscribe(this);
+    if (!this.cancelled) this.onBegin();
+  }
+
+  /**
+   * What a source does once its subscriber holds the subscription: nothing for one that waits for the first
+   * request; `drain()` for one that may be empty (it then completes without demand); arming a timer or a promise
+   * listener for one driven by time or by a promise.
+   */
+  protected onBegin(): void {}
+
   /** Runs the emit loop unless it is already running further up the stack (§3.3). */
   protected drain(): void {
     if (this.wip++ !== 0) return;

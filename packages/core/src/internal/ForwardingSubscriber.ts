@@ -3,10 +3,20 @@ import type { Subscription } from '../spec/Subscription';
 import { nullArgumentError, toError } from './errors';
 import { reportError } from './report';
 
+/** How a stage ends before its downstream could request anything: `error` null completes, otherwise fails. */
+export interface EarlyEnd {
+  readonly error: Error | null;
+}
+
 /**
  * The base of pass-through operators (map, filter, tap, …): it is the upstream's Subscriber and the downstream's
  * Subscription. Subclasses write `onNext` and, where needed, `request`. Demand passes straight through, so an
  * invalid `request(n)` reaches the source, which signals the §3.9 error back down the chain.
+ *
+ * `onSubscribe` is written once, here (§2.13, §2.5). A stage that must do something around it overrides a hook
+ * instead: `arm()` runs before the downstream sees its subscription (subscribe a side input, run a user callback)
+ * and may end the stage at once; `onUpstream()` runs after, unless the stage is already done (a first request, a
+ * timer).
  */
 export abstract class ForwardingSubscriber<T, R = T> implements Subscriber<T>, Subscription {
   protected readonly downstream: Subscriber<R>;
@@ -25,8 +35,30 @@ export abstract class ForwardingSubscriber<T, R = T> implements Subscriber<T>, S
       return;
     }
     this.upstream = subscription;
+    const early = this.arm();
+    if (early !== null) {
+      // §1.9 the downstream gets its subscription first, then the terminal signal; the upstream is not needed
+      this.done = true;
+      subscription.cancel();
+      this.downstream.onSubscribe(this);
+      if (early.error === null) this.downstream.onComplete();
+      else this.downstream.onError(early.error);
+      return;
+    }
     this.downstream.onSubscribe(this);
+    if (!this.done) this.onUpstream(subscription);
   }
+
+  /**
+   * Runs once the upstream subscribed, before the downstream has its subscription. A non-null result ends the
+   * stage right after the downstream's onSubscribe (the stage releases what it armed before returning it).
+   */
+  protected arm(): EarlyEnd | null {
+    return null;
+  }
+
+  /** Runs after the downstream's onSubscribe unless the stage is done by then (a first request, a timer). */
+  protected onUpstream(_subscription: Subscription): void {}
 
   abstract onNext(value: T): void;
 

@@ -1,6 +1,5 @@
 import type { Subscriber } from '../spec/Subscriber';
-import { isConditional, type ConditionalSubscriber } from './conditional';
-import { DroppingSubscriber } from './DroppingSubscriber';
+import { ConditionalStage } from './conditional';
 import { nullArgumentError, nullResultError } from './errors';
 
 /**
@@ -10,13 +9,10 @@ import { nullArgumentError, nullResultError } from './errors';
  * either function throwing cancels upstream and signals `onError`, and a dropped item asks for a replacement
  * (`request(1)`) unless demand is unbounded or the source takes the conditional path (`tryOnNext`).
  */
-export class MapFilterSubscriber<T, R> extends DroppingSubscriber<T, R> implements ConditionalSubscriber<T> {
+export class MapFilterSubscriber<T, R> extends ConditionalStage<T, R> {
   private readonly mapper: (value: T, index: number) => R;
   private readonly predicate: (value: R, index: number) => boolean;
   private index = 0;
-  /** Items handed to an ordinary downstream through tryOnNext (see ConditionalSubscriber.delivered). */
-  private forwarded = 0;
-  private readonly conditional: ConditionalSubscriber<R> | null;
 
   constructor(
     downstream: Subscriber<R>,
@@ -26,31 +22,12 @@ export class MapFilterSubscriber<T, R> extends DroppingSubscriber<T, R> implemen
     super(downstream);
     this.mapper = mapper;
     this.predicate = predicate;
-    this.conditional = isConditional(downstream) ? downstream : null;
   }
 
-  onNext(value: T): void {
-    if (value == null) throw nullArgumentError('onNext', value); // §2.13
-    if (this.done) return;
-    const index = this.index++;
-    let result: R;
-    let pass: boolean;
-    try {
-      result = this.mapper(value, index);
-    } catch (error) {
-      return this.failWith(error);
-    }
-    if (result == null) return this.failWith(nullResultError('map', 'mapper', result)); // §2.13
-    try {
-      pass = this.predicate(result, index);
-    } catch (error) {
-      return this.failWith(error);
-    }
-    if (pass) this.downstream.onNext(result);
-    else this.dropped();
-  }
-
-  /** onNext for a conditional source: a dropped item is not replaced, a delivered one is counted. */
+  /**
+   * The one per-item path (`onNext` is ConditionalStage's): a dropped item is not replaced here, a delivered one is
+   * counted. This is W1's per-item code (range calls it), unchanged by the fold of the onNext twin.
+   */
   tryOnNext(value: T): void {
     if (value == null) throw nullArgumentError('onNext', value); // §2.13
     if (this.done) return;
@@ -80,9 +57,5 @@ export class MapFilterSubscriber<T, R> extends DroppingSubscriber<T, R> implemen
       this.forwarded++;
       this.downstream.onNext(result);
     }
-  }
-
-  get delivered(): number {
-    return this.conditional !== null ? this.conditional.delivered : this.forwarded;
   }
 }

@@ -17,9 +17,7 @@ interface PromiseCarrier<T> {
  */
 export function promiseFlow<T>(promise: PromiseLike<T | null | undefined>): Flow<T> {
   const flow = new Flow<T>((subscriber) => {
-    const subscription = new PromiseSubscription(subscriber);
-    subscriber.onSubscribe(subscription); // §1.9
-    subscription.listen(promise);
+    new PromiseSubscription(subscriber, promise).begin();
   });
   (flow as PromiseCarrier<T>)[PROMISE] = promise;
   return flow;
@@ -35,9 +33,17 @@ class PromiseSubscription<T> extends DrainSubscription<T> {
   private settled = false;
   private value: T | null | undefined = undefined;
   private error: Error | null = null;
+  private promise: PromiseLike<T | null | undefined> | null;
 
-  listen(promise: PromiseLike<T | null | undefined>): void {
-    if (this.cancelled) return;
+  constructor(downstream: Subscriber<T>, promise: PromiseLike<T | null | undefined>) {
+    super(downstream);
+    this.promise = promise;
+  }
+
+  /** Listens to the promise (never, if the subscriber cancelled or failed inside onSubscribe). */
+  protected override onBegin(): void {
+    const promise = this.promise!;
+    this.promise = null; // §3.13 the subscription keeps the outcome, not the promise
     // Promise.resolve adopts thenables safely: a `then` that throws becomes a rejection.
     Promise.resolve(promise).then(
       (value) => this.settle(value, null),
@@ -67,5 +73,6 @@ class PromiseSubscription<T> extends DrainSubscription<T> {
   protected override dispose(): void {
     this.value = undefined; // §3.13
     this.error = null;
+    this.promise = null; // cancelled inside onSubscribe, before listening
   }
 }

@@ -1,13 +1,12 @@
 import { Flow } from '../Flow';
-import { DrainSubscription } from '../internal/DrainSubscription';
-import { nullArgumentError, overDeliveryError } from '../internal/errors';
+import { overDeliveryError } from '../internal/errors';
+import { FanInStage } from '../internal/FanInStage';
+import { InnerSubscriber } from '../internal/InnerSubscriber';
 import type { Inspectable, StageSnapshot } from '../internal/inspect';
 import { toFlows } from '../internal/lift';
-import { reportDroppedError, reportError } from '../internal/report';
 import { RingBuffer } from '../internal/RingBuffer';
 import type { Publisher } from '../spec/Publisher';
 import type { Subscriber } from '../spec/Subscriber';
-import type { Subscription } from '../spec/Subscription';
 
 /**
  * Combines the latest item of every publisher: once each has produced one, every new item from any of them emits an
@@ -41,8 +40,7 @@ export function combineLatest<A extends unknown[]>(...publishers: { [K in keyof 
   });
 }
 
-class CombineLatestSubscription extends DrainSubscription<unknown[]> implements Inspectable {
-  private inners: CombineLatestInner[];
+class CombineLatestSubscription extends FanInStage<unknown[], CombineLatestInner> implements Inspectable {
   /** The latest applied item of each source (undefined until it has one). */
   private latest: unknown[];
   /** Sources still without a latest item. */
@@ -50,8 +48,6 @@ class CombineLatestSubscription extends DrainSubscription<unknown[]> implements 
   /** Indexes of sources whose pending item waits, in arrival order (each source has at most one pending). */
   private readonly arrivals: RingBuffer<number>;
   private completedSources = 0;
-  private error: Error | null = null;
-  received = 0;
 
   constructor(downstream: Subscriber<unknown[]>, count: number) {
     super(downstream);
@@ -61,13 +57,8 @@ class CombineLatestSubscription extends DrainSubscription<unknown[]> implements 
     this.arrivals = new RingBuffer(Math.max(count, 1));
   }
 
-  subscribeAll(flows: readonly Flow<unknown>[]): void {
-    if (flows.length === 0) return this.drain(); // nothing to combine: complete at once
-    for (let i = 0; i < flows.length && !this.cancelled; i++) flows[i]!.subscribe(this.inners[i]!);
-  }
-
   arrived(index: number): void {
-    this.received++;
+    this.receivedItems++;
     this.arrivals.offer(index); // never full: one pending item per source at most
     this.drain();
   }
@@ -78,23 +69,10 @@ class CombineLatestSubscription extends DrainSubscription<unknown[]> implements 
     else this.drain();
   }
 
-  /** Ends the whole stage: with an error, or with `null` for "complete now" (a source completed empty). */
-  stop(error: Error | null): void {
-    if (this.terminated || this.cancelled) {
-      if (error === null) return;
-      if (this.terminated) reportError(error); // §1.7
-      else reportDroppedError(error); // after cancel nobody listens: dropped, never thrown
-      return;
-    }
-    if (this.error === null) this.error = error ?? EMPTY_SOURCE;
-    else if (error !== null) reportError(error);
-    this.drain();
-  }
-
   protected emitSome(downstream: Subscriber<unknown[]>): void {
     const inners = this.inners;
     for (;;) {
-      if (this.error !== null) return this.end(this.error === EMPTY_SOURCE ? null : this.error);
+      if (this.terminateIfStopped()) return;
       if (this.arrivals.isEmpty) break;
       const index = this.arrivals.peek()!;
       const inner = inners[index]!;
@@ -115,111 +93,68 @@ class CombineLatestSubscription extends DrainSubscription<unknown[]> implements 
       }
       inner.requestNext();
     }
-    if (this.completedSources === inners.length && this.arrivals.isEmpty) this.end(null);
-  }
-
-  private end(error: Error | null): void {
-    if (error === null) this.complete();
-    else this.fail(error);
+    if (this.completedSources === inners.length && this.arrivals.isEmpty) this.complete();
   }
 
   protected override dispose(): void {
-    for (const inner of this.inners) inner.cancel(); // §3.13 releases every source
-    this.inners = [];
+    super.dispose(); // §3.13 releases every source
     this.latest = [];
     this.arrivals.clear();
   }
 
+  protected override get capacity(): number {
+    return this.inners.length;
+  }
+
+  protected override get buffered(): number {
+    return this.arrivals.size;
+  }
+
   inspect(): StageSnapshot {
-    let upstreamRequested = 0;
-    for (const inner of this.inners) upstreamRequested += inner.outstanding;
-    return {
-      stage: 'combineLatest',
-      capacity: this.inners.length,
-      buffered: this.arrivals.size,
-      requested: this.requested,
-      upstreamRequested,
-      received: this.received,
-      emitted: this.emittedItems,
-      dropped: 0,
-      terminated: this.terminated,
-      cancelled: this.cancelled && !this.terminated,
-    };
+    return this.snapshot('combineLatest');
   }
 }
 
-/** Marks "complete now" in `error` (a source completed without an item); never delivered as an error. */
-const EMPTY_SOURCE = new Error('combineLatest: a source completed without an item');
-
-class CombineLatestInner implements Subscriber<unknown> {
-  private parent: CombineLatestSubscription | null;
-  private upstream: Subscription | null = null;
-  private readonly index: number;
+class CombineLatestInner extends InnerSubscriber<unknown, CombineLatestSubscription> {
   /** The item received but not yet applied (at most one: the source is asked for one at a time). */
   pending: unknown = undefined;
   hasValue = false;
-  outstanding = 0;
-  done = false;
+  private outstanding = 0;
 
-  constructor(parent: CombineLatestSubscription, index: number) {
-    this.parent = parent;
-    this.index = index;
+  constructor(owner: CombineLatestSubscription, private readonly index: number) {
+    super(owner);
   }
 
-  onSubscribe(subscription: Subscription): void {
-    if (subscription == null) throw nullArgumentError('onSubscribe', subscription); // §2.13
-    if (this.upstream !== null || this.parent === null) {
-      subscription.cancel(); // §2.5, or combineLatest was already over
-      return;
-    }
-    this.upstream = subscription;
-    this.outstanding = 1;
-    subscription.request(1);
+  override get upstreamRequested(): number {
+    return this.outstanding;
   }
 
-  onNext(value: unknown): void {
-    if (value == null) throw nullArgumentError('onNext', value); // §2.13
-    const parent = this.parent;
-    if (parent === null || this.done) return; // §2.8
+  protected onStart(): void {
+    this.requestNext();
+  }
+
+  protected accept(owner: CombineLatestSubscription, value: unknown): void {
     if (this.outstanding === 0 || this.pending !== undefined) {
-      return parent.stop(overDeliveryError('a source of combineLatest', 0)); // §1.1 only a rule-breaking source
+      return owner.stop(overDeliveryError('a source of combineLatest', 0)); // §1.1 only a rule-breaking source
     }
     this.outstanding = 0;
     this.pending = value;
-    parent.arrived(this.index);
+    owner.arrived(this.index);
   }
 
-  onError(error: Error): void {
-    if (error == null) throw nullArgumentError('onError', error); // §2.13
-    const parent = this.parent;
-    if (parent === null || this.done) return reportError(error); // §1.7
-    this.done = true;
-    this.upstream = null;
-    parent.stop(error);
+  protected ended(owner: CombineLatestSubscription, error: Error | null): void {
+    if (error !== null) owner.stop(error);
+    else owner.sourceCompleted(this);
   }
 
-  onComplete(): void {
-    const parent = this.parent;
-    if (parent === null || this.done) return; // §1.7
-    this.done = true;
-    this.upstream = null;
-    parent.sourceCompleted(this);
-  }
-
-  /** The pending item was applied: ask the source for its next one. */
+  /** The pending item was applied (or the source just subscribed): ask the source for its next one. */
   requestNext(): void {
-    const upstream = this.upstream;
-    if (this.done || upstream === null) return;
+    if (this.done) return;
     this.outstanding = 1;
-    upstream.request(1);
+    this.requestUpstream(1);
   }
 
-  cancel(): void {
-    const upstream = this.upstream;
-    this.upstream = null;
-    this.parent = null; // §3.13
-    this.done = true;
-    this.pending = undefined;
-    upstream?.cancel();
+  protected override onCancel(): void {
+    this.pending = undefined; // §3.13
   }
 }

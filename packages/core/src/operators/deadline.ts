@@ -6,7 +6,6 @@ import type { CancelTask, Scheduler } from '../schedulers/Scheduler';
 import { requireScheduler } from '../sources/interval';
 import type { Publisher } from '../spec/Publisher';
 import type { Subscriber } from '../spec/Subscriber';
-import type { Subscription } from '../spec/Subscription';
 import { TimeoutError } from './timeout';
 
 export interface DeadlineOptions {
@@ -57,11 +56,9 @@ class DeadlineSubscriber<T> extends ForwardingSubscriber<T> {
     this.ms = ms;
   }
 
-  override onSubscribe(subscription: Subscription): void {
-    const first = this.upstream === null;
-    super.onSubscribe(subscription);
-    // The budget starts at subscription, unless the downstream already ended it from inside onSubscribe.
-    if (first && !this.done && this.upstream !== null) this.cancelTimer = this.scheduler.schedule(this.expire, this.ms);
+  /** The budget starts at subscription, unless the downstream already ended it from inside onSubscribe. */
+  protected override onUpstream(): void {
+    this.cancelTimer = this.scheduler.schedule(this.expire, this.ms);
   }
 
   onNext(item: T): void {

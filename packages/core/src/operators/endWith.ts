@@ -25,7 +25,7 @@ import { describeValue } from '../internal/demand';
 export function endWith<T, S = T>(...items: S[]): Operator<T, T | S> {
   requireItems('endWith', items);
   const suffix = items.slice();
-  return (source: Publisher<T>): Flow<T | S> => concat<T | S>(source, arraySource(suffix));
+  return (source: Publisher<T>): Flow<T | S> => concat<T | S>(source, arraySource(suffix, 'endWith'));
 }
 
 function requireItems(operator: string, items: readonly unknown[]): void {

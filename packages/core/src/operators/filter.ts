@@ -1,6 +1,5 @@
 import type { Flow, Operator } from '../Flow';
-import { isConditional, type ConditionalSubscriber } from '../internal/conditional';
-import { DroppingSubscriber } from '../internal/DroppingSubscriber';
+import { ConditionalStage } from '../internal/conditional';
 import { nullArgumentError } from '../internal/errors';
 import { mapStageOf } from '../internal/fusion';
 import { lift } from '../internal/lift';
@@ -41,22 +40,19 @@ export function filter<T>(predicate: (value: T, index: number) => boolean): Oper
   };
 }
 
-class FilterSubscriber<T> extends DroppingSubscriber<T> implements ConditionalSubscriber<T> {
+class FilterSubscriber<T> extends ConditionalStage<T> {
   private readonly predicate: (value: T, index: number) => boolean;
   private index = 0;
-  /** Items handed to an ordinary downstream through tryOnNext (see ConditionalSubscriber.delivered). */
-  private forwarded = 0;
-  private readonly conditional: ConditionalSubscriber<T> | null;
 
   constructor(downstream: Subscriber<T>, predicate: (value: T, index: number) => boolean) {
     super(downstream);
     this.predicate = predicate;
-    this.conditional = isConditional(downstream) ? downstream : null;
   }
 
   /**
-   * onNext for a conditional source: a dropped item is not replaced and a delivered one is counted (§1.1 the
-   * source counts only `delivered` items against demand, so downstream demand is unchanged by a drop).
+   * The one per-item path (`onNext` is ConditionalStage's): a dropped item is not replaced here and a delivered
+   * one is counted (§1.1 the source counts only `delivered` items against demand, so downstream demand is
+   * unchanged by a drop; on the ordinary path ConditionalStage asks for the replacement).
    */
   tryOnNext(value: T): void {
     if (value == null) throw nullArgumentError('onNext', value); // §2.13
@@ -75,22 +71,5 @@ class FilterSubscriber<T> extends DroppingSubscriber<T> implements ConditionalSu
       this.forwarded++;
       this.downstream.onNext(value);
     }
-  }
-
-  get delivered(): number {
-    return this.conditional !== null ? this.conditional.delivered : this.forwarded;
-  }
-
-  onNext(value: T): void {
-    if (value == null) throw nullArgumentError('onNext', value); // §2.13
-    if (this.done) return;
-    let pass: boolean;
-    try {
-      pass = this.predicate(value, this.index++);
-    } catch (error) {
-      return this.failWith(error);
-    }
-    if (pass) this.downstream.onNext(value);
-    else this.dropped();
   }
 }

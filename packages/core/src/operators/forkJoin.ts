@@ -1,12 +1,10 @@
 import { flowOf, type Flow } from '../Flow';
 import { UNBOUNDED } from '../internal/demand';
-import { DrainSubscription } from '../internal/DrainSubscription';
-import { nullArgumentError } from '../internal/errors';
+import { FanInStage } from '../internal/FanInStage';
+import { InnerSubscriber } from '../internal/InnerSubscriber';
 import { toFlow } from '../internal/lift';
-import { reportError } from '../internal/report';
 import type { Publisher } from '../spec/Publisher';
 import type { Subscriber } from '../spec/Subscriber';
-import type { Subscription } from '../spec/Subscription';
 
 /**
  * Waits for every publisher to complete and emits their last items together, once: an array for an array of
@@ -46,50 +44,32 @@ export function forkJoin(...args: unknown[]): Flow<unknown> {
   });
 }
 
-class ForkJoin extends DrainSubscription<unknown> {
-  readonly inners: JoinSubscriber[] = [];
+class ForkJoin extends FanInStage<unknown, JoinSubscriber> {
   private values: unknown[];
   private remaining: number;
-  private error: Error | null = null;
-  private empty = false;
-  private subscribing = true;
 
   constructor(downstream: Subscriber<unknown>, count: number, private readonly keys: string[] | null) {
     super(downstream);
     this.values = new Array(count).fill(undefined);
     this.remaining = count;
-    for (let i = 0; i < count; i++) this.inners.push(new JoinSubscriber(this, i));
-  }
-
-  /** Subscribes every input in order (stopping if the downstream cancelled meanwhile), then starts draining. */
-  subscribeAll(flows: readonly Publisher<unknown>[]): void {
-    for (let i = 0; i < flows.length && !this.cancelled; i++) flows[i]!.subscribe(this.inners[i]!);
-    this.subscribing = false;
-    this.drain();
+    this.inners = Array.from({ length: count }, (_, i) => new JoinSubscriber(this, i));
   }
 
   value(index: number, value: unknown): void {
+    this.receivedItems++;
     this.values[index] = value;
   }
 
-  done(index: number): void {
-    if (this.values[index] === undefined) this.empty = true;
+  /** Input `index` completed: nothing to join if it had no item, else one fewer to wait for. */
+  joined(index: number): void {
+    if (this.values[index] === undefined) return this.stop(null);
     this.remaining--;
-    if (this.empty) this.cancelInners();
-    this.drain();
-  }
-
-  failed(error: Error): void {
-    if (this.error !== null || this.cancelled) return reportError(error); // §1.7
-    this.error = error;
-    this.cancelInners();
     this.drain();
   }
 
   protected emitSome(downstream: Subscriber<unknown>): void {
-    if (this.error !== null) return this.fail(this.error);
-    if (this.empty) return this.complete();
-    if (this.subscribing || this.remaining > 0 || this.requested === 0) return;
+    if (this.terminateIfStopped()) return;
+    if (this.remaining > 0 || this.requested === 0) return;
     const values = this.values;
     this.values = [];
     let result: unknown = values;
@@ -99,62 +79,32 @@ class ForkJoin extends DrainSubscription<unknown> {
       result = record;
     }
     this.requested--;
+    this.emittedItems++;
     downstream.onNext(result);
     if (!this.cancelled) this.complete();
   }
 
   protected override dispose(): void {
-    this.cancelInners();
+    super.dispose();
     this.values = []; // §3.13
-  }
-
-  private cancelInners(): void {
-    for (const inner of this.inners) inner.cancel();
   }
 }
 
-class JoinSubscriber implements Subscriber<unknown> {
-  private owner: ForkJoin | null;
-  private subscription: Subscription | null = null;
-
+class JoinSubscriber extends InnerSubscriber<unknown, ForkJoin> {
   constructor(owner: ForkJoin, private readonly index: number) {
-    this.owner = owner;
+    super(owner);
   }
 
-  onSubscribe(subscription: Subscription): void {
-    if (subscription == null) throw nullArgumentError('onSubscribe', subscription); // §2.13
-    if (this.owner === null || this.subscription !== null) return subscription.cancel(); // §2.5
-    this.subscription = subscription;
-    subscription.request(UNBOUNDED); // read to the end, keeping only the last item
+  protected onStart(): void {
+    this.requestUpstream(UNBOUNDED); // read to the end, keeping only the last item
   }
 
-  onNext(value: unknown): void {
-    if (value == null) throw nullArgumentError('onNext', value); // §2.13
-    this.owner?.value(this.index, value);
+  protected accept(owner: ForkJoin, value: unknown): void {
+    owner.value(this.index, value);
   }
 
-  onError(error: Error): void {
-    if (error == null) throw nullArgumentError('onError', error); // §2.13
-    const owner = this.owner;
-    this.release();
-    if (owner === null) return reportError(error); // §1.7
-    owner.failed(error);
-  }
-
-  onComplete(): void {
-    const owner = this.owner;
-    this.release();
-    owner?.done(this.index);
-  }
-
-  cancel(): void {
-    const subscription = this.subscription;
-    this.release();
-    subscription?.cancel();
-  }
-
-  private release(): void {
-    this.owner = null; // §3.13
-    this.subscription = null;
+  protected ended(owner: ForkJoin, error: Error | null): void {
+    if (error !== null) owner.stop(error);
+    else owner.joined(this.index);
   }
 }

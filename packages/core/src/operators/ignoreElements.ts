@@ -27,10 +27,8 @@ export function ignoreElements<T>(): Operator<T, never> {
 }
 
 class IgnoreElementsSubscriber<T> extends ForwardingSubscriber<T, never> {
-  override onSubscribe(subscription: Subscription): void {
-    const first = this.upstream === null;
-    super.onSubscribe(subscription);
-    if (first && !this.done) subscription.request(UNBOUNDED);
+  protected override onUpstream(subscription: Subscription): void {
+    subscription.request(UNBOUNDED);
   }
 
   onNext(value: T): void {

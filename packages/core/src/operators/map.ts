@@ -1,7 +1,6 @@
 import type { Flow, Operator } from '../Flow';
-import { isConditional, type ConditionalSubscriber } from '../internal/conditional';
+import { ConditionalStage } from '../internal/conditional';
 import { nullArgumentError, nullResultError } from '../internal/errors';
-import { ForwardingSubscriber } from '../internal/ForwardingSubscriber';
 import { recordMapStage } from '../internal/fusion';
 import { lift, toFlow } from '../internal/lift';
 import type { Publisher } from '../spec/Publisher';
@@ -15,7 +14,8 @@ import type { Subscriber } from '../spec/Subscriber';
  * map(x => 2x): 2 4 6 |
  * ```
  *
- * **Demand**: passes downstream requests upstream unchanged, one item out per item in. **Errors**: if `mapper`
+ * **Demand**: passes downstream requests upstream unchanged, one item out per item in (when a `filter` after it
+ * drops an item, the replacement `request(1)` is that filter's, made from here). **Errors**: if `mapper`
  * throws or returns `null`/`undefined`, upstream is cancelled and the error (a `TypeError` for nullish results) is
  * signalled downstream. **Cancellation**: cancels upstream.
  *
@@ -32,21 +32,16 @@ export function map<T, R>(mapper: (value: T, index: number) => R): Operator<T, R
   };
 }
 
-class MapSubscriber<T, R> extends ForwardingSubscriber<T, R> implements ConditionalSubscriber<T> {
+class MapSubscriber<T, R> extends ConditionalStage<T, R> {
   private readonly mapper: (value: T, index: number) => R;
   private index = 0;
-  /** Items handed to an ordinary downstream through tryOnNext (see ConditionalSubscriber.delivered). */
-  private forwarded = 0;
-  /** The downstream counts its own deliveries (filter): tryOnNext and `delivered` pass through to it. */
-  private readonly conditional: ConditionalSubscriber<R> | null;
 
   constructor(downstream: Subscriber<R>, mapper: (value: T, index: number) => R) {
     super(downstream);
     this.mapper = mapper;
-    this.conditional = isConditional(downstream) ? downstream : null;
   }
 
-  /** onNext for a conditional source: a delivered item is counted in `delivered`. */
+  /** The one per-item path (`onNext` is ConditionalStage's): a delivered item is counted in `delivered`. */
   tryOnNext(value: T): void {
     if (value == null) throw nullArgumentError('onNext', value); // §2.13
     if (this.done) return;
@@ -67,22 +62,5 @@ class MapSubscriber<T, R> extends ForwardingSubscriber<T, R> implements Conditio
       this.forwarded++;
       this.downstream.onNext(result);
     }
-  }
-
-  get delivered(): number {
-    return this.conditional !== null ? this.conditional.delivered : this.forwarded;
-  }
-
-  onNext(value: T): void {
-    if (value == null) throw nullArgumentError('onNext', value); // §2.13
-    if (this.done) return;
-    let result: R;
-    try {
-      result = this.mapper(value, this.index++);
-    } catch (error) {
-      return this.failWith(error);
-    }
-    if (result == null) return this.failWith(nullResultError('map', 'mapper', result)); // §2.13
-    this.downstream.onNext(result);
   }
 }

@@ -31,7 +31,7 @@ export function merge<T>(...publishers: Publisher<T>[]): Flow<T> {
   const flows = toFlows('merge', publishers);
   const concurrency = Math.max(flows.length, 1);
   const settings = { name: 'merge', concurrency, outerPrefetch: concurrency, prefetch: PREFETCH };
-  return lift(arraySource(flows), (downstream: Subscriber<T>) => new FlatMapSubscriber<Flow<T>, T>(downstream, identity, settings));
+  return lift(arraySource(flows, 'merge'), (downstream: Subscriber<T>) => new FlatMapSubscriber<Flow<T>, T>(downstream, identity, settings));
 }
 
 function identity<T>(flow: Flow<T>): Flow<T> {

@@ -1,6 +1,7 @@
 import { flowOf, type ElementOf, type Flow } from '../Flow';
 import { addDemand, isValidRequest } from '../internal/demand';
-import { invalidRequestError, nullArgumentError } from '../internal/errors';
+import { invalidRequestError } from '../internal/errors';
+import { InnerSubscriber } from '../internal/InnerSubscriber';
 import { toFlows } from '../internal/lift';
 import { reportError } from '../internal/report';
 import type { Publisher } from '../spec/Publisher';
@@ -30,22 +31,32 @@ export function race<P extends readonly Publisher<any>[]>(...publishers: P): Flo
   return flowOf<ElementOf<P[number]>>((downstream) => {
     const race = new Race(downstream, flows.length);
     downstream.onSubscribe(race);
-    if (flows.length === 0) return race.completeEmpty();
-    for (let i = 0; i < flows.length && race.open; i++) flows[i]!.subscribe(race.contenders[i]!);
+    race.subscribeAll(flows);
   });
 }
 
 class Race<T> implements Subscription {
   private downstream: Subscriber<T> | null;
-  readonly contenders: Contender<T>[] = [];
+  private readonly contenders: Contender<T>[] = [];
   private winner: Contender<T> | null = null;
   /** Demand requested before a winner was known, handed to contenders that subscribe late. */
-  requested = 0;
-  open = true;
+  private requested = 0;
+  private open = true;
 
   constructor(downstream: Subscriber<T>, count: number) {
     this.downstream = downstream;
     for (let i = 0; i < count; i++) this.contenders.push(new Contender(this));
+  }
+
+  /** Subscribes the contenders in order until one has won (or the race ended); no contenders: complete at once. */
+  subscribeAll(flows: readonly Publisher<T>[]): void {
+    if (flows.length === 0) return this.completeEmpty();
+    for (let i = 0; i < flows.length && this.open && this.winner === null; i++) flows[i]!.subscribe(this.contenders[i]!);
+  }
+
+  /** What was requested before a winner was known (for a contender that subscribes late). */
+  demandSoFar(): number {
+    return this.requested;
   }
 
   request(n: number): void {
@@ -110,53 +121,23 @@ class Race<T> implements Subscription {
   }
 }
 
-class Contender<T> implements Subscriber<T> {
-  private race: Race<T> | null;
-  private subscription: Subscription | null = null;
-
-  constructor(race: Race<T>) {
-    this.race = race;
+class Contender<T> extends InnerSubscriber<T, Race<T>> {
+  /** Demand asked for before a winner was known reaches a contender that subscribes late. */
+  protected onStart(race: Race<T>): void {
+    const demand = race.demandSoFar();
+    if (demand > 0) this.requestUpstream(demand);
   }
 
-  onSubscribe(subscription: Subscription): void {
-    if (subscription == null) throw nullArgumentError('onSubscribe', subscription); // §2.13
-    if (this.race === null || this.subscription !== null) return subscription.cancel(); // §2.5, or lost already
-    this.subscription = subscription;
-    if (this.race.requested > 0) subscription.request(this.race.requested);
+  protected accept(race: Race<T>, value: T): void {
+    if (race.claim(this)) race.next(value);
   }
 
-  onNext(value: T): void {
-    if (value == null) throw nullArgumentError('onNext', value); // §2.13
-    const race = this.race;
-    if (race !== null && race.claim(this)) race.next(value);
-  }
-
-  onError(error: Error): void {
-    if (error == null) throw nullArgumentError('onError', error); // §2.13
-    const race = this.race;
-    this.release();
-    if (race !== null && race.claim(this)) race.end(error);
-    else reportError(error); // §1.7 a loser's late error is not swallowed
-  }
-
-  onComplete(): void {
-    const race = this.race;
-    this.release();
-    if (race !== null && race.claim(this)) race.end(null);
+  protected ended(race: Race<T>, error: Error | null): void {
+    if (race.claim(this)) race.end(error);
+    else if (error !== null) reportError(error); // §1.7 a loser's late error is not swallowed
   }
 
   request(n: number): void {
-    this.subscription?.request(n);
-  }
-
-  cancel(): void {
-    const subscription = this.subscription;
-    this.release();
-    subscription?.cancel();
-  }
-
-  private release(): void {
-    this.race = null; // §3.13
-    this.subscription = null;
+    this.requestUpstream(n);
   }
 }

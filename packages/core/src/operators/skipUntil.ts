@@ -1,12 +1,10 @@
 import type { Flow, Operator } from '../Flow';
 import { nullArgumentError } from '../internal/errors';
-import { ForwardingSubscriber } from '../internal/ForwardingSubscriber';
+import type { EarlyEnd } from '../internal/ForwardingSubscriber';
 import { lift, toFlow } from '../internal/lift';
-import { reportError } from '../internal/report';
-import { SideSubscriber, type SideOwner } from '../internal/SideSubscriber';
+import { SideInputStage } from '../internal/SideSubscriber';
 import type { Publisher } from '../spec/Publisher';
 import type { Subscriber } from '../spec/Subscriber';
-import type { Subscription } from '../spec/Subscription';
 
 /**
  * Drops the source's items until `notifier` emits its first item, then emits every later item.
@@ -30,13 +28,10 @@ export function skipUntil<T>(notifier: Publisher<unknown>): Operator<T, T> {
   return (source: Publisher<T>): Flow<T> => lift(source, (downstream: Subscriber<T>) => new SkipUntilSubscriber(downstream, flow));
 }
 
-class SkipUntilSubscriber<T> extends ForwardingSubscriber<T> implements SideOwner {
+class SkipUntilSubscriber<T> extends SideInputStage<T> {
   private notifier: Publisher<unknown> | null;
-  private gate: SideSubscriber | null = null;
   /** Set once the notifier emitted. */
   private open = false;
-  private arming = false;
-  private armingError: Error | null = null;
 
   constructor(downstream: Subscriber<T>, notifier: Publisher<unknown>) {
     super(downstream);
@@ -44,29 +39,10 @@ class SkipUntilSubscriber<T> extends ForwardingSubscriber<T> implements SideOwne
   }
 
   /** Subscribes to the notifier first, so a synchronous notifier has opened the gate before any item arrives. */
-  override onSubscribe(subscription: Subscription): void {
-    if (subscription == null) throw nullArgumentError('onSubscribe', subscription); // §2.13
-    if (this.upstream !== null) {
-      subscription.cancel(); // §2.5 a second subscription is cancelled
-      return;
-    }
-    this.upstream = subscription;
+  protected override arm(): EarlyEnd | null {
     const notifier = this.notifier!;
     this.notifier = null;
-    this.gate = new SideSubscriber(this, 0, 1);
-    this.arming = true;
-    notifier.subscribe(this.gate);
-    this.arming = false;
-    const failed = this.armingError;
-    this.armingError = null;
-    if (failed !== null) {
-      this.done = true;
-      subscription.cancel();
-      this.downstream.onSubscribe(this);
-      this.downstream.onError(failed); // the notifier failed before the downstream had its subscription (§1.9)
-      return;
-    }
-    this.downstream.onSubscribe(this);
+    return this.armSides([notifier], 1);
   }
 
   onNext(value: T): void {
@@ -79,48 +55,9 @@ class SkipUntilSubscriber<T> extends ForwardingSubscriber<T> implements SideOwne
     this.downstream.onNext(value);
   }
 
-  override onError(error: Error): void {
-    if (!this.done) this.releaseGate();
-    super.onError(error);
-  }
-
-  override onComplete(): void {
-    if (!this.done) this.releaseGate();
-    super.onComplete();
-  }
-
-  override request(n: number): void {
-    if (this.done) return; // §3.6
-    this.upstream!.request(n);
-  }
-
-  override cancel(): void {
-    if (this.done) return;
-    this.done = true;
-    this.releaseGate();
-    this.upstream!.cancel();
-  }
-
   /** @internal the notifier's first item opens the gate; the notifier is no longer needed. */
   sideNext(): void {
     this.open = true;
-    this.releaseGate();
-  }
-
-  /** @internal the notifier failed. */
-  sideError(_index: number, error: Error): void {
-    this.gate = null;
-    if (this.done) return reportError(error); // §1.7
-    if (this.arming) {
-      this.armingError = error;
-      return;
-    }
-    this.failWith(error);
-  }
-
-  private releaseGate(): void {
-    const gate = this.gate;
-    this.gate = null;
-    gate?.cancel();
+    this.releaseSides();
   }
 }

@@ -24,7 +24,7 @@ import { concat } from './concat';
 export function startWith<T, S = T>(...items: S[]): Operator<T, S | T> {
   requireItems('startWith', items);
   const prefix = items.slice();
-  return (source: Publisher<T>): Flow<S | T> => concat<S | T>(arraySource(prefix), source);
+  return (source: Publisher<T>): Flow<S | T> => concat<S | T>(arraySource(prefix, 'startWith'), source);
 }
 
 function requireItems(operator: string, items: readonly unknown[]): void {

@@ -5,7 +5,6 @@ import { ForwardingSubscriber } from '../internal/ForwardingSubscriber';
 import { lift } from '../internal/lift';
 import type { Publisher } from '../spec/Publisher';
 import type { Subscriber } from '../spec/Subscriber';
-import type { Subscription } from '../spec/Subscription';
 
 /**
  * Emits the first `count` items, then cancels upstream and completes.
@@ -44,10 +43,8 @@ class TakeSubscriber<T> extends ForwardingSubscriber<T> {
     this.unrequested = count;
   }
 
-  override onSubscribe(subscription: Subscription): void {
-    const first = this.upstream === null;
-    super.onSubscribe(subscription);
-    if (first && this.remaining === 0 && !this.done) this.finish();
+  protected override onUpstream(): void {
+    if (this.remaining === 0) this.finish(); // take(0)
   }
 
   onNext(value: T): void {

@@ -1,12 +1,11 @@
 import type { Flow, Operator } from '../Flow';
 import { nullArgumentError } from '../internal/errors';
-import { ForwardingSubscriber } from '../internal/ForwardingSubscriber';
+import type { EarlyEnd } from '../internal/ForwardingSubscriber';
 import { lift, toFlow } from '../internal/lift';
 import { reportError } from '../internal/report';
-import { SideSubscriber, type SideOwner } from '../internal/SideSubscriber';
+import { SideInputStage } from '../internal/SideSubscriber';
 import type { Publisher } from '../spec/Publisher';
 import type { Subscriber } from '../spec/Subscriber';
-import type { Subscription } from '../spec/Subscription';
 
 /**
  * Emits the source's items until `notifier` emits its first item (or, for an `AbortSignal`, until it aborts), then
@@ -40,13 +39,12 @@ function isAbortSignal(value: unknown): value is AbortSignal {
   return typeof AbortSignal !== 'undefined' && value instanceof AbortSignal;
 }
 
-class TakeUntilSubscriber<T> extends ForwardingSubscriber<T> implements SideOwner {
+class TakeUntilSubscriber<T> extends SideInputStage<T> {
   private notifier: Publisher<unknown> | AbortSignal | null;
-  private side: SideSubscriber | null = null;
   private onAbort: (() => void) | null = null;
   private delivering = false;
   /** The notifier fired during an onNext: complete (or fail) when it returns. */
-  private pending: { error: Error | null } | null = null;
+  private pending: EarlyEnd | null = null;
 
   constructor(downstream: Subscriber<T>, notifier: Publisher<unknown> | AbortSignal) {
     super(downstream);
@@ -58,13 +56,7 @@ class TakeUntilSubscriber<T> extends ForwardingSubscriber<T> implements SideOwne
    * synchronous source that emits inside the downstream's first request is already watched. A notifier that fires
    * while being armed (an aborted signal, a synchronous notifier) ends the result right after onSubscribe (§1.9).
    */
-  override onSubscribe(subscription: Subscription): void {
-    if (subscription == null) throw nullArgumentError('onSubscribe', subscription); // §2.13
-    if (this.upstream !== null) {
-      subscription.cancel(); // §2.5 a second subscription is cancelled
-      return;
-    }
-    this.upstream = subscription;
+  protected override arm(): EarlyEnd | null {
     this.delivering = true; // holds a stop until the downstream has its subscription
     const notifier = this.notifier!;
     if (isAbortSignal(notifier)) {
@@ -74,22 +66,13 @@ class TakeUntilSubscriber<T> extends ForwardingSubscriber<T> implements SideOwne
         notifier.addEventListener('abort', this.onAbort, { once: true });
       }
     } else {
-      this.side = new SideSubscriber(this, 0, 1);
-      notifier.subscribe(this.side);
+      this.armSides([notifier], 1); // what it signals meanwhile is held in `pending` by stop()
     }
     this.delivering = false;
     const pending = this.pending;
     this.pending = null;
-    if (pending !== null) {
-      this.done = true;
-      this.releaseNotifier();
-      subscription.cancel();
-      this.downstream.onSubscribe(this);
-      if (pending.error === null) this.downstream.onComplete();
-      else this.downstream.onError(pending.error);
-      return;
-    }
-    this.downstream.onSubscribe(this);
+    if (pending !== null) this.releaseSides();
+    return pending;
   }
 
   onNext(value: T): void {
@@ -105,36 +88,13 @@ class TakeUntilSubscriber<T> extends ForwardingSubscriber<T> implements SideOwne
     }
   }
 
-  override onError(error: Error): void {
-    if (!this.done) this.releaseNotifier();
-    super.onError(error);
-  }
-
-  override onComplete(): void {
-    if (!this.done) this.releaseNotifier();
-    super.onComplete();
-  }
-
-  override request(n: number): void {
-    if (this.done) return; // §3.6
-    this.upstream!.request(n);
-  }
-
-  override cancel(): void {
-    if (this.done) return;
-    this.done = true;
-    this.releaseNotifier();
-    this.upstream!.cancel();
-  }
-
   /** @internal the notifier's first item stops the source. */
   sideNext(): void {
     this.stop(null);
   }
 
-  /** @internal */
-  sideError(_index: number, error: Error): void {
-    this.side = null;
+  /** @internal a notifier error fails the result, deferred like a stop while an item is being delivered. */
+  override sideError(_index: number, error: Error): void {
     this.stop(error);
   }
 
@@ -149,21 +109,20 @@ class TakeUntilSubscriber<T> extends ForwardingSubscriber<T> implements SideOwne
       return;
     }
     this.done = true;
-    this.releaseNotifier();
+    this.releaseSides();
     this.upstream?.cancel();
     if (error === null) this.downstream.onComplete();
     else this.downstream.onError(error);
   }
 
-  private releaseNotifier(): void {
+  /** Also removes the abort listener and lets go of the notifier (§3.13). */
+  protected override releaseSides(): void {
+    super.releaseSides();
     const notifier = this.notifier;
-    this.notifier = null; // §3.13
+    this.notifier = null;
     if (this.onAbort !== null && notifier !== null && isAbortSignal(notifier)) {
       notifier.removeEventListener('abort', this.onAbort);
     }
     this.onAbort = null;
-    const side = this.side;
-    this.side = null;
-    side?.cancel();
   }
 }

@@ -1,11 +1,10 @@
 import type { Flow, Operator } from '../Flow';
 import { nullArgumentError, toError } from '../internal/errors';
-import { ForwardingSubscriber } from '../internal/ForwardingSubscriber';
+import { ForwardingSubscriber, type EarlyEnd } from '../internal/ForwardingSubscriber';
 import { lift } from '../internal/lift';
 import { reportDroppedError, reportError } from '../internal/report';
 import type { Publisher } from '../spec/Publisher';
 import type { Subscriber } from '../spec/Subscriber';
-import type { Subscription } from '../spec/Subscription';
 
 /** Side-effect callbacks for `tap`, each called just before the signal is passed on. All optional. */
 export interface TapObserver<T> {
@@ -69,21 +68,15 @@ class TapSubscriber<T> extends ForwardingSubscriber<T> {
     this.observer = observer;
   }
 
-  override onSubscribe(subscription: Subscription): void {
-    if (subscription == null) throw nullArgumentError('onSubscribe', subscription); // §2.13
-    if (this.upstream !== null || this.observer.subscribe === undefined) return super.onSubscribe(subscription);
+  /** Runs the `subscribe` callback; if it throws, the stage fails before the downstream can request (§1.9). */
+  protected override arm(): EarlyEnd | null {
+    if (this.observer.subscribe === undefined) return null;
     try {
       this.observer.subscribe();
+      return null;
     } catch (error) {
-      // Fail before downstream can request: cancel upstream, then onSubscribe (§1.9) and onError.
-      this.upstream = subscription;
-      this.done = true;
-      subscription.cancel();
-      this.downstream.onSubscribe(this);
-      this.downstream.onError(toError(error));
-      return;
+      return { error: toError(error) };
     }
-    super.onSubscribe(subscription);
   }
 
   onNext(value: T): void {

@@ -1,13 +1,11 @@
 import type { Flow, Operator } from '../Flow';
 import { UNBOUNDED } from '../internal/demand';
 import { nullArgumentError } from '../internal/errors';
-import { ForwardingSubscriber } from '../internal/ForwardingSubscriber';
+import type { EarlyEnd } from '../internal/ForwardingSubscriber';
 import { lift, toFlows } from '../internal/lift';
-import { reportError } from '../internal/report';
-import { SideSubscriber, type SideOwner } from '../internal/SideSubscriber';
+import { SideInputStage } from '../internal/SideSubscriber';
 import type { Publisher } from '../spec/Publisher';
 import type { Subscriber } from '../spec/Subscriber';
-import type { Subscription } from '../spec/Subscription';
 
 /**
  * Combines each source item with the latest item of every other publisher, as `[item, latest1, latest2, ...]`.
@@ -35,13 +33,10 @@ export function withLatestFrom<T, O extends unknown[]>(...others: { [K in keyof 
     lift(source, (downstream: Subscriber<[T, ...O]>) => new WithLatestFromSubscriber<T, O>(downstream, flows));
 }
 
-class WithLatestFromSubscriber<T, O extends unknown[]> extends ForwardingSubscriber<T, [T, ...O]> implements SideOwner {
+class WithLatestFromSubscriber<T, O extends unknown[]> extends SideInputStage<T, [T, ...O]> {
   private others: readonly Publisher<unknown>[] | null;
   private readonly latest: unknown[];
   private missing: number;
-  private readonly inners: SideSubscriber[] = [];
-  private arming = false;
-  private armingError: Error | null = null;
 
   constructor(downstream: Subscriber<[T, ...O]>, others: readonly Publisher<unknown>[]) {
     super(downstream);
@@ -55,33 +50,10 @@ class WithLatestFromSubscriber<T, O extends unknown[]> extends ForwardingSubscri
    * before a synchronous source delivers inside the downstream's first request. An other that fails meanwhile
    * fails the result right after onSubscribe (§1.9).
    */
-  override onSubscribe(subscription: Subscription): void {
-    if (subscription == null) throw nullArgumentError('onSubscribe', subscription); // §2.13
-    if (this.upstream !== null) {
-      subscription.cancel(); // §2.5 a second subscription is cancelled
-      return;
-    }
-    this.upstream = subscription;
+  protected override arm(): EarlyEnd | null {
     const others = this.others!;
     this.others = null;
-    this.arming = true;
-    for (let i = 0; i < others.length && this.armingError === null; i++) {
-      const inner = new SideSubscriber(this, i, UNBOUNDED); // sampled: only the latest item is kept
-      this.inners.push(inner);
-      others[i]!.subscribe(inner);
-    }
-    this.arming = false;
-    const failed = this.armingError;
-    this.armingError = null;
-    if (failed !== null) {
-      this.done = true;
-      this.cancelOthers();
-      subscription.cancel();
-      this.downstream.onSubscribe(this);
-      this.downstream.onError(failed);
-      return;
-    }
-    this.downstream.onSubscribe(this);
+    return this.armSides(others, UNBOUNDED); // sampled: only the latest item of each is kept
   }
 
   onNext(value: T): void {
@@ -94,28 +66,6 @@ class WithLatestFromSubscriber<T, O extends unknown[]> extends ForwardingSubscri
     this.downstream.onNext([value, ...this.latest] as [T, ...O]);
   }
 
-  override onError(error: Error): void {
-    if (!this.done) this.cancelOthers();
-    super.onError(error);
-  }
-
-  override onComplete(): void {
-    if (!this.done) this.cancelOthers();
-    super.onComplete();
-  }
-
-  override request(n: number): void {
-    if (this.done) return; // §3.6
-    this.upstream!.request(n);
-  }
-
-  override cancel(): void {
-    if (this.done) return;
-    this.done = true;
-    this.cancelOthers();
-    this.upstream!.cancel();
-  }
-
   /** @internal */
   sideNext(index: number, value: unknown): void {
     if (this.done) return;
@@ -123,20 +73,8 @@ class WithLatestFromSubscriber<T, O extends unknown[]> extends ForwardingSubscri
     this.latest[index] = value;
   }
 
-  /** @internal */
-  sideError(_index: number, error: Error): void {
-    if (this.done) return reportError(error); // §1.7
-    if (this.arming) {
-      this.armingError ??= error;
-      return;
-    }
-    this.cancelOthers();
-    this.failWith(error);
-  }
-
-  private cancelOthers(): void {
-    for (const inner of this.inners) inner.cancel();
-    this.inners.length = 0;
+  protected override releaseSides(): void {
+    super.releaseSides();
     this.latest.fill(undefined); // §3.13
   }
 }

@@ -1,14 +1,13 @@
 import { Flow } from '../Flow';
-import { replenishAt } from '../internal/demand';
-import { DrainSubscription } from '../internal/DrainSubscription';
-import { nullArgumentError, overDeliveryError } from '../internal/errors';
+import { overDeliveryError } from '../internal/errors';
+import { FanInStage } from '../internal/FanInStage';
+import { InnerSubscriber } from '../internal/InnerSubscriber';
 import type { Inspectable, StageSnapshot } from '../internal/inspect';
 import { toFlows } from '../internal/lift';
-import { reportDroppedError, reportError } from '../internal/report';
+import { Prefetcher } from '../internal/Prefetcher';
 import { RingBuffer } from '../internal/RingBuffer';
 import type { Publisher } from '../spec/Publisher';
 import type { Subscriber } from '../spec/Subscriber';
-import type { Subscription } from '../spec/Subscription';
 
 const PREFETCH = 32;
 
@@ -39,45 +38,30 @@ export function zip<A extends unknown[]>(...publishers: { [K in keyof A]: Publis
   });
 }
 
-class ZipSubscription extends DrainSubscription<unknown[]> implements Inspectable {
-  private inners: ZipInner[];
-  private error: Error | null = null;
-  /** Items received from all sources together. */
-  received = 0;
-
+class ZipSubscription extends FanInStage<unknown[], ZipInner> implements Inspectable {
   constructor(downstream: Subscriber<unknown[]>, count: number) {
     super(downstream);
-    this.inners = Array.from({ length: count }, () => new ZipInner(this, PREFETCH));
+    this.inners = Array.from({ length: count }, () => new ZipInner(this));
   }
 
-  subscribeAll(flows: readonly Flow<unknown>[]): void {
-    if (flows.length === 0) return this.drain(); // nothing to zip: complete at once
-    for (let i = 0; i < flows.length && !this.cancelled; i++) flows[i]!.subscribe(this.inners[i]!);
-  }
-
-  signalled(): void {
-    this.drain();
-  }
-
-  stop(error: Error): void {
-    if (this.cancelled) return reportDroppedError(error); // after cancel nobody listens: dropped, never thrown
-    if (this.error !== null) return reportError(error); // §1.7
-    this.error = error;
+  /** An item arrived from an input. */
+  arrived(): void {
+    this.receivedItems++;
     this.drain();
   }
 
   protected emitSome(downstream: Subscriber<unknown[]>): void {
     const inners = this.inners;
     for (;;) {
-      if (this.error !== null) return this.end(this.error);
-      if (inners.length === 0) return this.end(null);
+      if (this.terminateIfStopped()) return;
       let ready = true;
       for (const inner of inners) {
         if (inner.queue.isEmpty) {
-          if (inner.done) return this.end(null); // no further array can be made
+          if (inner.done) return this.complete(); // no further array can be made
           ready = false;
         }
       }
+      if (inners.length === 0) return this.complete(); // nothing to zip
       if (!ready || this.requested === 0) return;
       const tuple = inners.map((inner) => inner.queue.poll());
       this.requested--;
@@ -88,106 +72,52 @@ class ZipSubscription extends DrainSubscription<unknown[]> implements Inspectabl
     }
   }
 
-  private end(error: Error | null): void {
-    if (error === null) this.complete();
-    else this.fail(error);
+  protected override get capacity(): number {
+    return this.inners.length * PREFETCH;
   }
 
-  protected override dispose(): void {
-    for (const inner of this.inners) inner.cancel(); // §3.13 releases every source
-    this.inners = [];
+  protected override get buffered(): number {
+    let buffered = 0;
+    for (const inner of this.inners) buffered += inner.queue.size;
+    return buffered;
   }
 
   inspect(): StageSnapshot {
-    let buffered = 0;
-    let upstreamRequested = 0;
-    for (const inner of this.inners) {
-      buffered += inner.queue.size;
-      upstreamRequested += inner.outstanding;
-    }
-    return {
-      stage: 'zip',
-      capacity: this.inners.length * PREFETCH,
-      buffered,
-      requested: this.requested,
-      upstreamRequested,
-      received: this.received,
-      emitted: this.emittedItems,
-      dropped: 0,
-      terminated: this.terminated,
-      cancelled: this.cancelled && !this.terminated,
-    };
+    return this.snapshot('zip');
   }
 }
 
-class ZipInner implements Subscriber<unknown> {
-  private parent: ZipSubscription | null;
-  private upstream: Subscription | null = null;
-  readonly queue: RingBuffer<unknown>;
-  private readonly prefetch: number;
-  private readonly limit: number;
-  private consumed = 0;
-  outstanding = 0;
-  done = false;
+class ZipInner extends InnerSubscriber<unknown, ZipSubscription> {
+  readonly queue = new RingBuffer<unknown>(PREFETCH);
+  private readonly prefetcher = new Prefetcher(PREFETCH);
 
-  constructor(parent: ZipSubscription, prefetch: number) {
-    this.parent = parent;
-    this.prefetch = prefetch;
-    this.limit = replenishAt(prefetch);
-    this.queue = new RingBuffer(prefetch);
+  override get upstreamRequested(): number {
+    return this.done ? 0 : this.prefetcher.outstanding;
   }
 
-  onSubscribe(subscription: Subscription): void {
-    if (subscription == null) throw nullArgumentError('onSubscribe', subscription); // §2.13
-    if (this.upstream !== null || this.parent === null) {
-      subscription.cancel(); // §2.5, or zip was already over
-      return;
+  protected onStart(): void {
+    this.requestUpstream(this.prefetcher.start());
+  }
+
+  protected accept(owner: ZipSubscription, value: unknown): void {
+    if (!this.prefetcher.arrived() || !this.queue.offer(value)) {
+      return owner.stop(overDeliveryError('a source of zip', this.prefetcher.outstanding)); // §1.1
     }
-    this.upstream = subscription;
-    this.outstanding = this.prefetch;
-    subscription.request(this.prefetch);
+    owner.arrived();
   }
 
-  onNext(value: unknown): void {
-    if (value == null) throw nullArgumentError('onNext', value); // §2.13
-    const parent = this.parent;
-    if (parent === null || this.done) return; // §2.8
-    this.outstanding--;
-    if (!this.queue.offer(value)) return parent.stop(overDeliveryError('a source of zip', 0)); // §1.1
-    parent.received++;
-    parent.signalled();
+  protected ended(owner: ZipSubscription, error: Error | null): void {
+    if (error !== null) owner.stop(error);
+    else owner.inputChanged(); // the drain completes once this queue is empty
   }
 
-  onError(error: Error): void {
-    if (error == null) throw nullArgumentError('onError', error); // §2.13
-    const parent = this.parent;
-    if (parent === null || this.done) return reportError(error); // §1.7
-    this.done = true;
-    this.upstream = null;
-    parent.stop(error);
-  }
-
-  onComplete(): void {
-    if (this.parent === null || this.done) return; // §1.7
-    this.done = true;
-    this.upstream = null;
-    this.parent.signalled();
-  }
-
+  /** One queued item went into an array: replenish at 75%. */
   consumedOne(): void {
-    if (++this.consumed !== this.limit) return;
-    this.consumed = 0;
-    if (this.done || this.upstream === null) return;
-    this.outstanding += this.limit;
-    this.upstream.request(this.limit);
+    const n = this.prefetcher.consumedOne();
+    if (n > 0) this.requestUpstream(n);
   }
 
-  cancel(): void {
-    const upstream = this.upstream;
-    this.upstream = null;
-    this.parent = null; // §3.13
-    this.done = true;
-    this.queue.clear();
-    upstream?.cancel();
+  protected override onCancel(): void {
+    this.queue.clear(); // §3.13
   }
 }

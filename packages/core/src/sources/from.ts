@@ -53,11 +53,11 @@ export function from<T>(input: FromInput<T>): Flow<T> {
     return toFlow(input as Publisher<T>);
   }
   if (typeof candidate.then === 'function') return fromPromise(input as PromiseLike<T>);
-  if (Array.isArray(input)) return new Flow<T>((subscriber) => ArraySubscription.subscribe(subscriber, input as T[], 'from'));
+  if (Array.isArray(input)) return new Flow<T>((subscriber) => new ArraySubscription(subscriber, input as T[], 'from').begin());
   if (typeof candidate[Symbol.asyncIterator] === 'function') return fromAsyncIterable(input as AsyncIterable<T>);
   if (typeof candidate[Symbol.iterator] === 'function') {
     const iterable = input as Iterable<T>;
-    return new Flow<T>((subscriber) => subscriber.onSubscribe(new IterableSubscription(subscriber, iterable)));
+    return new Flow<T>((subscriber) => new IterableSubscription(subscriber, iterable).begin());
   }
   throw notConvertible(input);
 }

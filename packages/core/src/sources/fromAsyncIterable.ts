@@ -40,7 +40,7 @@ export function fromAsyncIterable<T>(iterable: AsyncIterable<T>, options: FromAs
   }
   const prefetch = options.prefetch === undefined ? 1 : requirePositiveBound('fromAsyncIterable: prefetch', options.prefetch);
   return new Flow<T>((subscriber) => {
-    subscriber.onSubscribe(new AsyncIterableSubscription(subscriber, iterable, prefetch)); // §1.9
+    new AsyncIterableSubscription(subscriber, iterable, prefetch).begin(); // §1.9
   });
 }
 

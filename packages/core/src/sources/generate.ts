@@ -40,7 +40,7 @@ export interface GenerateEmitter<T> {
 export function generate<S, T>(initialState: S, generator: (state: S, emit: GenerateEmitter<T>) => S): Flow<T> {
   if (typeof generator !== 'function') throw new TypeError(`generate: generator must be a function, got ${typeof generator}`);
   return new Flow<T>((subscriber) => {
-    subscriber.onSubscribe(new GenerateSubscription(subscriber, initialState, generator)); // §1.9
+    new GenerateSubscription(subscriber, initialState, generator).begin(); // §1.9
   });
 }
 

@@ -51,9 +51,7 @@ export function interval(periodMs: number, options: IntervalOptions = {}): Flow<
     throw new TypeError(`interval: onOverflow must be 'error' or 'drop', got ${String(onOverflow)}`);
   }
   return new Flow<number>((subscriber) => {
-    const subscription = new IntervalSubscription(subscriber, scheduler, periodMs, onOverflow === 'drop');
-    subscriber.onSubscribe(subscription); // §1.9
-    subscription.start(delayMs);
+    new IntervalSubscription(subscriber, scheduler, periodMs, delayMs, onOverflow === 'drop').begin();
   });
 }
 
@@ -77,36 +75,37 @@ class IntervalSubscription extends DrainSubscription<number> implements Inspecta
   private scheduler: Scheduler | null;
   private cancelTask: CancelTask | null = null;
   private readonly period: number;
+  private readonly delay: number;
   private readonly drop: boolean;
   private firstDue = 0;
-  private ticks = 0;
+  /** Ticks handled so far (emitted, dropped, or the one that failed); `receivedItems` counts the ticks that came. */
   private handled = 0;
-  private failed = false;
 
-  constructor(downstream: Subscriber<number>, scheduler: Scheduler, period: number, drop: boolean) {
+  constructor(downstream: Subscriber<number>, scheduler: Scheduler, period: number, delay: number, drop: boolean) {
     super(downstream);
     this.scheduler = scheduler;
     this.period = period;
+    this.delay = delay;
     this.drop = drop;
   }
 
-  start(delayMs: number): void {
-    if (this.cancelled) return; // cancelled (or failed) inside onSubscribe: never schedule
-    this.firstDue = this.scheduler!.now() + delayMs;
-    this.cancelTask = this.scheduler!.schedule(this.tick, delayMs);
+  /** Schedules the first tick (never, if the subscriber cancelled or failed inside onSubscribe). */
+  protected override onBegin(): void {
+    this.firstDue = this.scheduler!.now() + this.delay;
+    this.cancelTask = this.scheduler!.schedule(this.tick, this.delay);
   }
 
   private readonly tick = (): void => {
     const scheduler = this.scheduler;
     if (scheduler === null) return;
-    this.ticks++;
-    const due = this.firstDue + this.ticks * this.period; // against the first due time: no drift
+    const ticks = ++this.receivedItems;
+    const due = this.firstDue + ticks * this.period; // against the first due time: no drift
     this.cancelTask = scheduler.schedule(this.tick, Math.max(0, due - scheduler.now()));
     this.drain();
   };
 
   protected emitSome(downstream: Subscriber<number>): void {
-    while (this.handled < this.ticks) {
+    while (this.handled < this.receivedItems) {
       const tick = this.handled++;
       if (this.requested > 0) {
         this.requested--;
@@ -116,7 +115,6 @@ class IntervalSubscription extends DrainSubscription<number> implements Inspecta
       } else if (this.drop) {
         this.droppedItems++;
       } else {
-        this.failed = true;
         // §1.1 a tick without demand may not be emitted; 'error' says so rather than losing it silently
         return this.fail(new Error(`interval: tick ${tick} arrived with no outstanding demand; request ahead of the ` +
           `ticks, slow them down, or pass onOverflow: 'drop' to skip and count them`));
@@ -132,10 +130,6 @@ class IntervalSubscription extends DrainSubscription<number> implements Inspecta
   }
 
   inspect(): StageSnapshot {
-    return {
-      stage: 'interval', capacity: 0, buffered: 0, requested: this.requested, upstreamRequested: 0,
-      received: this.ticks, emitted: this.emittedItems, dropped: this.droppedItems,
-      terminated: this.failed, cancelled: this.cancelled && !this.failed,
-    };
+    return this.snapshot('interval');
   }
 }

@@ -24,5 +24,5 @@ class NeverSubscription extends DrainSubscription<never> {
 }
 
 const NEVER = new Flow<never>((subscriber) => {
-  subscriber.onSubscribe(new NeverSubscription(subscriber)); // §1.9
+  new NeverSubscription(subscriber).begin(); // §1.9
 });

@@ -26,5 +26,5 @@ export function of<T = never>(...items: T[]): Flow<T> {
   for (let i = 0; i < items.length; i++) {
     if (items[i] == null) throw nullItemError('of', i, items[i]); // §2.13 rejected at assembly
   }
-  return new Flow<T>((subscriber) => ArraySubscription.subscribe(subscriber, items, 'of'));
+  return new Flow<T>((subscriber) => new ArraySubscription(subscriber, items, 'of').begin());
 }

@@ -25,9 +25,7 @@ export function range(start: number, count: number): Flow<number> {
   }
   const end = start + count;
   return new Flow<number>((subscriber) => {
-    const subscription = new RangeSubscription(subscriber, start, end);
-    subscriber.onSubscribe(subscription);
-    if (start === end) subscription.completeIfEmpty();
+    new RangeSubscription(subscriber, start, end).begin();
   });
 }
 
@@ -42,8 +40,8 @@ class RangeSubscription extends DrainSubscription<number> {
   }
 
   /** An empty range completes without waiting for demand (§1.2 allows it; the TCK's 1.5 test expects it). */
-  completeIfEmpty(): void {
-    this.drain();
+  protected override onBegin(): void {
+    if (this.index === this.end) this.drain();
   }
 
   protected emitSome(downstream: Subscriber<number>): void {

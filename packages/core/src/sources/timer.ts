@@ -27,9 +27,7 @@ export function timer(delayMs: number, options: TimerOptions = {}): Flow<number>
   requireDelay('timer', delayMs);
   const scheduler = requireScheduler('timer', options.scheduler);
   return new Flow<number>((subscriber) => {
-    const subscription = new TimerSubscription(subscriber);
-    subscriber.onSubscribe(subscription); // §1.9
-    subscription.start(scheduler, delayMs);
+    new TimerSubscription(subscriber, scheduler, delayMs).begin();
   });
 }
 
@@ -37,13 +35,17 @@ class TimerSubscription extends DrainSubscription<number> {
   private cancelTask: CancelTask | null = null;
   private fired = false;
 
-  start(scheduler: Scheduler, delayMs: number): void {
-    if (this.cancelled) return;
-    this.cancelTask = scheduler.schedule(() => {
+  constructor(downstream: Subscriber<number>, private readonly scheduler: Scheduler, private readonly delayMs: number) {
+    super(downstream);
+  }
+
+  /** Schedules the one tick (never, if the subscriber cancelled or failed inside onSubscribe). */
+  protected override onBegin(): void {
+    this.cancelTask = this.scheduler.schedule(() => {
       this.cancelTask = null;
       this.fired = true;
       this.drain();
-    }, delayMs);
+    }, this.delayMs);
   }
 
   protected emitSome(downstream: Subscriber<number>): void {

@@ -4,6 +4,7 @@ import type { Publisher } from '../../src/spec/Publisher';
 import { captureReportedErrors } from '../../src/testing/reportedErrors';
 import { TestPublisher } from '../../src/testing/TestPublisher';
 import { TestSubscriber } from '../../src/testing/TestSubscriber';
+import { isCollected } from '../support/collectGarbage';
 
 export interface OperatorContractOptions {
   /** Applies the operator under test to a source of numbers 0, 1, 2, … */
@@ -165,8 +166,7 @@ export function operatorContract(name: string, options: OperatorContractOptions)
     it('releases the subscriber after cancel (§3.13)', async () => {
       const upstream = new TestPublisher<number>();
       const ref = subscribeAndCancel(apply, upstream, settle);
-      await collectGarbage();
-      expect(isCollected(ref)).toBe(true);
+      expect(await isCollected(ref)).toBe(true);
     });
   });
 }
@@ -182,18 +182,4 @@ function subscribeAndCancel(
   // The TestPublisher keeps its last subscriber (the operator's) on purpose; drop it as a real publisher would on cancel.
   upstream.subscriber = null;
   return new WeakRef(s);
-}
-
-const gc = (globalThis as { gc?: () => void }).gc;
-
-async function collectGarbage(): Promise<void> {
-  for (let i = 0; i < 3; i++) {
-    await new Promise((resolve) => setImmediate(resolve)); // WeakRef targets survive until the job ends
-    gc?.();
-  }
-}
-
-function isCollected(ref: WeakRef<object>): boolean {
-  if (gc === undefined) throw new Error('reference-release tests need node --expose-gc (set in vitest.config.ts)');
-  return ref.deref() === undefined;
 }

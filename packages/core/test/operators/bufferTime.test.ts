@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { isInspectable, type StageSnapshot } from '../../src/internal/inspect';
 import { bufferTime, type BufferTimeOptions } from '../../src/operators/bufferTime';
 import { VirtualTimeScheduler } from '../../src/schedulers/VirtualTimeScheduler';
 import { range } from '../../src/sources/range';
@@ -7,26 +6,16 @@ import { captureReportedErrors } from '../../src/testing/reportedErrors';
 import { TestPublisher } from '../../src/testing/TestPublisher';
 import { TestSubscriber } from '../../src/testing/TestSubscriber';
 import { operatorContract } from '../contract/operatorContract';
+import { timeOperatorContract } from '../contract/timeOperatorContract';
 import { isCollected } from '../support/collectGarbage';
 import { spyUpstream } from '../support/spyUpstream';
-
-function snapshot(s: { subscription: unknown }): StageSnapshot {
-  if (!isInspectable(s.subscription)) throw new Error('the stage is not Inspectable');
-  return s.subscription.inspect();
-}
-
-/** A TestSubscriber whose log entries carry the virtual time: `10: next(1,2)`. */
-function timedSubscriber(clock: VirtualTimeScheduler, initialRequest: number | 'unbounded'): TestSubscriber<number[]> {
-  const s = new TestSubscriber<number[]>({ initialRequest });
-  const push = s.log.push.bind(s.log);
-  Object.defineProperty(s.log, 'push', { value: (...e: string[]) => push(...e.map((x) => `${clock.now()}: ${x}`)), enumerable: false });
-  return s;
-}
+import { snapshot } from '../support/snapshot';
+import { timedSubscriber } from '../support/timedSubscriber';
 
 function setup(initialRequest: number | 'unbounded', maxCount = 3, options: Omit<BufferTimeOptions, 'scheduler'> = {}) {
   const clock = new VirtualTimeScheduler();
   const upstream = new TestPublisher<number>();
-  const s = timedSubscriber(clock, initialRequest);
+  const s = timedSubscriber<number[]>(clock, initialRequest);
   spyUpstream(upstream, s.log).pipe(bufferTime<number>(10, maxCount, { ...options, scheduler: clock })).subscribe(s);
   return { clock, upstream, s };
 }
@@ -38,6 +27,8 @@ describe('bufferTime', () => {
     settle: () => contractClock.runUntilIdle(),
     itemsPerOutput: 3,
   });
+
+  timeOperatorContract('bufferTime', { build: (ms, scheduler) => bufferTime<number>(ms, 100, { scheduler }) });
 
   describe('behaviour', () => {
     it('emits a buffer ms after its first item, or when it is full, step by step', () => {

@@ -10,24 +10,8 @@ import { TestPublisher } from '../../src/testing/TestPublisher';
 import { TestSubscriber } from '../../src/testing/TestSubscriber';
 import { operatorContract } from '../contract/operatorContract';
 import { spyUpstream } from '../support/spyUpstream';
-
-const gc = (globalThis as { gc?: () => void }).gc;
-
-async function collectGarbage(): Promise<void> {
-  for (let i = 0; i < 3; i++) {
-    await new Promise((resolve) => setImmediate(resolve)); // WeakRef targets survive until the job ends
-    gc!();
-  }
-}
-
-/** A TestSubscriber whose log entries carry the virtual time: `10: next(1)`. */
-function timedSubscriber(clock: VirtualTimeScheduler, initialRequest: number | 'unbounded' = 0): TestSubscriber<number> {
-  const s = new TestSubscriber<number>({ initialRequest });
-  const push = s.log.push.bind(s.log);
-  const stamped = (...entries: string[]) => push(...entries.map((entry) => `${clock.now()}: ${entry}`));
-  Object.defineProperty(s.log, 'push', { value: stamped, enumerable: false }); // invisible to toEqual
-  return s;
-}
+import { collectGarbage } from '../support/collectGarbage';
+import { timedSubscriber } from '../support/timedSubscriber';
 
 describe('deadline', () => {
   operatorContract('deadline', {

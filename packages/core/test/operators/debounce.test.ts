@@ -1,26 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { isInspectable, type StageSnapshot } from '../../src/internal/inspect';
 import { debounce } from '../../src/operators/debounce';
 import { VirtualTimeScheduler } from '../../src/schedulers/VirtualTimeScheduler';
 import { range } from '../../src/sources/range';
 import { TestPublisher } from '../../src/testing/TestPublisher';
 import { TestSubscriber } from '../../src/testing/TestSubscriber';
 import { operatorContract } from '../contract/operatorContract';
+import { timeOperatorContract } from '../contract/timeOperatorContract';
 import { isCollected } from '../support/collectGarbage';
 import { spyUpstream } from '../support/spyUpstream';
-
-function snapshot(s: { subscription: unknown }): StageSnapshot {
-  if (!isInspectable(s.subscription)) throw new Error('the stage is not Inspectable');
-  return s.subscription.inspect();
-}
-
-/** A TestSubscriber whose log entries carry the virtual time: `10: next(1)`. */
-function timedSubscriber(clock: VirtualTimeScheduler, initialRequest: number | 'unbounded'): TestSubscriber<number> {
-  const s = new TestSubscriber<number>({ initialRequest });
-  const push = s.log.push.bind(s.log);
-  Object.defineProperty(s.log, 'push', { value: (...e: string[]) => push(...e.map((x) => `${clock.now()}: ${x}`)), enumerable: false });
-  return s;
-}
+import { snapshot } from '../support/snapshot';
+import { timedSubscriber } from '../support/timedSubscriber';
 
 function setup(initialRequest: number | 'unbounded', ms = 10) {
   const clock = new VirtualTimeScheduler();
@@ -37,6 +26,8 @@ describe('debounce', () => {
     settle: () => contractClock.runUntilIdle(),
     upstreamBound: () => Infinity,
   });
+
+  timeOperatorContract('debounce', { build: (ms, scheduler) => debounce<number>(ms, { scheduler }) });
 
   describe('behaviour', () => {
     it('emits the last item of a burst once ms have passed without a newer one, step by step', () => {

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { flowOf } from '../../src/Flow';
-import { isInspectable, type StageSnapshot } from '../../src/internal/inspect';
 import { delay } from '../../src/operators/delay';
 import type { Scheduler } from '../../src/schedulers/Scheduler';
 import { VirtualTimeScheduler } from '../../src/schedulers/VirtualTimeScheduler';
@@ -9,30 +8,11 @@ import { captureReportedErrors } from '../../src/testing/reportedErrors';
 import { TestPublisher } from '../../src/testing/TestPublisher';
 import { TestSubscriber } from '../../src/testing/TestSubscriber';
 import { operatorContract } from '../contract/operatorContract';
+import { timeOperatorContract } from '../contract/timeOperatorContract';
 import { spyUpstream } from '../support/spyUpstream';
-
-function snapshot(s: { subscription: unknown }): StageSnapshot {
-  if (!isInspectable(s.subscription)) throw new Error('the stage is not Inspectable');
-  return s.subscription.inspect();
-}
-
-const gc = (globalThis as { gc?: () => void }).gc;
-
-async function collectGarbage(): Promise<void> {
-  for (let i = 0; i < 3; i++) {
-    await new Promise((resolve) => setImmediate(resolve)); // WeakRef targets survive until the job ends
-    gc!();
-  }
-}
-
-/** A TestSubscriber whose log entries carry the virtual time: `10: next(1)`. */
-function timedSubscriber(clock: VirtualTimeScheduler, initialRequest: number | 'unbounded'): TestSubscriber<number> {
-  const s = new TestSubscriber<number>({ initialRequest });
-  const push = s.log.push.bind(s.log);
-  const stamped = (...entries: string[]) => push(...entries.map((entry) => `${clock.now()}: ${entry}`));
-  Object.defineProperty(s.log, 'push', { value: stamped, enumerable: false }); // invisible to toEqual
-  return s;
-}
+import { collectGarbage } from '../support/collectGarbage';
+import { snapshot } from '../support/snapshot';
+import { timedSubscriber } from '../support/timedSubscriber';
 
 describe('delay', () => {
   const contractClock = new VirtualTimeScheduler();
@@ -40,6 +20,8 @@ describe('delay', () => {
     apply: (source) => delay<number>(10, { scheduler: contractClock })(source),
     settle: () => contractClock.runUntilIdle(),
   });
+
+  timeOperatorContract('delay', { build: (ms, scheduler) => delay<number>(ms, { scheduler }) });
 
   describe('behaviour', () => {
     it('emits each item ms after it arrived, in order, and completes after the last one', () => {

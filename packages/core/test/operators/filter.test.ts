@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { toFlow } from '../../src/internal/lift';
 import { filter } from '../../src/operators/filter';
 import { map } from '../../src/operators/map';
 import { range } from '../../src/sources/range';
@@ -263,6 +264,27 @@ describe('filter', () => {
       expect(mapIndices).toEqual([0, 1, 2]);
       expect(filterIndices).toEqual([0, 1, 2]);
       expect(upstream.requests).toEqual([2, 1, 1]);
+    });
+
+    it('on the ordinary path, a drop further down a chain of conditional stages is replaced once, at its top', () => {
+      // map → (map → filter, fused): the first map hands items to a conditional stage, which drops the odd ones.
+      const upstream = new TestPublisher<number>();
+      const s = new TestSubscriber<number>(2);
+      toFlow(upstream).pipe(map((x: number) => x + 1), map((x: number) => x * 10), filter((x: number) => x % 20 === 0)).subscribe(s);
+      upstream.next(0, 1, 2, 3);
+      expect(s.values).toEqual([20, 40]);
+      expect(upstream.requests).toEqual([2, 1, 1]); // one replacement per dropped item, none for kept ones
+      expect(s.violations).toEqual([]);
+    });
+
+    it('on the ordinary path, asks for no replacement once demand is unbounded', () => {
+      const upstream = new TestPublisher<number>();
+      const s = new TestSubscriber<number>('unbounded');
+      toFlow(upstream).pipe(map((x: number) => x), filter((x: number) => x > 1)).subscribe(s);
+      upstream.next(0, 1, 2);
+      upstream.complete();
+      expect(s.values).toEqual([2]);
+      expect(upstream.requests).toEqual([Number.MAX_SAFE_INTEGER]); // TestSubscriber's 'unbounded' (§3.17)
     });
 
     it('leaves the map Flow it fused into usable on its own', () => {

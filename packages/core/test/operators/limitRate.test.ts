@@ -1,16 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { isInspectable, type StageSnapshot } from '../../src/internal/inspect';
+import { type StageSnapshot } from '../../src/internal/inspect';
 import { limitRate } from '../../src/operators/limitRate';
 import { range } from '../../src/sources/range';
 import { TestPublisher } from '../../src/testing/TestPublisher';
 import { TestSubscriber } from '../../src/testing/TestSubscriber';
 import { operatorContract } from '../contract/operatorContract';
 import { spyUpstream } from '../support/spyUpstream';
-
-function snapshot(s: { subscription: unknown }): StageSnapshot {
-  if (!isInspectable(s.subscription)) throw new Error('the stage is not Inspectable');
-  return s.subscription.inspect();
-}
+import { snapshot } from '../support/snapshot';
 
 /** The real buffer behind the snapshot, read directly so the test compares the snapshot with the truth. */
 function realBufferSize(s: { subscription: unknown }): number {

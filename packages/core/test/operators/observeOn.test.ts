@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { flowOf } from '../../src/Flow';
-import { isInspectable, type StageSnapshot } from '../../src/internal/inspect';
 import { observeOn } from '../../src/operators/observeOn';
 import { macrotaskScheduler } from '../../src/schedulers/macrotaskScheduler';
 import { microtaskScheduler } from '../../src/schedulers/microtaskScheduler';
@@ -12,20 +11,8 @@ import { TestPublisher } from '../../src/testing/TestPublisher';
 import { TestSubscriber } from '../../src/testing/TestSubscriber';
 import { operatorContract } from '../contract/operatorContract';
 import { spyUpstream } from '../support/spyUpstream';
-
-function snapshot(s: { subscription: unknown }): StageSnapshot {
-  if (!isInspectable(s.subscription)) throw new Error('the stage is not Inspectable');
-  return s.subscription.inspect();
-}
-
-const gc = (globalThis as { gc?: () => void }).gc;
-
-async function collectGarbage(): Promise<void> {
-  for (let i = 0; i < 3; i++) {
-    await new Promise((resolve) => setImmediate(resolve)); // WeakRef targets survive until the job ends
-    gc!();
-  }
-}
+import { collectGarbage } from '../support/collectGarbage';
+import { snapshot } from '../support/snapshot';
 
 /** Counts the tasks it runs and whether code is running inside one, on top of a VirtualTimeScheduler. */
 function trackingScheduler(clock: VirtualTimeScheduler): Scheduler & { inTask: boolean; scheduled: number } {

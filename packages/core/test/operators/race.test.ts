@@ -8,6 +8,7 @@ import { forkJoin } from '../../src/operators/forkJoin';
 import { concatWith, mergeWith } from '../../src/operators/mergeWith';
 import { pairwise } from '../../src/operators/pairwise';
 import { race } from '../../src/operators/race';
+import { startWith } from '../../src/operators/startWith';
 import { throwIfEmpty } from '../../src/operators/throwIfEmpty';
 import { timeInterval, timestamp } from '../../src/operators/timestamp';
 import { withLatestFrom } from '../../src/operators/withLatestFrom';
@@ -15,6 +16,7 @@ import { VirtualTimeScheduler } from '../../src/schedulers/VirtualTimeScheduler'
 import { interval } from '../../src/sources/interval';
 import { of } from '../../src/sources/of';
 import { range } from '../../src/sources/range';
+import { captureReportedErrors } from '../../src/testing/reportedErrors';
 import { TestPublisher } from '../../src/testing/TestPublisher';
 import { TestSubscriber } from '../../src/testing/TestSubscriber';
 import { operatorContract } from '../contract/operatorContract';
@@ -60,6 +62,23 @@ describe('race', () => {
     const empty = new TestSubscriber<number>('unbounded');
     race().subscribe(empty);
     expect(empty.log).toEqual(['subscribe', 'request(Infinity)', 'complete']);
+  });
+
+  it('a synchronous winner that has not completed also stops the later ones from being subscribed', () => {
+    const first = new TestPublisher<number>();
+    const late = new TestPublisher<number>();
+    const s = new TestSubscriber<number>('unbounded');
+    const reported = captureReportedErrors();
+    try {
+      race(toFlow(first).pipe(startWith(7)), late).subscribe(s);
+      expect(s.values).toEqual([7]);
+      expect(late.subscriberCount).toBe(0);
+      expect(reported.errors).toEqual([]);
+      first.next(8);
+      expect(s.values).toEqual([7, 8]);
+    } finally {
+      reported.restore();
+    }
   });
 
   it('an invalid request cancels every contender and signals §3.9; cancel cancels all', () => {

@@ -1,26 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { isInspectable, type StageSnapshot } from '../../src/internal/inspect';
 import { sample, type SampleOperatorOptions } from '../../src/operators/sample';
 import { VirtualTimeScheduler } from '../../src/schedulers/VirtualTimeScheduler';
 import { range } from '../../src/sources/range';
 import { TestPublisher } from '../../src/testing/TestPublisher';
 import { TestSubscriber } from '../../src/testing/TestSubscriber';
 import { operatorContract } from '../contract/operatorContract';
+import { timeOperatorContract } from '../contract/timeOperatorContract';
 import { isCollected } from '../support/collectGarbage';
 import { spyUpstream } from '../support/spyUpstream';
-
-function snapshot(s: { subscription: unknown }): StageSnapshot {
-  if (!isInspectable(s.subscription)) throw new Error('the stage is not Inspectable');
-  return s.subscription.inspect();
-}
-
-/** A TestSubscriber whose log entries carry the virtual time: `10: next(1)`. */
-function timedSubscriber(clock: VirtualTimeScheduler, initialRequest: number | 'unbounded'): TestSubscriber<number> {
-  const s = new TestSubscriber<number>({ initialRequest });
-  const push = s.log.push.bind(s.log);
-  Object.defineProperty(s.log, 'push', { value: (...e: string[]) => push(...e.map((x) => `${clock.now()}: ${x}`)), enumerable: false });
-  return s;
-}
+import { snapshot } from '../support/snapshot';
+import { timedSubscriber } from '../support/timedSubscriber';
 
 function setup(initialRequest: number | 'unbounded', options: Omit<SampleOperatorOptions, 'scheduler'> = {}) {
   const clock = new VirtualTimeScheduler();
@@ -38,6 +27,8 @@ describe('sample', () => {
     settle: () => contractClock.advanceBy(10),
     upstreamBound: () => Infinity,
   });
+
+  timeOperatorContract('sample', { build: (ms, scheduler) => sample<number>(ms, { scheduler }) });
   const dropClock = new VirtualTimeScheduler();
   operatorContract('sample (drop)', {
     apply: (source) => sample<number>(10, { scheduler: dropClock, onOverflow: 'drop' })(source),

@@ -6,15 +6,7 @@ import { captureReportedErrors } from '../../src/testing/reportedErrors';
 import { TestPublisher } from '../../src/testing/TestPublisher';
 import { TestSubscriber } from '../../src/testing/TestSubscriber';
 import { sourceContract } from '../contract/sourceContract';
-
-const gc = (globalThis as { gc?: () => void }).gc;
-
-async function collectGarbage(): Promise<void> {
-  for (let i = 0; i < 3; i++) {
-    await new Promise((resolve) => setImmediate(resolve)); // WeakRef targets survive until the job ends
-    gc!();
-  }
-}
+import { collectGarbage } from '../support/collectGarbage';
 
 const flush = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 

@@ -2,15 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { generate, type GenerateEmitter } from '../../src/sources/generate';
 import { TestSubscriber } from '../../src/testing/TestSubscriber';
 import { sourceContract } from '../contract/sourceContract';
-
-const gc = (globalThis as { gc?: () => void }).gc;
-
-async function collectGarbage(): Promise<void> {
-  for (let i = 0; i < 3; i++) {
-    await new Promise((resolve) => setImmediate(resolve)); // WeakRef targets survive until the job ends
-    gc!();
-  }
-}
+import { collectGarbage } from '../support/collectGarbage';
 
 /** 0, 1, …, n - 1, then complete (the completing call emits nothing). */
 const upTo = (n: number) => generate<number, number>(0, (i, emit) => (i < n ? emit.next(i) : emit.complete(), i + 1));

@@ -1,20 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { StageSnapshot } from '../../src/internal/inspect';
 import { VirtualTimeScheduler } from '../../src/schedulers/VirtualTimeScheduler';
 import { interval } from '../../src/sources/interval';
 import { TestSubscriber } from '../../src/testing/TestSubscriber';
-
-const gc = (globalThis as { gc?: () => void }).gc;
-
-async function collectGarbage(): Promise<void> {
-  for (let i = 0; i < 3; i++) {
-    await new Promise((resolve) => setImmediate(resolve)); // WeakRef targets survive until the job ends
-    gc!();
-  }
-}
-
-const snapshot = (s: TestSubscriber<number>): StageSnapshot =>
-  (s.subscription as unknown as { inspect(): StageSnapshot }).inspect();
+import { collectGarbage } from '../support/collectGarbage';
+import { snapshot } from '../support/snapshot';
 
 describe('interval', () => {
   describe('behaviour', () => {

@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { never } from '../../src/sources/never';
 import { TestSubscriber } from '../../src/testing/TestSubscriber';
-
-const gc = (globalThis as { gc?: () => void }).gc;
-
-async function collectGarbage(): Promise<void> {
-  for (let i = 0; i < 3; i++) {
-    await new Promise((resolve) => setImmediate(resolve)); // WeakRef targets survive until the job ends
-    gc!();
-  }
-}
+import { collectGarbage } from '../support/collectGarbage';
 
 describe('never', () => {
   describe('behaviour', () => {

@@ -2,15 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { VirtualTimeScheduler } from '../../src/schedulers/VirtualTimeScheduler';
 import { timer } from '../../src/sources/timer';
 import { TestSubscriber } from '../../src/testing/TestSubscriber';
-
-const gc = (globalThis as { gc?: () => void }).gc;
-
-async function collectGarbage(): Promise<void> {
-  for (let i = 0; i < 3; i++) {
-    await new Promise((resolve) => setImmediate(resolve)); // WeakRef targets survive until the job ends
-    gc!();
-  }
-}
+import { collectGarbage } from '../support/collectGarbage';
 
 describe('timer', () => {
   describe('behaviour', () => {
