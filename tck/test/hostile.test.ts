@@ -82,6 +82,127 @@ class LatestSubscriberWins<T> extends ReferenceProcessor<T> {
 }
 
 /**
+ * A multicast processor that stalls for good once it has a second subscriber: every subscriber keeps its subscription
+ * and its demand, and nobody receives anything more (no element, no terminal signal). Nobody being fed more than the
+ * others, this is not "one subscriber's demand served to another", and every subscriber having demand, it is not
+ * coordinated emission either.
+ */
+class StallsWithTwoSubscribers<T> extends ReferenceProcessor<T> {
+  private subscribers = 0;
+
+  override subscribe(subscriber: Subscriber<T>): void {
+    if (subscriber == null) throw new TypeError('§1.9: subscriber required');
+    this.subscribers++;
+    const open = () => this.subscribers < 2;
+    super.subscribe({
+      onSubscribe: (s) => subscriber.onSubscribe(s),
+      onNext: (x) => open() && subscriber.onNext(x),
+      onError: (e) => open() && subscriber.onError(e),
+      onComplete: () => open() && subscriber.onComplete(),
+    });
+  }
+}
+
+/**
+ * A correct multicast processor with coordinated emission: it asks upstream for one element only when every
+ * subscriber has demand, and holds an element that arrives while some subscriber has none (one slot) until all do.
+ */
+class CoordinatedProcessor<T> implements Processor<T, T> {
+  private upstream: Subscription | null = null;
+  private awaiting = false;
+  private pending: { value: T } | null = null;
+  private terminal: { error: Error | null } | null = null;
+  private readonly entries = new Set<{ subscriber: Subscriber<T>; demand: number }>();
+  private draining = false;
+  private again = false;
+
+  onSubscribe(subscription: Subscription): void {
+    if (subscription == null) throw new TypeError('§2.13: subscription required');
+    if (this.upstream !== null || this.terminal !== null) return subscription.cancel(); // §2.5
+    this.upstream = subscription;
+    this.drain();
+  }
+  onNext(value: T): void {
+    if (value == null) throw new TypeError('§2.13: element required');
+    this.awaiting = false;
+    this.pending = { value };
+    this.drain();
+  }
+  onError(error: Error): void {
+    if (error == null) throw new TypeError('§2.13: error required');
+    this.pending = null; // an error may overtake the held element
+    this.terminate({ error });
+  }
+  onComplete(): void {
+    this.terminate({ error: null });
+  }
+  subscribe(subscriber: Subscriber<T>): void {
+    if (subscriber == null) throw new TypeError('§1.9: subscriber required');
+    const entry = { subscriber, demand: 0 };
+    this.entries.add(entry);
+    subscriber.onSubscribe({
+      request: (n) => {
+        if (!this.entries.has(entry)) return;
+        if (typeof n !== 'number' || !(n > 0) || (!Number.isInteger(n) && n !== Infinity)) {
+          this.entries.delete(entry);
+          subscriber.onError(new RangeError(`§3.9: non-positive subscription request ${n}`));
+          return;
+        }
+        entry.demand = entry.demand + n >= Number.MAX_SAFE_INTEGER ? Infinity : entry.demand + n;
+        this.drain();
+      },
+      cancel: () => {
+        if (this.entries.delete(entry)) this.drain();
+      },
+    });
+    this.drain();
+  }
+  private terminate(terminal: { error: Error | null }): void {
+    if (this.terminal !== null) return;
+    this.terminal = terminal;
+    this.upstream = null;
+    this.drain();
+  }
+  private everyoneHasDemand(): boolean {
+    if (this.entries.size === 0) return false;
+    for (const e of this.entries) if (e.demand <= 0) return false;
+    return true;
+  }
+  private drain(): void {
+    if (this.draining) {
+      this.again = true;
+      return;
+    }
+    this.draining = true;
+    try {
+      do {
+        this.again = false;
+        if (this.pending !== null && this.everyoneHasDemand()) {
+          const { value } = this.pending;
+          this.pending = null;
+          for (const e of [...this.entries]) {
+            if (e.demand !== Infinity) e.demand--;
+            e.subscriber.onNext(value);
+          }
+        }
+        if (this.pending === null && this.terminal !== null) {
+          for (const e of [...this.entries]) {
+            this.entries.delete(e);
+            if (this.terminal.error) e.subscriber.onError(this.terminal.error);
+            else e.subscriber.onComplete();
+          }
+        } else if (this.pending === null && this.upstream !== null && !this.awaiting && this.everyoneHasDemand()) {
+          this.awaiting = true;
+          this.upstream.request(1);
+        }
+      } while (this.again);
+    } finally {
+      this.draining = false;
+    }
+  }
+}
+
+/**
  * The naive adapter users write: it requests Number.MAX_SAFE_INTEGER upstream as soon as it is subscribed and queues
  * everything per subscriber until that subscriber asks. Correct towards its subscribers, unbounded towards upstream:
  * fed synchronously inside onSubscribe, the §3.17 test (2^31 - 1 elements) would run it out of memory.
@@ -169,6 +290,33 @@ describe('processor harness', () => {
     }
     // no skip reason of this run names a required rule as the reason
     for (const r of report.results.filter((x) => x.status === 'skipped')) expect(r.message).not.toMatch(/violated §/);
+  });
+
+  it('reports a publisher that stalls with demand at every subscriber (nobody received anything) as a required §3.8 failure', async () => {
+    const report = await verifyProcessor({ createIdentityProcessor: (n) => new StallsWithTwoSubscribers<number>(n), createElement: (i) => i, env: mutantEnv, only: ['1.11'] });
+    const byId = new Map(report.results.map((r) => [r.id, r]));
+    for (const id of [
+      'optional_spec111_registeredSubscribersMustReceiveOnNextOrOnCompleteSignals',
+      'optional_spec111_multicast_mustProduceTheSameElementsInTheSameSequenceToAllOfItsSubscribersWhenRequestingManyUpfront',
+      'optional_spec111_multicast_mustProduceTheSameElementsInTheSameSequenceToAllOfItsSubscribersWhenRequestingManyUpfrontAndCompleteAsExpected',
+    ]) {
+      expect(byId.get(id)).toMatchObject({
+        status: 'failed',
+        message: expect.stringMatching(/^§1\.11: violated §3\.8: subscriber 1 requested \d+ and received 0 elements within the timeout, while all [23] live subscribers had outstanding demand and none was given more \(no coordinated emission waits then\): the publisher starved a subscriber that had demand/),
+      });
+    }
+    // one-by-one: the first request finds the others without demand, which coordinated emission may wait for (a skip)
+    const oneByOne = byId.get('optional_spec111_multicast_mustProduceTheSameElementsInTheSameSequenceToAllOfItsSubscribersWhenRequestingOneByOne')!;
+    expect(oneByOne.status).toBe('skipped');
+    for (const r of report.results.filter((x) => x.status === 'skipped')) expect(r.message).not.toMatch(/violated §|starved/);
+    // the same failures share one cause in the summary
+    expect(report.causes?.some((c) => c.tests.length === 3 && /§3\.8/.test(c.cause))).toBe(true);
+  });
+
+  it('a coordinated-emission processor (pacing every subscriber by the slowest) is not reported as starving anybody', async () => {
+    const report = await verifyProcessor({ createIdentityProcessor: () => new CoordinatedProcessor<number>(), createElement: (i) => i, env: mutantEnv, doesCoordinatedEmission: true });
+    expect(report.results.filter((r) => r.status === 'failed').map((r) => `${r.id}: ${r.message}`)).toEqual([]);
+    expect(report.results.filter((r) => r.status === 'skipped').map((r) => r.message).filter((m) => /§3\.8|starved/.test(m))).toEqual([]);
   });
 
   it('feeds the processor from an asynchronous helper by default: its subscriber is attached before upstream signals', async () => {
