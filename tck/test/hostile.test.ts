@@ -263,6 +263,52 @@ class NaiveBufferingProcessor<T> implements Processor<T, T> {
   }
 }
 
+/** A unicast publisher that throws from subscribe() for a second subscriber instead of rejecting it with onError. */
+class ThrowsForSecondSubscriber<T> extends ReferencePublisher<T> {
+  private subscribed = false;
+  override subscribe(subscriber: Subscriber<T>): void {
+    if (subscriber == null) throw new TypeError('§1.9: subscriber required');
+    if (this.subscribed) throw new Error('already subscribed');
+    this.subscribed = true;
+    super.subscribe(subscriber);
+  }
+}
+
+describe('optional tests never hide a broken required rule', () => {
+  it('a subscribe() that throws for a second subscriber fails the §1.11 tests as §1.9 instead of skipping them', async () => {
+    const report = await verifyPublisher({ createPublisher: (n) => new ThrowsForSecondSubscriber<number>(n, (i) => i), env: mutantEnv, only: ['1.11'] });
+    const optional = report.results.filter((r) => r.category === 'optional');
+    expect(optional.length).toBeGreaterThan(3);
+    for (const r of optional) {
+      expect(r).toMatchObject({ status: 'failed', message: expect.stringMatching(/^§1\.11: violated §1\.9: subscribe\(\) threw Error: already subscribed instead of returning normally/) });
+    }
+    expect(report.causes?.[0]?.tests.length).toBe(optional.length);
+  });
+
+  it('an optional test that observes a required violation (an element after onComplete, §1.7) fails, naming that rule', async () => {
+    // an element after onComplete (§1.7) on a stream that stops short: the one-by-one §1.11 test times out, and the
+    // §1.7 violation it observed on the way makes that a failure, not a skip
+    const lateElement: Publisher<number> = {
+      subscribe(s) {
+        if (s == null) throw new TypeError('§1.9: subscriber required');
+        let sent = false;
+        s.onSubscribe({
+          request: () => {
+            if (sent) return;
+            sent = true;
+            s.onNext(0);
+            s.onComplete();
+            s.onNext(1);
+          },
+          cancel: () => {},
+        });
+      },
+    };
+    const report = await verifyPublisher({ createPublisher: () => lateElement, env: mutantEnv, only: ['optional_spec111_registeredSubscribersMustReceiveOnNextOrOnCompleteSignals'] });
+    expect(report.results[0]).toMatchObject({ status: 'failed', message: expect.stringMatching(/^§1\.11: violated §1\.7: /) });
+  });
+});
+
 describe('processor harness', () => {
   it('bounds the work a naive unbounded-requesting processor gets from the default helper: the §3.17 tests end and pass', async () => {
     const report = await verifyProcessor({ createIdentityProcessor: () => new NaiveBufferingProcessor<number>(), createElement: (i) => i, env: mutantEnv, only: ['3.17'] });
