@@ -229,15 +229,16 @@ export class MarbleTester {
     };
   }
 
-  /** Runs the clock to `maxFrames`, cancels the test subscriptions still open, and checks every expectation. */
+  /** Runs the clock to `maxFrames`, checks every expectation, then cancels the test subscriptions still open. */
   flush(): void {
     this.requireOpen('flush');
     if (this.flushing) throw new Error('MarbleTester.flush from inside flush()');
     this.flushing = true;
     this.scheduler.advanceTo(this.start + this.maxFrames * this.frameMs); // expectFlow may still be called from a task
     this.flushed = true;
-    for (const s of this.subscribers) s.release();
+    // checked before the test subscriptions are released, so the release's cancel is not in any request log
     const failures = this.checks.map((check) => check()).filter((f): f is string => f !== null);
+    for (const s of this.subscribers) s.release();
     if (failures.length > 0) {
       const error = new Error(`${failures.length} marble expectation${failures.length === 1 ? '' : 's'} failed:\n${failures.join('\n')}`);
       error.name = 'MarbleAssertionError';
