@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  ReferenceProcessor, ReferencePublisher, verifyProcessor, verifyPublisher,
+  AsyncReferencePublisher, HELPER_ELEMENT_BUDGET, ReferenceProcessor, ReferencePublisher, verifyProcessor, verifyPublisher,
   type Processor, type Publisher, type Subscriber, type Subscription,
 } from '@sluice/tck';
 import { mutantEnv } from './mutants/harness';
@@ -318,6 +318,34 @@ describe('processor harness', () => {
       ['required_spec317_mustNotSignalOnErrorWhenPendingAboveLongMaxValue', 'passed'],
       ['required_spec317_requestInfinityMustBeTreatedAsUnbounded', 'passed'],
     ]);
+  });
+
+  it('bounds what the default helper pushes into one processor subscription (helperElementBudget, default HELPER_ELEMENT_BUDGET)', async () => {
+    const run = async (helperElementBudget: number) => {
+      let created = 0;
+      const report = await verifyProcessor({
+        createIdentityProcessor: () => new NaiveBufferingProcessor<number>(), createElement: (i) => (created++, i), helperElementBudget,
+        env: mutantEnv, only: ['3.17'],
+      });
+      return { created, summary: report.summary };
+    };
+    // the processor asks upstream for everything and buffers it all: without a tight budget the helper keeps going
+    const loose = await run(1e9);
+    expect(loose.created).toBeGreaterThan(4 * 50); // thousands: 64 per macrotask for as long as each test runs
+    const tight = await run(50);
+    expect(tight.summary).toEqual({ passed: 4, failed: 0, skipped: 0 }); // stopped, and no false completion
+    expect(tight.created).toBeLessThanOrEqual(4 * 50); // at most the budget per helper subscription
+    expect(HELPER_ELEMENT_BUDGET).toBe(100_000);
+    await expect(verifyProcessor({ createIdentityProcessor: () => new NaiveBufferingProcessor<number>(), createElement: (i) => i, helperElementBudget: 0 })).rejects.toThrow(RangeError);
+  });
+
+  it('AsyncReferencePublisher with a budget stops at it without completing', async () => {
+    const got: string[] = [];
+    new AsyncReferencePublisher(Number.MAX_SAFE_INTEGER, (i) => i, 3).subscribe({
+      onSubscribe: (s) => s.request(Infinity), onNext: (x) => got.push(String(x)), onError: (e) => got.push(`error ${e.message}`), onComplete: () => got.push('complete'),
+    });
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+    expect(got).toEqual(['0', '1', '2']);
   });
 
   it('does not assume a multicast processor cancels upstream when its only subscriber leaves', async () => {
