@@ -97,6 +97,7 @@ const EXPORTS: Record<VerificationKind, Record<string, [boolean, readonly string
     doesCoordinatedEmission: [false, ['boolean']],
     skipStochasticTests: [false, ['boolean']],
     processorBufferSize: [false, ['number']],
+    helperElementBudget: [false, ['number']],
     teardown: [false, ['function']],
   },
 };

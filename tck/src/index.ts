@@ -20,7 +20,7 @@ export { TestException } from './harness/errors';
 export { formatTable, formatSummary, toJson, toJunitXml, type JsonReport } from './report/format';
 
 // ---- Reference implementations ------------------------------------------------------------------------------------
-export { ReferencePublisher, AsyncReferencePublisher, FailedPublisher } from './reference/ReferencePublisher';
+export { ReferencePublisher, AsyncReferencePublisher, FailedPublisher, HELPER_ELEMENT_BUDGET } from './reference/ReferencePublisher';
 export { ReferenceSubscriber, type ReferenceSubscriberOptions } from './reference/ReferenceSubscriber';
 export { ReferenceProcessor } from './reference/ReferenceProcessor';
 

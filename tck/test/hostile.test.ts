@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  ReferenceProcessor, ReferencePublisher, verifyProcessor, verifyPublisher,
+  AsyncReferencePublisher, HELPER_ELEMENT_BUDGET, ReferenceProcessor, ReferencePublisher, verifyProcessor, verifyPublisher,
   type Processor, type Publisher, type Subscriber, type Subscription,
 } from '@sluice/tck';
 import { mutantEnv } from './mutants/harness';
@@ -82,6 +82,127 @@ class LatestSubscriberWins<T> extends ReferenceProcessor<T> {
 }
 
 /**
+ * A multicast processor that stalls for good once it has a second subscriber: every subscriber keeps its subscription
+ * and its demand, and nobody receives anything more (no element, no terminal signal). Nobody being fed more than the
+ * others, this is not "one subscriber's demand served to another", and every subscriber having demand, it is not
+ * coordinated emission either.
+ */
+class StallsWithTwoSubscribers<T> extends ReferenceProcessor<T> {
+  private subscribers = 0;
+
+  override subscribe(subscriber: Subscriber<T>): void {
+    if (subscriber == null) throw new TypeError('§1.9: subscriber required');
+    this.subscribers++;
+    const open = () => this.subscribers < 2;
+    super.subscribe({
+      onSubscribe: (s) => subscriber.onSubscribe(s),
+      onNext: (x) => open() && subscriber.onNext(x),
+      onError: (e) => open() && subscriber.onError(e),
+      onComplete: () => open() && subscriber.onComplete(),
+    });
+  }
+}
+
+/**
+ * A correct multicast processor with coordinated emission: it asks upstream for one element only when every
+ * subscriber has demand, and holds an element that arrives while some subscriber has none (one slot) until all do.
+ */
+class CoordinatedProcessor<T> implements Processor<T, T> {
+  private upstream: Subscription | null = null;
+  private awaiting = false;
+  private pending: { value: T } | null = null;
+  private terminal: { error: Error | null } | null = null;
+  private readonly entries = new Set<{ subscriber: Subscriber<T>; demand: number }>();
+  private draining = false;
+  private again = false;
+
+  onSubscribe(subscription: Subscription): void {
+    if (subscription == null) throw new TypeError('§2.13: subscription required');
+    if (this.upstream !== null || this.terminal !== null) return subscription.cancel(); // §2.5
+    this.upstream = subscription;
+    this.drain();
+  }
+  onNext(value: T): void {
+    if (value == null) throw new TypeError('§2.13: element required');
+    this.awaiting = false;
+    this.pending = { value };
+    this.drain();
+  }
+  onError(error: Error): void {
+    if (error == null) throw new TypeError('§2.13: error required');
+    this.pending = null; // an error may overtake the held element
+    this.terminate({ error });
+  }
+  onComplete(): void {
+    this.terminate({ error: null });
+  }
+  subscribe(subscriber: Subscriber<T>): void {
+    if (subscriber == null) throw new TypeError('§1.9: subscriber required');
+    const entry = { subscriber, demand: 0 };
+    this.entries.add(entry);
+    subscriber.onSubscribe({
+      request: (n) => {
+        if (!this.entries.has(entry)) return;
+        if (typeof n !== 'number' || !(n > 0) || (!Number.isInteger(n) && n !== Infinity)) {
+          this.entries.delete(entry);
+          subscriber.onError(new RangeError(`§3.9: non-positive subscription request ${n}`));
+          return;
+        }
+        entry.demand = entry.demand + n >= Number.MAX_SAFE_INTEGER ? Infinity : entry.demand + n;
+        this.drain();
+      },
+      cancel: () => {
+        if (this.entries.delete(entry)) this.drain();
+      },
+    });
+    this.drain();
+  }
+  private terminate(terminal: { error: Error | null }): void {
+    if (this.terminal !== null) return;
+    this.terminal = terminal;
+    this.upstream = null;
+    this.drain();
+  }
+  private everyoneHasDemand(): boolean {
+    if (this.entries.size === 0) return false;
+    for (const e of this.entries) if (e.demand <= 0) return false;
+    return true;
+  }
+  private drain(): void {
+    if (this.draining) {
+      this.again = true;
+      return;
+    }
+    this.draining = true;
+    try {
+      do {
+        this.again = false;
+        if (this.pending !== null && this.everyoneHasDemand()) {
+          const { value } = this.pending;
+          this.pending = null;
+          for (const e of [...this.entries]) {
+            if (e.demand !== Infinity) e.demand--;
+            e.subscriber.onNext(value);
+          }
+        }
+        if (this.pending === null && this.terminal !== null) {
+          for (const e of [...this.entries]) {
+            this.entries.delete(e);
+            if (this.terminal.error) e.subscriber.onError(this.terminal.error);
+            else e.subscriber.onComplete();
+          }
+        } else if (this.pending === null && this.upstream !== null && !this.awaiting && this.everyoneHasDemand()) {
+          this.awaiting = true;
+          this.upstream.request(1);
+        }
+      } while (this.again);
+    } finally {
+      this.draining = false;
+    }
+  }
+}
+
+/**
  * The naive adapter users write: it requests Number.MAX_SAFE_INTEGER upstream as soon as it is subscribed and queues
  * everything per subscriber until that subscriber asks. Correct towards its subscribers, unbounded towards upstream:
  * fed synchronously inside onSubscribe, the §3.17 test (2^31 - 1 elements) would run it out of memory.
@@ -142,6 +263,52 @@ class NaiveBufferingProcessor<T> implements Processor<T, T> {
   }
 }
 
+/** A unicast publisher that throws from subscribe() for a second subscriber instead of rejecting it with onError. */
+class ThrowsForSecondSubscriber<T> extends ReferencePublisher<T> {
+  private subscribed = false;
+  override subscribe(subscriber: Subscriber<T>): void {
+    if (subscriber == null) throw new TypeError('§1.9: subscriber required');
+    if (this.subscribed) throw new Error('already subscribed');
+    this.subscribed = true;
+    super.subscribe(subscriber);
+  }
+}
+
+describe('optional tests never hide a broken required rule', () => {
+  it('a subscribe() that throws for a second subscriber fails the §1.11 tests as §1.9 instead of skipping them', async () => {
+    const report = await verifyPublisher({ createPublisher: (n) => new ThrowsForSecondSubscriber<number>(n, (i) => i), env: mutantEnv, only: ['1.11'] });
+    const optional = report.results.filter((r) => r.category === 'optional');
+    expect(optional.length).toBeGreaterThan(3);
+    for (const r of optional) {
+      expect(r).toMatchObject({ status: 'failed', message: expect.stringMatching(/^§1\.11: violated §1\.9: subscribe\(\) threw Error: already subscribed instead of returning normally/) });
+    }
+    expect(report.causes?.[0]?.tests.length).toBe(optional.length);
+  });
+
+  it('an optional test that observes a required violation (an element after onComplete, §1.7) fails, naming that rule', async () => {
+    // an element after onComplete (§1.7) on a stream that stops short: the one-by-one §1.11 test times out, and the
+    // §1.7 violation it observed on the way makes that a failure, not a skip
+    const lateElement: Publisher<number> = {
+      subscribe(s) {
+        if (s == null) throw new TypeError('§1.9: subscriber required');
+        let sent = false;
+        s.onSubscribe({
+          request: () => {
+            if (sent) return;
+            sent = true;
+            s.onNext(0);
+            s.onComplete();
+            s.onNext(1);
+          },
+          cancel: () => {},
+        });
+      },
+    };
+    const report = await verifyPublisher({ createPublisher: () => lateElement, env: mutantEnv, only: ['optional_spec111_registeredSubscribersMustReceiveOnNextOrOnCompleteSignals'] });
+    expect(report.results[0]).toMatchObject({ status: 'failed', message: expect.stringMatching(/^§1\.11: violated §1\.7: /) });
+  });
+});
+
 describe('processor harness', () => {
   it('bounds the work a naive unbounded-requesting processor gets from the default helper: the §3.17 tests end and pass', async () => {
     const report = await verifyProcessor({ createIdentityProcessor: () => new NaiveBufferingProcessor<number>(), createElement: (i) => i, env: mutantEnv, only: ['3.17'] });
@@ -151,6 +318,34 @@ describe('processor harness', () => {
       ['required_spec317_mustNotSignalOnErrorWhenPendingAboveLongMaxValue', 'passed'],
       ['required_spec317_requestInfinityMustBeTreatedAsUnbounded', 'passed'],
     ]);
+  });
+
+  it('bounds what the default helper pushes into one processor subscription (helperElementBudget, default HELPER_ELEMENT_BUDGET)', async () => {
+    const run = async (helperElementBudget: number) => {
+      let created = 0;
+      const report = await verifyProcessor({
+        createIdentityProcessor: () => new NaiveBufferingProcessor<number>(), createElement: (i) => (created++, i), helperElementBudget,
+        env: mutantEnv, only: ['3.17'],
+      });
+      return { created, summary: report.summary };
+    };
+    // the processor asks upstream for everything and buffers it all: without a tight budget the helper keeps going
+    const loose = await run(1e9);
+    expect(loose.created).toBeGreaterThan(4 * 50); // thousands: 64 per macrotask for as long as each test runs
+    const tight = await run(50);
+    expect(tight.summary).toEqual({ passed: 4, failed: 0, skipped: 0 }); // stopped, and no false completion
+    expect(tight.created).toBeLessThanOrEqual(4 * 50); // at most the budget per helper subscription
+    expect(HELPER_ELEMENT_BUDGET).toBe(100_000);
+    await expect(verifyProcessor({ createIdentityProcessor: () => new NaiveBufferingProcessor<number>(), createElement: (i) => i, helperElementBudget: 0 })).rejects.toThrow(RangeError);
+  });
+
+  it('AsyncReferencePublisher with a budget stops at it without completing', async () => {
+    const got: string[] = [];
+    new AsyncReferencePublisher(Number.MAX_SAFE_INTEGER, (i) => i, 3).subscribe({
+      onSubscribe: (s) => s.request(Infinity), onNext: (x) => got.push(String(x)), onError: (e) => got.push(`error ${e.message}`), onComplete: () => got.push('complete'),
+    });
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+    expect(got).toEqual(['0', '1', '2']);
   });
 
   it('does not assume a multicast processor cancels upstream when its only subscriber leaves', async () => {
@@ -169,6 +364,33 @@ describe('processor harness', () => {
     }
     // no skip reason of this run names a required rule as the reason
     for (const r of report.results.filter((x) => x.status === 'skipped')) expect(r.message).not.toMatch(/violated §/);
+  });
+
+  it('reports a publisher that stalls with demand at every subscriber (nobody received anything) as a required §3.8 failure', async () => {
+    const report = await verifyProcessor({ createIdentityProcessor: (n) => new StallsWithTwoSubscribers<number>(n), createElement: (i) => i, env: mutantEnv, only: ['1.11'] });
+    const byId = new Map(report.results.map((r) => [r.id, r]));
+    for (const id of [
+      'optional_spec111_registeredSubscribersMustReceiveOnNextOrOnCompleteSignals',
+      'optional_spec111_multicast_mustProduceTheSameElementsInTheSameSequenceToAllOfItsSubscribersWhenRequestingManyUpfront',
+      'optional_spec111_multicast_mustProduceTheSameElementsInTheSameSequenceToAllOfItsSubscribersWhenRequestingManyUpfrontAndCompleteAsExpected',
+    ]) {
+      expect(byId.get(id)).toMatchObject({
+        status: 'failed',
+        message: expect.stringMatching(/^§1\.11: violated §3\.8: subscriber 1 requested \d+ and received 0 elements within the timeout, while all [23] live subscribers had outstanding demand and none was given more \(no coordinated emission waits then\): the publisher starved a subscriber that had demand/),
+      });
+    }
+    // one-by-one: the first request finds the others without demand, which coordinated emission may wait for (a skip)
+    const oneByOne = byId.get('optional_spec111_multicast_mustProduceTheSameElementsInTheSameSequenceToAllOfItsSubscribersWhenRequestingOneByOne')!;
+    expect(oneByOne.status).toBe('skipped');
+    for (const r of report.results.filter((x) => x.status === 'skipped')) expect(r.message).not.toMatch(/violated §|starved/);
+    // the same failures share one cause in the summary
+    expect(report.causes?.some((c) => c.tests.length === 3 && /§3\.8/.test(c.cause))).toBe(true);
+  });
+
+  it('a coordinated-emission processor (pacing every subscriber by the slowest) is not reported as starving anybody', async () => {
+    const report = await verifyProcessor({ createIdentityProcessor: () => new CoordinatedProcessor<number>(), createElement: (i) => i, env: mutantEnv, doesCoordinatedEmission: true });
+    expect(report.results.filter((r) => r.status === 'failed').map((r) => `${r.id}: ${r.message}`)).toEqual([]);
+    expect(report.results.filter((r) => r.status === 'skipped').map((r) => r.message).filter((m) => /§3\.8|starved/.test(m))).toEqual([]);
   });
 
   it('feeds the processor from an asynchronous helper by default: its subscriber is attached before upstream signals', async () => {

@@ -10,7 +10,7 @@ export { pipe } from './operators/pipe';
 
 // ---- Engine pieces for custom operators --------------------------------------------------------------------------
 export { UNBOUNDED } from './internal/demand';
-export { OverflowError, CancellationError } from './internal/errors';
+export { OverflowError, CancellationError, type SluiceErrorCode } from './internal/errors';
 export { reportError, reportDroppedError, onErrorDropped } from './internal/report';
 export { DrainSubscription } from './internal/DrainSubscription';
 export { ForwardingSubscriber } from './internal/ForwardingSubscriber';

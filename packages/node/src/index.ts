@@ -14,3 +14,4 @@ export { toWebWritable, type ToWebWritableOptions, type WebWritableSink } from '
 // ---- Both ways ----------------------------------------------------------------------------------------------------
 export { toTransform, type ToTransformOptions } from './toTransform';
 export { toDuplex, type ToDuplexOptions } from './toDuplex';
+export { toWebTransform, fromWebTransform, type ToWebTransformOptions, type WebTransformPair } from './toWebTransform';

@@ -27,7 +27,9 @@ export interface ToWebReadableOptions {
  * `options.signal` errors the stream and cancels the flow.
  *
  * @example
- * const response = new Response(toWebReadable(range(0, 100).pipe(map((n) => `${n}\n`))));
+ * // a Response body takes bytes: encode strings first (a string chunk fails with "Received non-Uint8Array chunk")
+ * const encoder = new TextEncoder();
+ * const response = new Response(toWebReadable(range(0, 100).pipe(map((n) => encoder.encode(`${n}\n`)))));
  */
 export function toWebReadable<T>(
   flow: Publisher<T>,

@@ -5,7 +5,7 @@ import { TckSubscriber } from '../harness/TckSubscriber';
 import { TestStage } from '../harness/TestStage';
 import { readNumber, type PublisherVerificationOptions } from '../publisher/context';
 import { publisherTestCases, type CommonVerificationOptions } from '../publisher/verification';
-import { AsyncReferencePublisher } from '../reference/ReferencePublisher';
+import { AsyncReferencePublisher, HELPER_ELEMENT_BUDGET } from '../reference/ReferencePublisher';
 import type { Report } from '../report/types';
 import { PROCESSOR_OWN_RULES } from '../rules';
 import { runTests, type TestCase } from '../runner';
@@ -22,10 +22,17 @@ export interface ProcessorVerificationOptions<T> {
   createFailedPublisher?: (() => Publisher<T> | null) | null | undefined;
   /**
    * The upstream of `createIdentityProcessor` in the publisher tests (default: `AsyncReferencePublisher` over
-   * createElement, which signals on later macrotasks like the JVM TCK's helper). Its subscriptions are cancelled at
+   * createElement, which signals on later macrotasks like the JVM TCK's helper, and pushes at most
+   * `HELPER_ELEMENT_BUDGET` elements per subscription). Its subscriptions are cancelled at
    * the end of each test, so a processor that never cancels upstream does not keep it running.
    */
   createHelperPublisher?: ((elements: number) => Publisher<T>) | undefined;
+  /**
+   * The most elements the default helper pushes into one processor subscription (default `HELPER_ELEMENT_BUDGET`,
+   * 100,000; past it the helper stops without completing). Bounds the memory of a processor that requests
+   * unboundedly upstream and buffers everything. Not used with `createHelperPublisher`.
+   */
+  helperElementBudget?: number | undefined;
   maxElementsFromPublisher?: number | (() => number) | undefined;
   boundedDepthOfOnNextAndRequestRecursion?: number | (() => number) | undefined;
   /** How many downstream subscribers the processor supports (default unlimited; < 2 skips the two multi-subscriber tests). */
@@ -109,8 +116,9 @@ const OWN_TESTS: Record<string, OwnTest> = {
     if ((await sub1.expectNext(rule)) !== y) fail(rule, 'subscriber 1 did not receive the 2nd element unchanged');
     if (total === 2) total += await stage.expectRequest(rule, 'upstream request for the 3rd element');
     const sub2 = await subscribeTo(rule, processor, track(new TckSubscriber(env)));
-    // sub1 still wants 18; sub2 has requested nothing
-    if (options.doesCoordinatedEmission) sub2.request(1);
+    // sub1 still wants 18; sub2 has requested nothing. Coordinated emission paces both by the slower one, so sub2 asks
+    // for 2: after z it still has demand, and the request for the 4th element is then owed to sub1's old demand.
+    if (options.doesCoordinatedEmission) sub2.request(2);
     const z = stage.sendNext();
     if ((await sub1.expectNext(rule)) !== z) fail(rule, 'subscriber 1 did not receive the 3rd element unchanged');
     if (!options.doesCoordinatedEmission) {
@@ -154,7 +162,9 @@ export function processorTestCases<T>(options: ProcessorVerificationOptions<T>, 
     if (typeof (options as any)?.[name] !== 'function') throw new TypeError(`verifyProcessor: options.${name} must be a function`);
   }
   const bufferSize = options.processorBufferSize ?? 16;
-  const helper = options.createHelperPublisher ?? ((n: number) => new AsyncReferencePublisher<T>(n, options.createElement));
+  const budget = options.helperElementBudget ?? HELPER_ELEMENT_BUDGET;
+  if (!(budget > 0)) throw new RangeError(`verifyProcessor: options.helperElementBudget must be a positive number, got ${String(budget)}`);
+  const helper = options.createHelperPublisher ?? ((n: number) => new AsyncReferencePublisher<T>(n, options.createElement, budget));
   // The helper subscriptions of the running test: the TCK owns the helper, so it stops it when the test ends (a
   // multicast processor may keep its upstream after its last subscriber left, §3.14 only permits the cancel).
   const upstreams: Subscription[] = [];

@@ -213,17 +213,33 @@ export const optional_spec111_maySupportMultiSubscribe: Test = async (ctx) => {
 };
 
 /**
- * A subscriber with outstanding demand that got nothing within T while another subscriber of the same publisher was
- * given more elements is starved. Not supporting several subscribers is fine (§1.11: reject them with onError), but
- * silently serving one subscriber's demand to another breaks §3.8 (request(n) registers n elements to be produced
- * for THIS subscriber): a failure of that required rule, never an "optional" skip.
+ * A subscriber with outstanding demand that got nothing within T (short of what the publisher was created to produce,
+ * and neither terminated nor cancelled) is starved when either
+ * - another subscriber of the same publisher was given more elements: one subscriber's demand was served to another;
+ * - or every live subscriber of the publisher has outstanding demand and none got more: the publisher stalled with
+ *   demand everywhere (nobody received anything, for example), which no pacing explains.
+ * Not supporting several subscribers is fine (§1.11: reject them with onError), and neither is a publisher that paces
+ * every subscriber by the slowest one (coordinated emission: it waits while some subscriber has no demand). Both
+ * starvations break §3.8 (request(n) registers n elements to be produced for THIS subscriber): a failure of that
+ * required rule, never an "optional" skip.
  */
 function checkStarvation<T>(subs: readonly TckSubscriber<T>[], starved: TckSubscriber<T>): void {
-  if (starved.isTerminated() || starved.requested <= starved.count) return;
+  if (!hasOutstandingDemand(starved)) return;
   const i = subs.indexOf(starved);
+  const got = `subscriber ${i + 1} requested ${show(starved.requested)} and received ${starved.count} element${starved.count === 1 ? '' : 's'} within the timeout`;
   const fed = subs.findIndex((o) => o !== starved && o.count > starved.count);
-  if (fed < 0) return;
-  starved.failWith('3.8', `subscriber ${i + 1} requested ${show(starved.requested)} and received ${starved.count} element${starved.count === 1 ? '' : 's'} within the timeout, while subscriber ${fed + 1} was given ${subs[fed]!.count}: the publisher starved a subscriber that had demand`, { required: true });
+  if (fed >= 0) {
+    starved.failWith('3.8', `${got}, while subscriber ${fed + 1} was given ${subs[fed]!.count}: the publisher starved a subscriber that had demand`, { required: true });
+  }
+  const live = subs.filter((o) => !o.isTerminated() && !o.cancelled);
+  if (live.every(hasOutstandingDemand)) {
+    const others = live.length === 1 ? 'it was the only live subscriber' : `all ${live.length} live subscribers had outstanding demand and none was given more`;
+    starved.failWith('3.8', `${got}, while ${others} (no coordinated emission waits then): the publisher starved a subscriber that had demand`, { required: true });
+  }
+}
+
+function hasOutstandingDemand<T>(s: TckSubscriber<T>): boolean {
+  return !s.isTerminated() && !s.cancelled && s.requested > s.count;
 }
 
 /** `expectNextN` for one of several subscribers, turning a timeout into a §3.8 failure when it is starvation. */

@@ -140,21 +140,34 @@ function later(task: () => void): void {
 export const ASYNC_BATCH = 64;
 
 /**
+ * The most elements the processor verification's default helper pushes into one processor subscription. No test
+ * needs more than a few thousand; an "infinite" helper feeding a processor that requests unboundedly and buffers
+ * everything would otherwise push millions per second for as long as the test runs (3.8 million in the four §3.17
+ * tests of a 2-second run). Past it the helper stops emitting without completing, as a slow infinite source would.
+ */
+export const HELPER_ELEMENT_BUDGET = 100_000;
+
+/**
  * The asynchronous counterpart of `ReferencePublisher`, and the default helper that feeds a processor under test (as
  * the JVM TCK's executor-based helper does): `onSubscribe` and every batch of at most `ASYNC_BATCH` elements are
  * delivered on a later macrotask, so the TCK's own subscriber is attached to the processor before any element flows,
  * and a processor that requests unboundedly cannot make the helper drain millions of elements inside one call.
  */
 export class AsyncReferencePublisher<T> implements Publisher<T> {
+  /**
+   * `budget`: emit at most this many elements per subscription, then stop without completing (default: no limit;
+   * the processor verification's helper uses `HELPER_ELEMENT_BUDGET`).
+   */
   constructor(
     private readonly count: number,
     private readonly createElement: (index: number) => T,
+    private readonly budget: number = Infinity,
   ) {}
 
   subscribe(subscriber: Subscriber<T>): void {
     // §1.9: the null check is synchronous; everything else happens on later macrotasks.
     if (subscriber == null) throw new TypeError('§1.9: subscribe requires a Subscriber, got ' + String(subscriber));
-    new AsyncReferenceSubscription(subscriber, this.count, this.createElement).start();
+    new AsyncReferenceSubscription(subscriber, this.count, this.createElement, this.budget).start();
   }
 }
 
@@ -170,6 +183,7 @@ class AsyncReferenceSubscription<T> implements Subscription {
     subscriber: Subscriber<T>,
     private readonly count: number,
     private readonly createElement: (index: number) => T,
+    private readonly budget: number,
   ) {
     this.subscriber = subscriber;
   }
@@ -229,6 +243,7 @@ class AsyncReferenceSubscription<T> implements Subscription {
           return;
         }
         if (this.requested === 0) return; // §1.1
+        if (this.index >= this.budget) return; // the helper's budget: no more elements, and no false completion
         if (this.requested !== Infinity) this.requested--;
         subscriber.onNext(this.createElement(this.index++));
       }

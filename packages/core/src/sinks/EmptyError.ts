@@ -7,4 +7,9 @@ export class EmptyError extends Error {
     super(message);
     this.name = 'EmptyError';
   }
+
+  /** Always `'ERR_SLUICE_EMPTY'`. */
+  get code(): 'ERR_SLUICE_EMPTY' {
+    return 'ERR_SLUICE_EMPTY';
+  }
 }

@@ -1,0 +1,118 @@
+import { execFile, execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// Every public package of the workspace, packed as it would be published (`pnpm pack`, which rewrites `workspace:`
+// ranges), must ship what its package.json promises: each export target, main/module/types and bin, the LICENSE and
+// README, and nothing of src/ or test/; no `workspace:` specifier may survive into the tarball. The same tarballs
+// must pass `publint --strict` and `@arethetypeswrong/cli` for every entry point and resolution mode, node10
+// included (subpath exports reach node10 through `typesVersions`). Needs `pnpm build` (the test command builds first).
+
+const repo = fileURLToPath(new URL('../../..', import.meta.url));
+const dirs = [...readdirSync(join(repo, 'packages')).map((d) => join('packages', d)), 'tck'].filter((d) => existsSync(join(repo, d, 'package.json')));
+const publicPackages = dirs.filter((d) => JSON.parse(readFileSync(join(repo, d, 'package.json'), 'utf8')).private !== true);
+const out = mkdtempSync(join(tmpdir(), 'sluice-pack-'));
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+interface Manifest {
+  name: string;
+  license?: string;
+  keywords?: string[];
+  main?: string;
+  module?: string;
+  types?: string;
+  bin?: string | Record<string, string>;
+  exports?: unknown;
+  [field: string]: unknown;
+}
+
+/** Runs a bin of the workspace's node_modules on a tarball: its exit code and output. */
+function lint(bin: string, args: string[]): Promise<{ code: number; output: string }> {
+  return new Promise((resolve) => {
+    execFile(join(repo, 'node_modules', '.bin', bin), args, { cwd: repo, timeout: 120_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? Number((error as { code?: unknown }).code ?? 1) || 1 : 0, output: `${stdout}${stderr}` });
+    });
+  });
+}
+
+const packed = new Map<string, { manifest: Manifest; files: string[]; tarball: string }>();
+const lints = new Map<string, { publint: { code: number; output: string }; attw: { code: number; output: string } }>();
+
+beforeAll(async () => {
+  for (const dir of publicPackages) {
+    const built = join(repo, dir, 'dist');
+    if (!existsSync(built)) throw new Error(`${built} is missing: run \`pnpm build\` before this test`);
+    packed.set(dir, pack(dir));
+  }
+  // the two linters read the tarballs; run them side by side (each takes seconds, mostly type resolution)
+  await Promise.all([...packed].map(async ([dir, { tarball }]) => {
+    const [publint, attw] = await Promise.all([lint('publint', ['--strict', tarball]), lint('attw', [tarball, '--format', 'ascii'])]);
+    lints.set(dir, { publint, attw });
+  }));
+}, 180_000);
+
+/** Packs `dir` into its own folder and extracts it: the manifest as published and the list of shipped files. */
+function pack(dir: string): { manifest: Manifest; files: string[]; tarball: string } {
+  const dest = mkdtempSync(join(out, 'p-'));
+  execFileSync('pnpm', ['pack', '--pack-destination', dest], { cwd: join(repo, dir), stdio: 'pipe' });
+  const tarball = readdirSync(dest).find((f) => f.endsWith('.tgz'));
+  if (tarball === undefined) throw new Error(`pnpm pack wrote no tarball for ${dir}`);
+  execFileSync('tar', ['-xzf', join(dest, tarball), '-C', dest]);
+  const root = join(dest, 'package');
+  const files: string[] = [];
+  const walk = (d: string) => {
+    for (const entry of readdirSync(d)) {
+      const path = join(d, entry);
+      if (statSync(path).isDirectory()) walk(path);
+      else files.push(relative(root, path));
+    }
+  };
+  walk(root);
+  return { manifest: JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')), files, tarball: join(dest, tarball) };
+}
+
+/** Every file path an `exports` map points at, whatever the nesting of conditions. */
+function exportTargets(exports: unknown): string[] {
+  if (typeof exports === 'string') return [exports];
+  if (exports === null || typeof exports !== 'object') return [];
+  return Object.values(exports).flatMap(exportTargets);
+}
+
+describe('packed packages', () => {
+  it('finds the public packages', () => {
+    expect(publicPackages.length).toBeGreaterThanOrEqual(8);
+  });
+
+  it.each(publicPackages)('%s ships what its package.json promises, and no workspace: specifier', (dir) => {
+    const { manifest, files } = packed.get(dir)!;
+    for (const field of ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies']) {
+      const specifiers = Object.entries((manifest[field] ?? {}) as Record<string, string>).filter(([, range]) => range.startsWith('workspace:'));
+      expect(specifiers, `${manifest.name} ${field}`).toEqual([]);
+    }
+    const promised = [
+      ...exportTargets(manifest.exports),
+      ...[manifest.main, manifest.module, manifest.types].filter((p): p is string => typeof p === 'string'),
+      ...(typeof manifest.bin === 'string' ? [manifest.bin] : Object.values(manifest.bin ?? {})),
+    ].map((p) => p.replace(/^\.\//, ''));
+    expect(promised.length).toBeGreaterThan(0);
+    expect(promised.filter((p) => p !== 'package.json' && !files.includes(p)), `${manifest.name}: promised but not shipped`).toEqual([]);
+    expect(files).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json']));
+    const stray = files.filter((f) => !/^(dist|bin)\//.test(f) && !['LICENSE', 'README.md', 'package.json'].includes(f));
+    expect(stray, `${manifest.name}: files outside dist/ and bin/`).toEqual([]);
+    expect(manifest.license).toBe('MIT');
+    expect(readFileSync(join(repo, dir, 'LICENSE'), 'utf8')).toMatch(/^MIT License\n\nCopyright \(c\) /);
+    expect(manifest.keywords?.length ?? 0).toBeGreaterThan(0);
+  });
+
+  it.each(publicPackages)('%s is clean for publint --strict and for arethetypeswrong in every resolution mode', (dir) => {
+    const { publint, attw } = lints.get(dir)!;
+    expect(publint, publint.output).toMatchObject({ code: 0 });
+    expect(publint.output).toContain('All good!');
+    expect(attw, attw.output).toMatchObject({ code: 0 });
+    expect(attw.output).toContain('No problems found');
+    expect(attw.output).not.toMatch(/node10: (?!🟢)/u);
+  });
+});
