@@ -37,6 +37,9 @@ export { never } from './sources/never';
 export { fail } from './sources/fail';
 export { create, type CreateEmitter, type CreateOptions, type CreateProducer } from './sources/create';
 export { createSink, type Sink } from './sources/createSink';
+export {
+  createQueue, type IngressQueue, type QueueOptions, type OfferOptions, type OfferOutcome, type QueueSnapshot,
+} from './sources/createQueue';
 export { defer } from './sources/defer';
 export { generate, type GenerateEmitter } from './sources/generate';
 export { interval, type IntervalOptions } from './sources/interval';
@@ -99,7 +102,8 @@ export {
   type BroadcastSubscriberOptions,
 } from './operators/broadcast';
 export type { BroadcastSnapshot } from './internal/BroadcastHub';
-export type { BroadcastSubscriberSnapshot, DropReason } from './internal/BroadcastLane';
+export type { BroadcastSubscriberSnapshot } from './internal/BroadcastLane';
+export type { DropReason, DropListener } from './internal/ExpiringBuffer';
 export type { JobsSnapshot } from './internal/inspect';
 export { replay } from './operators/replay';
 export { ConnectableFlow, SharedFlow, type Connection } from './internal/MulticastConnection';
