@@ -59,7 +59,10 @@ export { catchError } from './operators/catchError';
 export { startWith } from './operators/startWith';
 export { endWith } from './operators/endWith';
 export { repeat } from './operators/repeat';
-export { retry, type RetryOptions, type RetryBackoff } from './operators/retry';
+export {
+  retry, retryBudget, type RetryOptions, type RetryBackoff, type RetryBudgetOptions, type RetryDecision,
+} from './operators/retry';
+export type { RetryBudget, RetryBudgetSnapshot } from './internal/RetryBudget';
 export { finalize, type FinalSignal } from './operators/finalize';
 export { using } from './operators/using';
 export { mergeMap, flatMap, type MergeMapOptions } from './operators/mergeMap';
