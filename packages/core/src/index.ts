@@ -38,6 +38,9 @@ export { fail } from './sources/fail';
 export { create, type CreateEmitter, type CreateOptions, type CreateProducer } from './sources/create';
 export { createSink, type Sink } from './sources/createSink';
 export {
+  fromEvent, type FromEventOptions, type EventOverflowStrategy, type EventTargetLike, type EventEmitterLike,
+} from './sources/fromEvent';
+export {
   createQueue, type IngressQueue, type QueueOptions, type OfferOptions, type OfferOutcome, type QueueSnapshot,
 } from './sources/createQueue';
 export { defer } from './sources/defer';

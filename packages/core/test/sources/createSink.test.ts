@@ -79,14 +79,15 @@ describe('createSink', () => {
       });
     });
 
-    const strategies: { overflow: OverflowStrategy; values: number[]; dropped: number }[] = [
-      { overflow: 'drop-newest', values: [1, 2, 3], dropped: 2 },
-      { overflow: 'drop-oldest', values: [1, 4, 5], dropped: 2 },
-      { overflow: 'latest', values: [1, 2, 5], dropped: 2 },
+    // 'latest' keeps one waiting item (create refuses a larger capacity for it): 1 is next in line, 5 the newest
+    const strategies: { overflow: OverflowStrategy; capacity: number; values: number[]; dropped: number }[] = [
+      { overflow: 'drop-newest', capacity: 2, values: [1, 2, 3], dropped: 2 },
+      { overflow: 'drop-oldest', capacity: 2, values: [1, 4, 5], dropped: 2 },
+      { overflow: 'latest', capacity: 1, values: [1, 5], dropped: 3 },
     ];
-    for (const { overflow, values, dropped } of strategies) {
+    for (const { overflow, capacity, values, dropped } of strategies) {
       it(`applies '${overflow}' to the shared buffer and counts the drops`, () => {
-        const sink = createSink<number>({ capacity: 2, overflow });
+        const sink = createSink<number>({ capacity, overflow });
         const s = new TestSubscriber<number>(0);
         sink.flow.subscribe(s);
         for (const x of [1, 2, 3, 4, 5]) sink.next(x);

@@ -1,6 +1,8 @@
 // Property subjects: every source. Pull sources are driven by the schedule's requests alone; push sources (create,
 // createSink) and the Publisher-wrapping ones (from, defer) are fed by the schedule's upstream steps.
 import { create, type CreateEmitter } from '../../../src/sources/create';
+import { EventEmitter } from 'node:events';
+import { fromEvent } from '../../../src/sources/fromEvent';
 import { createQueue, type IngressQueue } from '../../../src/sources/createQueue';
 import { createSink } from '../../../src/sources/createSink';
 import { defer } from '../../../src/sources/defer';
@@ -92,8 +94,17 @@ export const sourceSubjects: Subject[] = [
     },
   },
   {
+    // events relayed through an EventEmitter: they ignore demand, the bounded buffer drops the oldest
+    name: 'fromEvent', upstreams: 1, bound: unbounded, hostile: false, cancelsUpstream: false, terminates: false, catchesErrors: true,
+    build: (env) => {
+      const emitter = new EventEmitter();
+      relay(env.upstreams[0]!, { next: (v) => emitter.emit('item', v), complete: () => {}, error: () => {} });
+      return fromEvent<number>(emitter, 'item', { capacity: 3, overflow: 'drop-oldest', maxAge: 6, scheduler: env.scheduler });
+    },
+  },
+  {
     name: 'createSink', upstreams: 1, bound: unbounded, hostile: false, cancelsUpstream: false,
-    build: (env) => { const sink = createSink<number>({ capacity: 3, overflow: 'latest' }); relay(env.upstreams[0]!, sink); return sink.flow; },
+    build: (env) => { const sink = createSink<number>({ overflow: 'latest' }); relay(env.upstreams[0]!, sink); return sink.flow; },
   },
   {
     // the ingress queue under an age budget: every offered item is shed, delivered, dropped with a reason, or waiting
@@ -116,6 +127,15 @@ export const sourceSubjects: Subject[] = [
       if (run.dropped !== q.dropped) problems.push(`onDrop ran ${run.dropped} times for ${q.dropped} drops`);
       if (q.buffered > 6) problems.push(`${q.buffered} waiting items exceed 2 × capacity`);
       return problems;
+    },
+  },
+  {
+    // events relayed through an EventEmitter: they ignore demand, the bounded buffer drops the oldest
+    name: 'fromEvent', upstreams: 1, bound: unbounded, hostile: false, cancelsUpstream: false, terminates: false, catchesErrors: true,
+    build: (env) => {
+      const emitter = new EventEmitter();
+      relay(env.upstreams[0]!, { next: (v) => emitter.emit('item', v), complete: () => {}, error: () => {} });
+      return fromEvent<number>(emitter, 'item', { capacity: 3, overflow: 'drop-oldest', maxAge: 6, scheduler: env.scheduler });
     },
   },
   {
