@@ -135,6 +135,12 @@ export const operatorSubjects: Subject[] = [
   { name: 'onBackpressureBuffer', upstreams: 1, bound: unbounded, build: (env) => up(env).pipe(onBackpressureBuffer({ capacity: 4, overflow: 'drop-oldest' })) },
   { name: 'onBackpressureDrop', upstreams: 1, bound: unbounded, build: (env) => up(env).pipe(onBackpressureDrop(env.track(() => {}))) },
   { name: 'onBackpressureLatest', upstreams: 1, bound: unbounded, build: (env) => up(env).pipe(onBackpressureLatest()) },
+  // age budgets on the virtual clock: items expire on a timer while the schedule's requests and time steps interleave
+  {
+    name: 'onBackpressureBuffer', upstreams: 1, bound: unbounded,
+    build: (env) => up(env).pipe(onBackpressureBuffer({ capacity: 4, overflow: 'drop-newest', maxAge: 5, scheduler: env.scheduler, onDrop: env.track(() => {}) })),
+  },
+  { name: 'onBackpressureLatest', upstreams: 1, bound: unbounded, build: (env) => up(env).pipe(onBackpressureLatest(env.track(() => {}))) },
   { name: 'limitRate', upstreams: 1, bound: prefetch(4), build: (env) => up(env).pipe(limitRate(4)) },
   { name: 'observeOn', upstreams: 1, bound: prefetch(4), build: (env) => up(env).pipe(observeOn(env.scheduler, { prefetch: 4 })) },
   { name: 'subscribeOn', upstreams: 1, build: (env) => up(env).pipe(subscribeOn(env.scheduler)) },
@@ -177,6 +183,10 @@ export const operatorSubjects: Subject[] = [
   {
     name: 'broadcast', upstreams: 1, subscribers: 3, bound: prefetch(4),
     build: (env) => broadcast(up(env), { overflow: 'error', capacity: 2, prefetch: 4, scheduler: env.scheduler }),
+  },
+  {
+    name: 'broadcast', upstreams: 1, subscribers: 3, bound: prefetch(4),
+    build: (env) => broadcast(up(env), { overflow: 'drop-newest', capacity: 2, prefetch: 4, maxAge: 4, scheduler: env.scheduler, onGap: env.track(() => {}) }),
   },
   // recursive expansion: synchronous children, then hostile inner publishers
   {
