@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { map, range } from '@sluice/core';
 import * as rsocket from '@sluice/rsocket';
 
-const { ErrorCode, RSocketError, dataJson, jsonPayload, route, serve, tcpServerTransport } = rsocket;
+const { ErrorCode, RSocketError, dataJson, jsonPayload, route, serve, tcpServerTransport, webSocketServerTransport } = rsocket;
 
 const { values } = parseArgs({
   options: { port: { type: 'string', default: '7878' }, transport: { type: 'string', default: 'tcp' }, host: { type: 'string', default: '127.0.0.1' } },
@@ -36,12 +36,8 @@ function numbers(request) {
 
 function transportFor(kind) {
   if (kind === 'tcp') return tcpServerTransport({ host: values.host, port });
-  if (kind === 'websocket') {
-    // The WebSocket transport ships in the same package (one binary message per frame, bufferedAmount-gated).
-    const factory = rsocket.webSocketServerTransport ?? rsocket.websocketServerTransport ?? rsocket.wsServerTransport;
-    if (typeof factory !== 'function') fail('--transport websocket: this build of @sluice/rsocket has no WebSocket server transport');
-    return factory({ host: values.host, port });
-  }
+  // WebSocket: ws://host:port/, one binary message per RSocket frame; writing pauses while bufferedAmount is high.
+  if (kind === 'websocket') return webSocketServerTransport({ host: values.host, port });
   fail(`--transport must be tcp or websocket, got ${kind}`);
 }
 

@@ -5,10 +5,15 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as jsCore from 'rsocket-core';
 import * as tcpClientModule from 'rsocket-tcp-client';
+import { TestSubscriber } from '@sluice/core/testing';
+import {
+  connect, dataJson, jsonPayload, recordingClientTransport, routeMetadata, webSocketClientTransport, type Payload,
+} from '@sluice/rsocket';
 import { freePort } from '../../packages/core/test/support/binaries';
 import { watchdog } from '../../packages/core/test/support/async';
 
-// Spawns examples/rsocket-server.mjs and talks to it with real rsocket-js 0.0.27 (rsocket-core + rsocket-tcp-client).
+// Spawns examples/rsocket-server.mjs and talks to it over TCP with real rsocket-js 0.0.27 (rsocket-core +
+// rsocket-tcp-client), and over WebSocket with @sluice/rsocket's own client (a separate process from the server).
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const js: any = jsCore;
 const RSocketTcpClient: any = (tcpClientModule as any).default?.default ?? (tcpClientModule as any).default ?? tcpClientModule;
@@ -91,6 +96,27 @@ describe('examples/rsocket-server.mjs', () => {
       expect((await failure('{"count": 0}', 'numbers'))).toBeNull();
     } finally {
       close();
+    }
+  }, 30_000);
+
+  it('serves route numbers over WebSocket: the client asks for 3, then 4, and the wire carries exactly that', async () => {
+    const { port } = await start(['--port', String(await freePort()), '--transport', 'websocket']);
+    const { transport, log } = recordingClientTransport(webSocketClientTransport({ port }));
+    const client = await connect({ transport, setup: { dataMimeType: 'application/json' } });
+    try {
+      const subscriber = new TestSubscriber<Payload>(3);
+      client.requestStream(jsonPayload({ count: 7 }, routeMetadata('numbers'))).subscribe(subscriber);
+      await watchdog((async () => { while (subscriber.count < 3) await new Promise((r) => setTimeout(r, 5)); })(), 10_000, 'the first 3');
+      await new Promise((r) => setTimeout(r, 50));
+      expect(subscriber.count).toBe(3); // nothing beyond the credit
+      subscriber.request(4);
+      await watchdog((async () => { while (!subscriber.completed && subscriber.error === null) await new Promise((r) => setTimeout(r, 5)); })(), 10_000, 'the stream');
+      expect(subscriber.values.map((p) => dataJson<number>(p))).toEqual([0, 1, 2, 3, 4, 5, 6]);
+      expect(log.select({ direction: 'out', type: 'REQUEST_STREAM' }).map((e) => e.requestN)).toEqual([3]);
+      expect(log.select({ direction: 'out', type: 'REQUEST_N' }).map((e) => e.requestN)).toEqual([4]);
+      expect(log.select({ direction: 'in', type: 'PAYLOAD' }).filter((e) => e.next)).toHaveLength(7);
+    } finally {
+      await client.close();
     }
   }, 30_000);
 });

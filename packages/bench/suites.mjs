@@ -6,6 +6,7 @@ import { impls as w4, slow as w4slow, na as w4na } from './workloads/w4-observeo
 import { impls as w5, slow as w5slow, na as w5na } from './workloads/w5-node.mjs';
 import { impls as w6, slow as w6slow, na as w6na } from './workloads/w6-forawait.mjs';
 import { impls as w7 } from './workloads/w7-tck.mjs';
+import { impls as w8, render as w8render } from './workloads/w8-rsocket.mjs';
 import { impls as w9redis } from './workloads/w9-redis.mjs';
 
 const fmt = (x) => (x >= 1e6 ? `${(x / 1e6).toFixed(1)} M` : x >= 1e3 ? `${(x / 1e3).toFixed(1)} k` : x.toFixed(1));
@@ -164,6 +165,14 @@ export function suites(quick) {
       file: 'w7-tck.mjs',
       entries: Object.keys(w7).map((impl) => ({ impl, n: 1 })),
       render: wallTable,
+    },
+    {
+      id: 'w8',
+      title: 'W8 RSocket requestStream of 16-byte payloads over loopback TCP and WebSocket, against rsocket-js 0.0.27',
+      file: 'w8-rsocket.mjs',
+      note: 'Server and client in one process; the slow consumer yields one setImmediate per item. See workloads/w8-rsocket.mjs.',
+      entries: Object.keys(w8).map((impl) => ({ impl, n: impl.includes('slow') ? (quick ? 100_000 : 1_000_000) : quick ? 200_000 : 1_000_000 })),
+      render: w8render,
     },
     {
       id: 'w9-redis',

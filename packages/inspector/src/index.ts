@@ -1,2 +1,3 @@
-// @sluice/inspector: see README.md. The exports land with the package's first feature commit.
-export {};
+// @sluice/inspector: a live page of a MetricsRegistry's stages, served over HTTP with Server-Sent Events.
+export { serveInspector, type Inspector, type InspectorOptions } from './serveInspector';
+export { FrameBuilder, flowColumns, frameJson, type Frame, type StageView } from './model';

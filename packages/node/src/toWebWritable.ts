@@ -1,5 +1,5 @@
 import { nullArgumentError } from '@sluice/core/engine';
-import { reportError, type Subscriber, type Subscription } from '@sluice/core';
+import { reportDroppedError, reportError, type Subscriber, type Subscription } from '@sluice/core';
 import { abortReason, requirePositiveInteger, requireSignal, toError } from './internal/errors';
 
 export interface ToWebWritableOptions {
@@ -58,6 +58,8 @@ class WebWritableSubscriber<T> implements WebWritableSink<T> {
   private state: State = 'idle';
   private outstanding = 0;
   private waitingForReady = false;
+  /** This sink cancelled the flow (stream error, abort, a locked stream), rather than the flow ending by itself. */
+  private cancelledUpstream = false;
   private signal: AbortSignal | undefined;
   private resolve!: () => void;
   private reject!: (error: Error) => void;
@@ -113,7 +115,13 @@ class WebWritableSubscriber<T> implements WebWritableSink<T> {
 
   onError(error: Error): void {
     if (error == null) throw nullArgumentError('onError', error); // §2.13
-    if (this.state !== 'active' && this.state !== 'idle') return reportError(error); // §1.7
+    if (this.state !== 'active' && this.state !== 'idle') {
+      // after we cancelled the flow (the stream failed, the signal aborted) nobody listens: dropped (ADR 0012);
+      // after the upstream's own terminal signal, §1.7: reported
+      if (this.cancelledUpstream) reportDroppedError(error);
+      else reportError(error);
+      return;
+    }
     this.upstream = null;
     this.writer?.abort(error).catch(() => {});
     this.fail(error, false);
@@ -162,7 +170,10 @@ class WebWritableSubscriber<T> implements WebWritableSink<T> {
     this.state = 'done';
     this.upstream = null;
     this.release();
-    if (cancelUpstream) upstream?.cancel();
+    if (cancelUpstream) {
+      this.cancelledUpstream = true;
+      upstream?.cancel();
+    }
     this.reject(error);
   }
 

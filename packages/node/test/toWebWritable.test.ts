@@ -128,6 +128,24 @@ describe('toWebWritable', () => {
       await settle();
       expect(record.aborted).toBeDefined();
     });
+
+    it('drops (onErrorDropped), not reports, a flow error that arrives after it cancelled the flow (ADR 0012)', async () => {
+      const reported = captureReportedErrors();
+      try {
+        const controller = new AbortController();
+        const source = new TestPublisher<number>();
+        const sink = toWebWritable<number>(slowStream<number>(2).stream, { signal: controller.signal });
+        source.subscribe(sink);
+        controller.abort();
+        await expect(watchdog(sink.finished)).rejects.toMatchObject({ name: 'AbortError' });
+        expect(source.cancelled).toBe(true);
+        source.error(new Error('late'));
+        expect(reported.dropped).toEqual([new Error('late')]);
+        expect(reported.errors).toEqual([]);
+      } finally {
+        reported.restore();
+      }
+    });
   });
 
   describe('empty and edge cases', () => {

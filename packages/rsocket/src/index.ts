@@ -37,5 +37,9 @@ export {
 } from './metadata/composite';
 export { route, router, routeOf, type Route } from './metadata/router';
 
-// ---- WebSocket (h16ws) --------------------------------------------------------------------------------------------
+// ---- WebSocket transport ----------------------------------------------------------------------------------------
 export { webSocketClientTransport, webSocketServerTransport, WebSocketFrameConnection, type WebSocketTransportOptions } from './transport/websocket';
+
+// ---- Plain WebSocket bridges (peers that speak no RSocket) --------------------------------------------------------
+export { fromWebSocket, RESIDUE_LIMIT, type FromWebSocketOptions, type WebSocketMessage, type WebSocketOverflow } from './websocket/fromWebSocket';
+export { toWebSocket, webSocketSink, type ToWebSocketOptions, type WebSocketSink, type WebSocketSendable } from './websocket/toWebSocket';

@@ -15,11 +15,17 @@ export interface ViaRxOptions<R> {
   /** Called with every dropped output; a throw fails the stream. */
   onDrop?: (item: R) => void;
   /**
-   * The most upstream items that may be inside the RxJS operator at once (default Infinity), counted as items
-   * admitted minus items it emitted (an emitted array counts as its length, so `bufferTime`/`bufferCount` are counted
-   * exactly). Set it for operators that queue what they receive (`delay`, `bufferTime`, `windowTime`, `mergeMap` or
-   * `concatMap` with asynchronous inners). Leave it unbounded for filtering and whole-stream operators (`filter`,
-   * `toArray`, `last`): they emit fewer items than they admit, so a bound would stall them.
+   * The most upstream items that may be inside the RxJS operator at once, counted as items admitted and not yet
+   * answered: an output answers one item (an array, its length); an output made synchronously while an item goes in
+   * answers every item before it (the operator is done with them: `filter`, `map`, synchronous inners).
+   *
+   * Default (unset): `capacity`, applied while the operator may be holding items, and lifted for operators that have
+   * shown they do not: one that so far only emits synchronously while taking an item in (`filter`, `skip` after its
+   * first output, `bufferCount` after its first buffer) or one that emits the newest item it was given while older
+   * ones are unanswered (`debounceTime`, `auditTime`, `sampleTime`: they keep only the latest). A number you set
+   * applies to every operator. An operator that takes more than the bound in before its first output
+   * (`bufferCount(n)` with n above it, `toArray`, `reduce`, a `filter` whose first n items all fail) waits at the
+   * bound: set `maxPending` to its window, or `Infinity` for whole-stream operators.
    */
   maxPending?: number;
 }
@@ -43,8 +49,12 @@ export interface ViaRxOptions<R> {
  * | filtering | filter, distinctUntilChanged, skip, take, first | keeps pulling to replace rejected items | ≤ capacity, never overflows | nothing (take/first cancel upstream when done) |
  * | expanding | mergeMap(x => of(a, b, c)), concatMap to arrays, expand | one item at a time, only with credit | ≤ capacity; a single input's outputs beyond it follow `overflow` | what the operator queues itself |
  * | lossy time-based | debounceTime, auditTime, throttleTime, sampleTime | by credit | ≤ capacity | ≤ 1 item (the operator keeps only the latest) |
- * | queueing time-based | delay, bufferTime, windowTime, async mergeMap/concatMap | by credit and `maxPending` | ≤ capacity; late bursts follow `overflow` | ≤ `maxPending` items (unbounded while `maxPending` is Infinity) |
- * | whole-stream | toArray, reduce, last, count | by credit | ≤ capacity | what the operator accumulates (use sluice's own reduce for a bound) |
+ * | queueing time-based | delay, bufferTime, windowTime, async mergeMap/concatMap | by credit and `maxPending` | ≤ capacity; late bursts follow `overflow` | ≤ `maxPending` items (default: capacity) |
+ * | whole-stream | toArray, reduce, last, count | by credit, and the window until the first output | ≤ capacity | set `maxPending: Infinity` (they need everything before emitting), or use sluice's own reduce |
+ *
+ * **The default window** (`maxPending` unset) is `capacity` items inside the operator, lifted for operators whose
+ * outputs show they hold nothing: only synchronous outputs while an item goes in (filter: it never stalls on long
+ * runs of rejected items), or the newest item while older ones are unanswered (debounceTime). See `maxPending`.
  *
  * **Demand**: with a synchronous upstream, one item is requested at a time (so a single input's outputs are
  * delivered before the next input enters); when an item does not arrive synchronously, the rest of the credit is
@@ -65,9 +75,10 @@ export function viaRx<T, R>(op: OperatorFunction<T, R>, options: ViaRxOptions<R>
   const capacity = requirePositiveBound('viaRx: capacity', options.capacity ?? DEFAULT_CAPACITY);
   const overflow = requireObservableOverflow('viaRx', options.overflow ?? 'error');
   const onDrop = requireOnDrop<R>('viaRx', options.onDrop);
-  const maxPending = requirePositiveBound('viaRx: maxPending', options.maxPending ?? Infinity, true);
+  // Unset: the capacity, applied only while the operator may be holding items (the 'auto' window, issue 13 item 7).
+  const maxPending = options.maxPending === undefined ? null : requirePositiveBound('viaRx: maxPending', options.maxPending, true);
   return (source: Publisher<T>): Flow<R> =>
-    lift(source, (downstream: Subscriber<R>) => new ViaRxSubscription<T, R>(downstream, op, capacity, overflow, onDrop, maxPending));
+    lift(source, (downstream: Subscriber<R>) => new ViaRxSubscription<T, R>(downstream, op, capacity, overflow, onDrop, maxPending ?? capacity, maxPending === null));
 }
 
 class ViaRxSubscription<T, R> extends DrainSubscription<R> implements Subscriber<T>, Inspectable {
@@ -75,6 +86,22 @@ class ViaRxSubscription<T, R> extends DrainSubscription<R> implements Subscriber
   private readonly buffer: OverflowBuffer<R>;
   private readonly outputCapacity: number;
   private readonly maxPending: number;
+  /** The default window: lifted once the operator shows it holds nothing (`kind` 'synchronous' or 'latest'). */
+  private readonly autoWindow: boolean;
+  /**
+   * What the operator's outputs have shown so far: nothing yet ('unknown'), only synchronous outputs while an item
+   * goes in ('synchronous'), the newest item while older ones are unanswered ('latest'), or outputs of its own that
+   * answer older items ('queueing': delay, bufferTime, asynchronous inners). Only the first two can lift the window.
+   */
+  private kind: 'unknown' | 'synchronous' | 'latest' | 'queueing' = 'unknown';
+  /** >0 while an upstream signal is being handed to the operator (an output now is a synchronous one). */
+  private inputDepth = 0;
+  /**
+   * The last item handed to the operator, and the oldest one still unanswered: an output equal to the first and not
+   * to the second comes from an operator that keeps only the latest (a FIFO one, like delay, answers the oldest).
+   */
+  private lastAdmitted: T | undefined = undefined;
+  private oldestUnanswered: T | undefined = undefined;
   private upstream: Subscription | null = null;
   /** The RxJS subscriber of the operator's source, once the operator subscribed to it. */
   private input: RxSubscriber<T> | null = null;
@@ -102,11 +129,13 @@ class ViaRxSubscription<T, R> extends DrainSubscription<R> implements Subscriber
     overflow: ObservableOverflow,
     onDrop: ((item: R) => void) | undefined,
     maxPending: number,
+    autoWindow: boolean,
   ) {
     super(downstream);
     this.op = op;
     this.outputCapacity = capacity;
     this.maxPending = maxPending;
+    this.autoWindow = autoWindow;
     this.buffer = new OverflowBuffer<R>('viaRx', capacity, overflow, onDrop, OBSERVABLE_OVERFLOWS);
   }
 
@@ -145,9 +174,19 @@ class ViaRxSubscription<T, R> extends DrainSubscription<R> implements Subscriber
     if (value == null) throw nullArgumentError('onNext', value); // §2.13
     if (this.upstreamDone || this.cancelled) return; // §2.8
     this.inFlight--;
+    if (this.pending === 0) this.oldestUnanswered = value;
     this.pending++;
     this.received++;
-    this.input?.next(value);
+    this.lastAdmitted = value;
+    const input = this.input;
+    if (input !== null) {
+      this.inputDepth++;
+      try {
+        input.next(value);
+      } finally {
+        this.inputDepth--;
+      }
+    }
     this.drain();
   }
 
@@ -209,7 +248,8 @@ class ViaRxSubscription<T, R> extends DrainSubscription<R> implements Subscriber
         this.schedulePull();
         return;
       }
-      const free = Math.min(this.requested - buffer.size, this.outputCapacity - buffer.size, this.maxPending - this.pending);
+      const windowRoom = this.windowLifted() ? Infinity : this.maxPending - this.pending;
+      const free = Math.min(this.requested - buffer.size, this.outputCapacity - buffer.size, windowRoom);
       const credit = free - this.inFlight;
       if (credit <= 0) return;
       if (this.inFlight === 0) {
@@ -237,6 +277,7 @@ class ViaRxSubscription<T, R> extends DrainSubscription<R> implements Subscriber
     this.upstream = null;
     if (upstream !== null && !this.upstreamDone) upstream.cancel();
     this.buffer.clear();
+    this.lastAdmitted = this.oldestUnanswered = undefined; // §3.13
   }
 
   // ---- the RxJS operator's two ends -------------------------------------------------------------------------------
@@ -277,15 +318,19 @@ class ViaRxSubscription<T, R> extends DrainSubscription<R> implements Subscriber
     this.upstream = null;
     const input = this.input;
     if (input === null) return; // delivered when (if) the operator subscribes to its source
-    if (terminal === 'complete') input.complete();
-    else input.error(terminal);
+    this.inputDepth++; // what the operator emits now (toArray's array, a flushed buffer) answers what it holds
+    try {
+      if (terminal === 'complete') input.complete();
+      else input.error(terminal);
+    } finally {
+      this.inputDepth--;
+    }
   }
 
   private accept(value: R): void {
     if (this.terminal !== null || this.cancelled) return;
     if (value == null) return this.end(new TypeError(`§2.13: viaRx: the RxJS operator emitted ${String(value)}, which is not an element`));
-    const answered = Array.isArray(value) ? value.length : 1;
-    this.pending = this.pending > answered ? this.pending - answered : 0;
+    this.answer(value);
     let result;
     try {
       result = this.buffer.offer(value);
@@ -300,6 +345,34 @@ class ViaRxSubscription<T, R> extends DrainSubscription<R> implements Subscriber
     } finally {
       this.outputDepth--;
     }
+  }
+
+  /** Counts what an output answers, and learns from it what kind of operator this is. */
+  private answer(value: R): void {
+    const synchronous = this.inputDepth > 0;
+    // The default window learns (a number the user set is counted exactly, one answer per output). Once the operator
+    // has answered from its own timers or inners it is 'queueing', and its outputs are counted exactly from then on.
+    if (this.autoWindow && this.kind !== 'queueing') {
+      if (synchronous) {
+        // Emitted while an item goes in: the operator is done with that item and every one before it.
+        this.pending = 0;
+        if (this.kind === 'unknown') this.kind = 'synchronous';
+        return;
+      }
+      if (this.pending >= 2 && (value as unknown) === this.lastAdmitted && (value as unknown) !== this.oldestUnanswered) {
+        this.kind = 'latest'; // the newest item, with older ones unanswered: it keeps only the latest (debounceTime)
+        this.pending = 0;
+        return;
+      }
+    }
+    const answered = Array.isArray(value) ? value.length : 1;
+    this.pending = this.pending > answered ? this.pending - answered : 0;
+    if (!synchronous && this.kind !== 'latest') this.kind = 'queueing';
+  }
+
+  /** The default window does not apply to an operator that has shown it holds nothing. */
+  private windowLifted(): boolean {
+    return this.autoWindow && (this.kind === 'synchronous' || this.kind === 'latest');
   }
 
   private schedulePull(): void {

@@ -1,8 +1,8 @@
 import { OverflowError, range, type StageSnapshot, type Subscription } from '@sluice/core';
 import { TestPublisher, TestSubscriber } from '@sluice/core/testing';
 import {
-  bufferTime, catchError, concatMap, debounceTime, delay, filter, finalize, map, mergeMap, of, retry, take, throwError,
-  toArray, VirtualTimeScheduler,
+  bufferCount, bufferTime, catchError, concatMap, debounceTime, delay, filter, finalize, map, mergeMap, of, retry, skip, take,
+  throwError, timer, toArray, VirtualTimeScheduler,
 } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
@@ -163,6 +163,90 @@ describe('viaRx', () => {
       }
       expect(s.values.flat()).toEqual(Array.from({ length: 20 }, (_, i) => i));
       expect(s.completed).toBe(true);
+    });
+  });
+
+  // Issue 13 item 7: the default window used to be unbounded, so a queueing operator took in everything at once.
+  describe('the default window (maxPending unset)', () => {
+    it('holds at most capacity items inside concatMap(timer) for a downstream asking 16, and delivers them all in order', async () => {
+      const scheduler = new VirtualTimeScheduler();
+      const s = new TestSubscriber<number>(16);
+      range(0, 50_000).pipe(viaRx(concatMap((x: number) => timer(1, scheduler).pipe(map(() => x))))).subscribe(s);
+      expect(inspect(s).received).toBe(256); // the capacity, not 50,000
+      for (let frame = 1; frame <= 40; frame++) {
+        scheduler.maxFrames = frame;
+        scheduler.flush();
+        await settle();
+        expect(inspect(s).received - s.count).toBeLessThanOrEqual(256);
+        if (s.count === 16 * Math.ceil(s.count / 16)) s.request(16);
+      }
+      expect(s.values).toEqual(Array.from({ length: s.count }, (_, i) => i));
+      expect(s.count).toBeGreaterThan(16);
+      expect(s.error).toBeNull();
+    });
+
+    it('keeps delay within capacity by default, so its late burst never overflows the output buffer', async () => {
+      const scheduler = new VirtualTimeScheduler();
+      const s = new TestSubscriber<number>('unbounded');
+      range(0, 2_000).pipe(viaRx(delay(10, scheduler), { capacity: 64 })).subscribe(s);
+      expect(inspect(s).received).toBe(64);
+      for (let frame = 10; !s.terminated && frame <= 1_000; frame += 10) {
+        scheduler.maxFrames = frame;
+        scheduler.flush();
+        await settle();
+        expect(inspect(s).received - s.count).toBeLessThanOrEqual(64);
+      }
+      expect(s.error).toBeNull(); // with the old unbounded default: OverflowError (2,000 outputs into capacity 64)
+      expect(s.count).toBe(2_000);
+      expect(s.completed).toBe(true);
+    });
+
+    it('does not stall a filter that rejects long runs once it has let an item through', () => {
+      const s = new TestSubscriber<number>('unbounded');
+      range(0, 10_000).pipe(viaRx(filter((x: number) => x % 1_000 === 0), { capacity: 8 })).subscribe(s);
+      expect(s.values).toEqual([0, 1_000, 2_000, 3_000, 4_000, 5_000, 6_000, 7_000, 8_000, 9_000]);
+      expect(s.completed).toBe(true);
+    });
+
+    it('lifts the window for an operator that keeps only the latest (debounceTime) after its first output', async () => {
+      const scheduler = new VirtualTimeScheduler();
+      const s = new TestSubscriber<number>('unbounded');
+      range(0, 5_000).pipe(viaRx(debounceTime(10, scheduler), { capacity: 16 })).subscribe(s);
+      expect(inspect(s).received).toBe(16); // unknown yet: the window applies
+      scheduler.maxFrames = 10;
+      scheduler.flush();
+      await settle();
+      // 15 is the newest item while 0..14 were unanswered: it keeps only the latest, so the window is lifted and the
+      // rest flows in at once (range completes, and debounceTime emits its last item on completion)
+      expect(s.values).toEqual([15, 4_999]);
+      expect(s.completed).toBe(true);
+    });
+
+    it('keeps the window for a delay over identical items (an equal value is not mistaken for "only the latest")', async () => {
+      const scheduler = new VirtualTimeScheduler();
+      const s = new TestSubscriber<number>('unbounded');
+      range(0, 500).pipe(viaRx(map(() => 7)), viaRx(delay(10, scheduler), { capacity: 16 })).subscribe(s);
+      for (let frame = 10; !s.terminated && frame <= 1_000; frame += 10) {
+        scheduler.maxFrames = frame;
+        scheduler.flush();
+        await settle();
+        expect(inspect(s).received - s.count).toBeLessThanOrEqual(16);
+      }
+      expect([s.count, s.error, s.completed]).toEqual([500, null, true]);
+    });
+
+    it('waits at the window for an operator that needs more before its first output, until maxPending is raised', () => {
+      const waiting = new TestSubscriber<number[]>('unbounded');
+      range(0, 100).pipe(viaRx(bufferCount(50), { capacity: 8 })).subscribe(waiting);
+      expect(inspect(waiting)).toMatchObject({ received: 8, upstreamRequested: 0 });
+      expect(waiting.values).toEqual([]);
+      const raised = new TestSubscriber<number[]>('unbounded');
+      range(0, 100).pipe(viaRx(bufferCount(50), { capacity: 8, maxPending: 50 })).subscribe(raised);
+      expect(raised.values.map((b) => b.length)).toEqual([50, 50]);
+      expect(raised.completed).toBe(true);
+      const skipped = new TestSubscriber<number>('unbounded');
+      range(0, 100).pipe(viaRx(skip(90), { maxPending: Infinity })).subscribe(skipped);
+      expect(skipped.count).toBe(10);
     });
   });
 

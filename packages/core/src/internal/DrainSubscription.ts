@@ -3,7 +3,7 @@ import type { Subscription } from '../spec/Subscription';
 import { addDemand, isValidRequest } from './demand';
 import { invalidRequestError } from './errors';
 import type { StageSnapshot } from './inspect';
-import { reportError } from './report';
+import { reportError, reportLateError } from './report';
 
 /** Where a subscription is in its life (§1.6: a terminated subscription counts as cancelled). */
 export type Lifecycle = 'active' | 'cancelled' | 'terminated';
@@ -184,7 +184,9 @@ export abstract class DrainSubscription<T> implements Subscription {
     try {
       this.dispose();
     } catch (error) {
-      reportError(error);
+      // cleanup run by a cancel (downstream, §2.13, §3.9) has nobody to tell: dropped (ADR 0012); cleanup after
+      // onComplete/onError is a bug in the stage's resources: reported
+      reportLateError(error, !this.terminated);
     }
   }
 }

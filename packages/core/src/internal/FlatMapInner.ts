@@ -5,7 +5,7 @@ import { describeValue, replenishAt } from './demand';
 import { nullArgumentError, overDeliveryError, toError } from './errors';
 import { toFlow } from './lift';
 import { promiseOf } from './PromiseFlow';
-import { reportError } from './report';
+import { reportError, reportLateError } from './report';
 import { RingBuffer } from './RingBuffer';
 
 /** What a FlatMapInner reports to: the flattening engine (FlatMapSubscriber) or the single-inner engine (switchMap, exhaustMap). */
@@ -76,6 +76,8 @@ export class FlatMapInner<R> implements Subscriber<R> {
   private readonly limit: number;
   private consumed = 0;
   done = false;
+  /** The inner ended by its own terminal signal (not by a cancel): a later error breaks §1.7. */
+  private terminatedByInner = false;
   prev: FlatMapInner<R> | null = null;
   next: FlatMapInner<R> | null = null;
   private controller: AbortController | null;
@@ -120,8 +122,11 @@ export class FlatMapInner<R> implements Subscriber<R> {
   onError(error: Error): void {
     if (error == null) throw nullArgumentError('onError', error); // §2.13
     const parent = this.parent;
-    if (parent === null || this.done) return reportError(error); // §1.7
+    // §1.7 after its own terminal signal an error is a bug (reported); after the stage cancelled this inner, or
+    // stopped it for over-delivery, it is a late arrival nobody listens to (dropped, ADR 0012)
+    if (parent === null || this.done) return reportLateError(error, !this.terminatedByInner);
     this.done = true;
+    this.terminatedByInner = true;
     this.upstream = null;
     this.controller = null; // the job ended by itself: nothing to abort
     const value = this.value;
@@ -133,6 +138,7 @@ export class FlatMapInner<R> implements Subscriber<R> {
     const parent = this.parent;
     if (parent === null || this.done) return; // §1.7
     this.done = true;
+    this.terminatedByInner = true;
     this.upstream = null;
     this.controller = null;
     this.value = undefined;

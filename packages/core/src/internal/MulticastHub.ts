@@ -6,7 +6,7 @@ import { replenishAt } from './demand';
 import { CancellationError, nullArgumentError, nullSubscriberError, overDeliveryError } from './errors';
 import type { Inspectable, StageSnapshot } from './inspect';
 import { MulticastInner } from './MulticastInner';
-import { reportDroppedError, reportError } from './report';
+import { reportError, reportLateError } from './report';
 import { RingBuffer } from './RingBuffer';
 
 export interface MulticastHubOptions {
@@ -22,6 +22,14 @@ export interface MulticastHubOptions {
   readonly single?: boolean;
   /** Cancel the upstream once the last subscriber cancelled (refCount, processors' autoCancel). */
   readonly cancelWhenIdle?: boolean;
+  /**
+   * Pull on demand (createSink): ask the upstream for one item only while it has one ready (this returns true; its
+   * request is then met at once) and every current subscriber has demand beyond what is buffered for it (none:
+   * nothing is asked). The hub then holds nothing at rest and no request stays outstanding: the upstream's buffer is
+   * the one bound, and the slowest subscriber's demand gates everyone (Reactor's multicast sink). The owner calls
+   * `drain()` when the upstream gets an item.
+   */
+  readonly upstreamReady?: () => boolean;
 }
 
 /**
@@ -42,6 +50,7 @@ export class MulticastHub<T> implements Subscriber<T>, Publisher<T>, Inspectable
   private readonly history: number;
   private readonly eagerError: boolean;
   private readonly single: boolean;
+  private readonly upstreamReady: (() => boolean) | null;
   /** Cancel the upstream once the last subscriber cancelled (set by refCount). */
   cancelWhenIdle: boolean;
   private readonly buffer: RingBuffer<T>;
@@ -58,6 +67,8 @@ export class MulticastHub<T> implements Subscriber<T>, Publisher<T>, Inspectable
   done = false;
   private error: Error | null = null;
   private errorDelivered = false;
+  /** This hub cancelled its upstream (an over-delivery, a disconnect, the last subscriber left): late errors are dropped. */
+  private upstreamCancelled = false;
   /** The upstream was cancelled by the owner (a disposed connection, refCount, autoCancel). */
   cancelled = false;
   /** Subscribers still attached when the owner disconnected are failed by the next drain. */
@@ -82,6 +93,7 @@ export class MulticastHub<T> implements Subscriber<T>, Publisher<T>, Inspectable
     this.eagerError = (options.errorMode ?? 'eager') === 'eager';
     this.single = options.single ?? false;
     this.cancelWhenIdle = options.cancelWhenIdle ?? false;
+    this.upstreamReady = options.upstreamReady ?? null;
     this.buffer = new RingBuffer<T>(this.prefetch + this.history);
   }
 
@@ -184,8 +196,8 @@ export class MulticastHub<T> implements Subscriber<T>, Publisher<T>, Inspectable
   onError(error: Error): void {
     if (error == null) throw nullArgumentError('onError', error); // §2.13
     if (this.done || this.cancelled) {
-      if (this.done) reportError(error); // §1.7 a late error is reported, never swallowed
-      else reportDroppedError(error); // after cancel nobody listens: dropped, never thrown
+      // after this hub cancelled the upstream nobody listens: dropped (ADR 0012); after its own end, §1.7: reported
+      reportLateError(error, this.cancelled || this.upstreamCancelled);
       return;
     }
     this.upstream = null;
@@ -207,7 +219,10 @@ export class MulticastHub<T> implements Subscriber<T>, Publisher<T>, Inspectable
   private cancelUpstream(): void {
     const upstream = this.upstream;
     this.upstream = null;
-    if (upstream !== null) cancelQuietly(upstream);
+    if (upstream !== null) {
+      this.upstreamCancelled = true;
+      cancelQuietly(upstream);
+    }
   }
 
   // ---- the drain loop -------------------------------------------------------------------------------------------
@@ -334,10 +349,22 @@ export class MulticastHub<T> implements Subscriber<T>, Publisher<T>, Inspectable
   private requestMore(): void {
     const upstream = this.upstream;
     if (upstream === null || this.done || this.cancelled) return;
+    if (this.upstreamReady !== null && (this.outstanding > 0 || !this.upstreamReady() || !this.everySubscriberWants())) return;
     const free = this.prefetch - (this.tail - this.floor) - this.outstanding;
     if (free < this.limit) return;
     this.outstanding += free;
     upstream.request(free);
+  }
+
+  /** At least one open subscriber, and each has demand beyond the items already buffered for it. */
+  private everySubscriberWants(): boolean {
+    let open = 0;
+    for (const inner of this.inners) {
+      if (inner.closed) continue;
+      open++;
+      if (inner.requested <= this.tail - inner.cursor) return false;
+    }
+    return open > 0;
   }
 
   // ---- introspection --------------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 import type { Subscriber } from '../spec/Subscriber';
 import type { Subscription } from '../spec/Subscription';
-import { reportError } from './report';
+import { reportError, reportLateError } from './report';
 
 /**
  * The subscriber-side twin of the boundary adapter (`adaptPublisher`): wraps a Subscriber that sluice did not build,
@@ -15,6 +15,8 @@ import { reportError } from './report';
 export class SubscriberBoundary<T> implements Subscriber<T> {
   private subscriber: Subscriber<T> | null;
   private subscription: Subscription | null = null;
+  /** The subscriber threw, so the boundary cancelled the chain for it (§2.13): a later error is dropped. */
+  private cancelledForThrow = false;
 
   constructor(subscriber: Subscriber<T>) {
     this.subscriber = subscriber;
@@ -43,7 +45,9 @@ export class SubscriberBoundary<T> implements Subscriber<T> {
 
   onError(error: Error): void {
     const subscriber = this.subscriber;
-    if (subscriber === null) return;
+    // after the boundary cancelled for a throw nobody listens: dropped (ADR 0012); after the upstream's own terminal
+    // signal, §1.7: reported, never swallowed
+    if (subscriber === null) return reportLateError(error, this.cancelledForThrow);
     this.release();
     try {
       subscriber.onError(error);
@@ -67,6 +71,7 @@ export class SubscriberBoundary<T> implements Subscriber<T> {
   private threw(error: unknown): void {
     const subscription = this.subscription;
     this.release();
+    this.cancelledForThrow = true;
     if (subscription !== null) {
       try {
         subscription.cancel();

@@ -59,6 +59,18 @@ export function reportDroppedError(error: unknown): void {
 }
 
 /**
+ * The one classifier for an error that reached a subscriber after its stream was over (ADR 0012): when that
+ * subscriber had itself cancelled the subscription the error came through (`cancelled`: its downstream cancelled, or
+ * the stage cut the upstream short for a timeout, a §3.9 request, a failure elsewhere), the error is dropped to the
+ * `onErrorDropped` hook; otherwise the upstream signalled after its own terminal signal (§1.7), a bug, and it is
+ * reported.
+ */
+export function reportLateError(error: unknown, cancelled: boolean): void {
+  if (cancelled) reportDroppedError(error);
+  else reportError(error);
+}
+
+/**
  * Installs the hook for errors that arrive after the consumer cancelled (`null` restores the default: one
  * `console.warn`, never thrown) and returns a function that restores the previous hook. Install it once, at start-up,
  * e.g. to send such errors to your logger or metrics.

@@ -2,7 +2,7 @@ import { Flow, type ElementOf } from '../Flow';
 import { addDemand, isValidRequest, produced, UNBOUNDED } from '../internal/demand';
 import { invalidRequestError, nullArgumentError } from '../internal/errors';
 import { toFlows } from '../internal/lift';
-import { reportError } from '../internal/report';
+import { reportLateError } from '../internal/report';
 import type { Publisher } from '../spec/Publisher';
 import type { Subscriber } from '../spec/Subscriber';
 import type { Subscription } from '../spec/Subscription';
@@ -49,6 +49,8 @@ class ConcatSubscriber<T> implements Subscriber<T>, Subscription {
   private emitting = false;
   private pendingError: Error | null = null;
   private done = false;
+  /** The current source was cancelled (downstream cancel, §3.9), not ended by its own terminal signal. */
+  private cancelledSource = false;
 
   constructor(downstream: Subscriber<T>, sources: readonly Flow<T>[]) {
     this.downstream = downstream;
@@ -95,7 +97,7 @@ class ConcatSubscriber<T> implements Subscriber<T>, Subscription {
     if (error == null) throw nullArgumentError('onError', error); // §2.13
     this.upstream = null;
     const downstream = this.terminate();
-    if (downstream === null) return reportError(error); // §1.7
+    if (downstream === null) return reportLateError(error, this.cancelledSource); // dropped after our cancel (ADR 0012), else §1.7
     downstream.onError(error);
   }
 
@@ -119,12 +121,14 @@ class ConcatSubscriber<T> implements Subscriber<T>, Subscription {
 
   cancel(): void {
     const upstream = this.upstream;
+    if (!this.done) this.cancelledSource = true;
     this.terminate();
     upstream?.cancel();
   }
 
   private failInvalid(): void {
     const upstream = this.upstream;
+    this.cancelledSource = true;
     const downstream = this.terminate();
     upstream?.cancel(); // §3.9 the subscription is cancelled, then onError
     downstream?.onError(this.pendingError!);

@@ -4,7 +4,7 @@ import { DrainSubscription } from '../internal/DrainSubscription';
 import { nullArgumentError, overDeliveryError, toError } from '../internal/errors';
 import type { Inspectable, StageSnapshot } from '../internal/inspect';
 import { lift } from '../internal/lift';
-import { reportError } from '../internal/report';
+import { reportDroppedError, reportLateError } from '../internal/report';
 import { RingBuffer } from '../internal/RingBuffer';
 import { Subflow, type SubflowOwner } from '../internal/Subflow';
 import type { Publisher } from '../spec/Publisher';
@@ -86,6 +86,8 @@ class GroupBySubscriber<T, K> extends DrainSubscription<GroupedFlow<K, T>> imple
   private readonly unemitted = new Set<Subflow<T>>();
   private upstreamOutstanding = 0;
   private upstreamDone = false;
+  /** This stage cancelled the upstream (a failure, the downstream left): its late errors are dropped. */
+  private upstreamCancelled = false;
   private error: Error | null = null;
 
   constructor(downstream: Subscriber<GroupedFlow<K, T>>, keySelector: (value: T) => K, maxGroups: number, prefetch: number) {
@@ -147,7 +149,7 @@ class GroupBySubscriber<T, K> extends DrainSubscription<GroupedFlow<K, T>> imple
 
   onError(error: Error): void {
     if (error == null) throw nullArgumentError('onError', error); // §2.13
-    if (this.upstreamDone) return reportError(error); // §1.7
+    if (this.upstreamDone) return reportLateError(error, this.upstreamCancelled); // dropped after our cancel (ADR 0012), else §1.7
     this.upstream = null;
     this.stop(error);
   }
@@ -223,7 +225,7 @@ class GroupBySubscriber<T, K> extends DrainSubscription<GroupedFlow<K, T>> imple
     const delivered = this.groups.size > 0 || !this.cancelled;
     this.closeAll(error);
     if (this.cancelled) {
-      if (!delivered) reportError(error); // nobody left to tell: never swallowed
+      if (!delivered) reportDroppedError(error); // the downstream cancelled and no group listens: dropped (ADR 0012)
       return;
     }
     this.error = error;
@@ -241,6 +243,7 @@ class GroupBySubscriber<T, K> extends DrainSubscription<GroupedFlow<K, T>> imple
     this.upstream = null;
     this.upstreamDone = true;
     this.keySelector = null; // §3.13
+    if (upstream !== null) this.upstreamCancelled = true;
     upstream?.cancel();
   }
 

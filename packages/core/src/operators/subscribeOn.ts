@@ -2,7 +2,7 @@ import { Flow, type Operator } from '../Flow';
 import { addDemand, isValidRequest } from '../internal/demand';
 import { invalidRequestError, nullArgumentError } from '../internal/errors';
 import { toFlow } from '../internal/lift';
-import { reportError } from '../internal/report';
+import { reportLateError } from '../internal/report';
 import type { Scheduler } from '../schedulers/Scheduler';
 import type { Publisher } from '../spec/Publisher';
 import type { Subscriber } from '../spec/Subscriber';
@@ -61,6 +61,8 @@ class SubscribeOnSubscriber<T> implements Subscriber<T>, Subscription {
   private readonly subscribeSlot = new TaskSlot();
   private readonly requestSlot = new TaskSlot();
   private done = false;
+  /** The source was cancelled (by the downstream or §3.9), not ended by its own terminal signal. */
+  private cancelledSource = false;
 
   constructor(downstream: Subscriber<T>, scheduler: Scheduler, source: Flow<T>) {
     this.downstream = downstream;
@@ -93,7 +95,7 @@ class SubscribeOnSubscriber<T> implements Subscriber<T>, Subscription {
     if (error == null) throw nullArgumentError('onError', error); // §2.13
     const downstream = this.downstream;
     if (this.done || downstream === null) {
-      reportError(error); // §1.7 after a terminal signal or cancel: never swallowed
+      reportLateError(error, this.cancelledSource); // dropped after our cancel (ADR 0012); after its own end, §1.7
       return;
     }
     this.release();
@@ -123,6 +125,7 @@ class SubscribeOnSubscriber<T> implements Subscriber<T>, Subscription {
   cancel(): void {
     if (this.done) return; // §3.7
     const upstream = this.upstream;
+    this.cancelledSource = true;
     this.release();
     upstream?.cancel();
   }

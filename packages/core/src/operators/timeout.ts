@@ -2,7 +2,7 @@ import type { Flow, Operator } from '../Flow';
 import { isValidRequest } from '../internal/demand';
 import { invalidRequestError, nullArgumentError } from '../internal/errors';
 import { lift, toFlow } from '../internal/lift';
-import { reportError } from '../internal/report';
+import { reportLateError } from '../internal/report';
 import { SubscriptionArbiter } from '../internal/SubscriptionArbiter';
 import type { Scheduler } from '../schedulers/Scheduler';
 import { requireScheduler } from '../sources/interval';
@@ -76,7 +76,10 @@ class TimeoutSubscriber<T> implements Subscriber<T>, Subscription {
   private upstream: Subscription | null = null;
   private readonly timer = new TaskSlot();
   private switched = false;
+  private fallbackSubscriber: TimeoutFallbackSubscriber<T> | null = null;
   private done = false;
+  /** The first upstream was cancelled by this stage (downstream cancel, §3.9, the timeout), not ended by itself. */
+  private cancelledUpstream = false;
   private received = 0;
 
   constructor(downstream: Subscriber<T>, scheduler: Scheduler, ms: number, fallback: Flow<T> | null) {
@@ -109,7 +112,8 @@ class TimeoutSubscriber<T> implements Subscriber<T>, Subscription {
   onError(error: Error): void {
     if (error == null) throw nullArgumentError('onError', error); // §2.13
     if (this.done || this.switched) {
-      reportError(error); // §1.7 after the stream ended or moved to the fallback; never swallowed
+      // dropped once we cancelled that upstream (ADR 0012); after its own terminal signal, §1.7: reported
+      reportLateError(error, this.cancelledUpstream);
       return;
     }
     this.terminate(error);
@@ -123,6 +127,7 @@ class TimeoutSubscriber<T> implements Subscriber<T>, Subscription {
   request(n: number): void {
     if (this.done) return; // §3.6
     if (!isValidRequest(n)) {
+      this.markCancelled();
       this.arbiter.cancel(); // §3.9 cancel the current source, then signal
       this.terminate(invalidRequestError(n));
       return;
@@ -133,8 +138,15 @@ class TimeoutSubscriber<T> implements Subscriber<T>, Subscription {
 
   cancel(): void {
     if (this.done) return; // §3.7
+    this.markCancelled();
     this.arbiter.cancel();
     this.release();
+  }
+
+  /** The sources still live are about to be cancelled by us: their late errors are dropped, not reported. */
+  private markCancelled(): void {
+    if (!this.switched) this.cancelledUpstream = true;
+    this.fallbackSubscriber?.markCancelled();
   }
 
   /** Delivers one item from the upstream or the fallback. */
@@ -167,6 +179,7 @@ class TimeoutSubscriber<T> implements Subscriber<T>, Subscription {
     const upstream = this.upstream;
     this.upstream = null;
     this.arbiter.clearSubscription();
+    this.cancelledUpstream = true;
     upstream?.cancel(); // abandon the late upstream before anything else happens
     const fallback = this.fallback;
     if (fallback === null) {
@@ -176,7 +189,9 @@ class TimeoutSubscriber<T> implements Subscriber<T>, Subscription {
     }
     this.switched = true;
     this.fallback = null;
-    fallback.subscribe(new TimeoutFallbackSubscriber(this));
+    const fallbackSubscriber = new TimeoutFallbackSubscriber(this);
+    this.fallbackSubscriber = fallbackSubscriber;
+    fallback.subscribe(fallbackSubscriber);
   };
 
   private release(): void {
@@ -185,6 +200,7 @@ class TimeoutSubscriber<T> implements Subscriber<T>, Subscription {
     this.downstream = null; // §3.13
     this.scheduler = null;
     this.fallback = null;
+    this.fallbackSubscriber = null;
     this.upstream = null;
   }
 }
@@ -192,6 +208,8 @@ class TimeoutSubscriber<T> implements Subscriber<T>, Subscription {
 /** Subscribes the fallback: its subscription goes into the parent's arbiter, which asks it for the outstanding demand. */
 class TimeoutFallbackSubscriber<T> implements Subscriber<T> {
   private readonly parent: TimeoutSubscriber<T>;
+  /** The parent cancelled the fallback (downstream cancel, §3.9), rather than the fallback ending by itself. */
+  private cancelled = false;
 
   constructor(parent: TimeoutSubscriber<T>) {
     this.parent = parent;
@@ -210,11 +228,15 @@ class TimeoutFallbackSubscriber<T> implements Subscriber<T> {
 
   onError(error: Error): void {
     if (error == null) throw nullArgumentError('onError', error); // §2.13
-    if (this.parent.downstream === null) return reportError(error); // §1.7
+    if (this.parent.downstream === null) return reportLateError(error, this.cancelled); // dropped after cancel (ADR 0012), else §1.7
     this.parent.terminate(error);
   }
 
   onComplete(): void {
     this.parent.terminate(null);
+  }
+
+  markCancelled(): void {
+    this.cancelled = true;
   }
 }

@@ -4,7 +4,7 @@ import { DrainSubscription } from '../internal/DrainSubscription';
 import { nullArgumentError, overDeliveryError } from '../internal/errors';
 import type { Inspectable, StageSnapshot } from '../internal/inspect';
 import { lift } from '../internal/lift';
-import { reportError } from '../internal/report';
+import { reportDroppedError, reportLateError } from '../internal/report';
 import { Subflow, type SubflowOwner } from '../internal/Subflow';
 import type { Publisher } from '../spec/Publisher';
 import type { Subscriber } from '../spec/Subscriber';
@@ -22,10 +22,13 @@ import type { Subscription } from '../spec/Subscription';
  * first item, and the window is emitted when it arrives. After that, upstream demand follows the window's own
  * subscriber exactly (capped at the `count` items the window can hold), so no item waits without a request: the
  * stage holds at most the first item of the current window, plus whatever its subscriber requested and did not
- * consume yet (at most `count`). The next window opens once the current one has its `count` items. A window must be
- * subscribed for the stream to advance; if its subscriber cancels, the rest of that window is requested and
- * discarded (counted as `dropped` in `inspect()`) and the next window follows. A window accepts one subscriber; a
- * second receives `onError`. **Errors**: an upstream error goes to the current window and to the downstream.
+ * consume yet (at most `count`). The next window opens once the current one has its `count` items. **An unread
+ * window never stalls the stream**: when the downstream asks for the next window while the current one, already
+ * emitted, has no subscriber (it waits in `observeOn`'s or `for await`'s queue, is subscribed a tick later, or never),
+ * the stage fills it to its `count` items (its bound) so it closes and the next one can open; a late subscriber finds
+ * them all. If a window's subscriber cancels, the rest of that window is requested and discarded (counted as
+ * `dropped` in `inspect()`) and the next window follows. Windows are named in messages by number ("window 3 of
+ * window(2)"). A window accepts one subscriber; a second receives `onError`. **Errors**: an upstream error goes to the current window and to the downstream.
  * **Completion**: completes the current window, then the downstream. No empty window is ever emitted.
  * **Cancellation**: cancelling the downstream cancels the upstream once the current window no longer has a live
  * subscriber; a window emitted but not yet subscribed is then failed, so a late subscriber is told instead of
@@ -56,8 +59,12 @@ class WindowSubscriber<T> extends DrainSubscription<Flow<T>> implements Subscrib
   /** The current window's subscriber cancelled: its remaining items are discarded. */
   private discarding = false;
   private upstreamDone = false;
+  /** This stage cancelled the upstream (the downstream left, an over-delivery): its late errors are dropped. */
+  private upstreamCancelled = false;
   private error: Error | null = null;
   private upstreamOutstanding = 0;
+  /** Windows opened so far: the number in each window's name ("window 3 of window(2)"). */
+  private opened = 0;
 
   constructor(downstream: Subscriber<Flow<T>>, count: number) {
     super(downstream);
@@ -83,7 +90,7 @@ class WindowSubscriber<T> extends DrainSubscription<Flow<T>> implements Subscrib
     let window = this.current;
     if (window === null) {
       this.opening = false;
-      window = this.current = new Subflow<T>('a window of window', this.count, this);
+      window = this.current = new Subflow<T>(`window ${++this.opened} of window(${this.count})`, this.count, this);
       this.windowRequested = 1;
       this.windowReceived = 0;
       this.windowDemand = 0;
@@ -99,7 +106,7 @@ class WindowSubscriber<T> extends DrainSubscription<Flow<T>> implements Subscrib
 
   onError(error: Error): void {
     if (error == null) throw nullArgumentError('onError', error); // §2.13
-    if (this.upstreamDone) return reportError(error); // §1.7
+    if (this.upstreamDone) return reportLateError(error, this.upstreamCancelled); // dropped after our cancel (ADR 0012), else §1.7
     this.upstream = null;
     this.stop(error);
   }
@@ -116,12 +123,13 @@ class WindowSubscriber<T> extends DrainSubscription<Flow<T>> implements Subscrib
     this.upstreamDone = true;
     const upstream = this.upstream;
     this.upstream = null;
+    if (upstream !== null) this.upstreamCancelled = true;
     upstream?.cancel();
     const window = this.current;
     this.current = null;
     window?.finish(error);
     if (this.cancelled) {
-      if (window === null) reportError(error); // nobody left to tell: never swallowed
+      if (window === null) reportDroppedError(error); // the downstream cancelled and no window listens: dropped (ADR 0012)
       return;
     }
     this.error = error;
@@ -172,6 +180,14 @@ class WindowSubscriber<T> extends DrainSubscription<Flow<T>> implements Subscrib
     }
     if (this.pending !== null) return;
     if (this.upstreamDone) return this.end(null);
+    const current = this.current;
+    if (current !== null && !current.subscribed && !this.discarding && this.requested > 0) {
+      // The downstream wants the next window, which opens only once this one has its count items, and nobody reads
+      // this one yet (it waits in a queue, a subscribe comes a tick later, or never): fill it to its bound, so the
+      // stream never stalls on an unread window (issue 13 item 13; decision 0016).
+      this.requestForWindow(this.count);
+      return;
+    }
     const upstream = this.upstream;
     if (this.current === null && !this.opening && this.requested > 0 && upstream !== null) {
       this.opening = true; // §3.3 a synchronous upstream delivers inside this call; onNext only queues and marks
@@ -189,6 +205,7 @@ class WindowSubscriber<T> extends DrainSubscription<Flow<T>> implements Subscrib
     const upstream = this.upstream;
     this.upstream = null;
     this.upstreamDone = true;
+    if (upstream !== null) this.upstreamCancelled = true;
     upstream?.cancel();
   }
 
@@ -199,7 +216,7 @@ class WindowSubscriber<T> extends DrainSubscription<Flow<T>> implements Subscrib
     this.pending = null;
     if (window !== null && window.subscribed && !this.discarding) return;
     this.current = null;
-    window?.finish(new Error('window: the downstream cancelled before this window was subscribed'));
+    window?.finish(new Error(`window: the downstream cancelled before ${window.name} was subscribed`));
     this.cancelUpstream();
   }
 

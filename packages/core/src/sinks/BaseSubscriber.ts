@@ -1,6 +1,6 @@
 import { addDemand, isValidRequest, UNBOUNDED } from '../internal/demand';
 import { nullArgumentError, toError } from '../internal/errors';
-import { reportDroppedError, reportError } from '../internal/report';
+import { reportDroppedError, reportError, reportLateError } from '../internal/report';
 import type { Subscriber } from '../spec/Subscriber';
 import type { Subscription } from '../spec/Subscription';
 
@@ -41,6 +41,8 @@ export abstract class BaseSubscriber<T> implements Subscriber<T> {
   private disposed = false;
   /** Ended by `cancel()`: errors arriving later are dropped (onErrorDropped), not reported. */
   private cancelledByUser = false;
+  /** A hook threw, so this subscriber cancelled the upstream itself (§2.13 on our side). */
+  private cancelledForHook = false;
   /** Demand asked for before the subscription arrived (0 = none). */
   private pendingDemand = 0;
   /** An invalid request made before the subscription arrived; forwarded so the publisher signals §3.9. */
@@ -80,8 +82,9 @@ export abstract class BaseSubscriber<T> implements Subscriber<T> {
   onError(error: Error): void {
     if (error == null) throw nullArgumentError('onError', error); // §2.13
     if (this.disposed) {
-      if (this.cancelledByUser) reportDroppedError(error); // after cancel nobody listens: dropped, never thrown
-      else reportError(error); // §1.7 a late error is reported, never swallowed
+      // after a cancel (the user's, or ours for a hook that threw) nobody listens: dropped, never thrown (ADR 0012);
+      // after the upstream's own terminal signal, §1.7: reported, never swallowed
+      reportLateError(error, this.cancelledByUser || this.cancelledForHook);
       return;
     }
     this.disposed = true;
@@ -183,6 +186,7 @@ export abstract class BaseSubscriber<T> implements Subscriber<T> {
       return;
     }
     this.disposed = true;
+    this.cancelledForHook = true;
     const subscription = this.subscription;
     this.subscription = null;
     if (subscription !== null) cancelSafely(subscription);

@@ -1,6 +1,6 @@
 import { addDemand, replenishAt, requirePositiveBound } from '../internal/demand';
 import { nullArgumentError, toError } from '../internal/errors';
-import { reportError } from '../internal/report';
+import { reportError, reportLateError } from '../internal/report';
 import type { Publisher } from '../spec/Publisher';
 import type { Subscriber } from '../spec/Subscriber';
 import type { Subscription } from '../spec/Subscription';
@@ -75,6 +75,8 @@ class ObserverSubscriber<T> implements Subscriber<T>, InteropSubscription {
   /** Items requested upstream and not yet received (for inspection and the §1.1 check). */
   private outstanding = 0;
   closed = false;
+  /** Ended by `unsubscribe()` (or a throwing observer), not by the upstream's own terminal signal. */
+  private unsubscribed = false;
 
   constructor(observer: InteropObserver<T>, prefetch: number) {
     this.observer = observer;
@@ -119,7 +121,7 @@ class ObserverSubscriber<T> implements Subscriber<T>, InteropSubscription {
     if (error == null) throw nullArgumentError('onError', error); // §2.13
     const observer = this.terminate();
     if (observer === null) {
-      reportError(error); // §1.7 nothing after the end; never swallowed
+      reportLateError(error, this.unsubscribed); // after unsubscribe: dropped (ADR 0012); after the end, §1.7
       return;
     }
     try {
@@ -142,6 +144,7 @@ class ObserverSubscriber<T> implements Subscriber<T>, InteropSubscription {
   unsubscribe(): void {
     if (this.closed) return;
     const upstream = this.upstream;
+    this.unsubscribed = true;
     this.terminate();
     upstream?.cancel(); // §3.13 the subscription is released with the observer
   }

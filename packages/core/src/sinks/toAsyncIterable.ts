@@ -100,6 +100,9 @@ class AsyncIteratorSubscriber<T> extends BaseSubscriber<T> implements FlowAsyncI
     }
     if (this.closed) return Promise.resolve(DONE);
     if (this.source !== null) this.subscribeOnce(this.source);
+    // Once the upstream ended, the 'abort' listener is gone (it would keep an abandoned iterator and its buffer alive
+    // for as long as the signal lives); an abort since then is seen here, with the same outcome the listener gives.
+    if (this.upstreamDone && this.signal?.aborted === true) this.abort();
     const value = this.queue.poll();
     if (value !== undefined) {
       this.handedOut();
@@ -153,11 +156,13 @@ class AsyncIteratorSubscriber<T> extends BaseSubscriber<T> implements FlowAsyncI
 
   protected override hookOnComplete(): void {
     this.upstreamDone = true;
+    this.releaseAbortListener();
     this.endPending();
   }
 
   protected override hookOnError(error: Error): void {
     this.upstreamDone = true;
+    this.releaseAbortListener();
     this.failure = { reason: error };
     this.endPending();
   }
@@ -172,8 +177,17 @@ class AsyncIteratorSubscriber<T> extends BaseSubscriber<T> implements FlowAsyncI
     source.subscribe(this);
   }
 
+  /**
+   * The stream is over: the signal no longer holds this iterator (issue 13 item 8). `signal` itself is kept, so
+   * `next()` still turns an abort into its rejection while buffered items remain.
+   */
+  private releaseAbortListener(): void {
+    this.signal?.removeEventListener('abort', this.onAbort);
+  }
+
   private abort(): void {
     const reason = this.signal?.reason;
+    this.releaseAbortListener();
     this.cancel();
     this.queue.clear();
     this.upstreamDone = true;

@@ -38,12 +38,15 @@ export interface Sink<T> {
  * buffer for the first subscriber. For one independent buffer per subscriber use `create`; for one subscriber fed
  * by an upstream Publisher, `UnicastProcessor`.
  *
- * **Demand**: items are handed out at the pace of the slowest subscriber: a subscriber receives only what it
- * requested, runs at most one item ahead of the slowest one (close to Reactor's multicast sink, where the slowest
- * demand gates everyone), and an item leaves the buffer when every current subscriber received it. At most
- * `capacity` (default 256) items wait, plus the one next in line for the slowest subscriber; beyond that `overflow`
- * applies: 'error' (default, fails every subscriber with OverflowError), 'block' (`next` returns false),
- * 'drop-newest', 'drop-oldest', 'latest' (counted in `inspect().dropped` and passed to `onDrop`). **Errors**:
+ * **Demand**: items are handed out at the pace of the slowest subscriber, as in Reactor's multicast sink: an item is
+ * delivered once every current subscriber has asked for it, to all of them at once, and then leaves the buffer.
+ * At most `capacity` (default 256) items wait — exactly that, the number `inspect().capacity` reports; beyond it
+ * `overflow` applies: 'error' (default, fails every subscriber with OverflowError), 'block' (`next` returns false),
+ * 'drop-newest', 'drop-oldest', 'latest' (counted in `inspect().dropped` and passed to `onDrop`).
+ * **Before the first subscriber, and after the last one left**, nobody is too slow, so a full buffer never fails the
+ * sink: under 'error' a `next` that finds it full returns false and the item is refused (as under 'block'; `offer`
+ * waits), and the sink stays open: once a subscriber takes the buffered items, `next` is accepted again. The other
+ * strategies apply as usual. **Errors**:
  * `error(e)`, a `null` item and an overflow under 'error' reach each subscriber after the items buffered for it.
  * **Cancellation**: a subscriber cancelling releases its hold and its reference (§3.13); the sink stays open for
  * other and later subscribers. A subscriber arriving after the end receives what is still buffered for it, then the
@@ -63,28 +66,41 @@ export function createSink<T>(options: CreateOptions<T> = {}): Sink<T> {
     emitter = e;
   }, { ...options, name: stage });
   // The multicast takes one item at a time from create's buffer: the buffer (and its overflow) stays in one place.
-  const hub = new MulticastHub<T>({ stage, prefetch: 1, errorMode: 'after-buffer' });
+  // It asks only for an item that is ready, while every subscriber wants one: it holds none at rest and leaves no
+  // request outstanding, so `capacity` is the whole bound, exactly.
+  const hub = new MulticastHub<T>({
+    stage, prefetch: 1, errorMode: 'after-buffer', upstreamReady: () => emitter !== null && emitter.inspect().buffered > 0,
+  });
   hub.connectTo(source); // create runs the producer synchronously, so `emitter` is set from here on
-  return new HotSink<T>(emitter!, hub);
+  return new HotSink<T>(emitter!, hub, (options.overflow ?? 'error') === 'error');
 }
 
 class HotSink<T> implements Sink<T> {
   readonly flow: Flow<T>;
   private readonly emitter: CreateEmitter<T>;
   private readonly hub: MulticastHub<T>;
+  /** overflow 'error': with no subscriber, a full buffer refuses the item instead of failing the sink. */
+  private readonly failsOnOverflow: boolean;
 
-  constructor(emitter: CreateEmitter<T>, hub: MulticastHub<T>) {
+  constructor(emitter: CreateEmitter<T>, hub: MulticastHub<T>, failsOnOverflow: boolean) {
     this.emitter = emitter;
     this.hub = hub;
+    this.failsOnOverflow = failsOnOverflow;
     this.flow = new Flow<T>((subscriber) => hub.subscribe(subscriber));
   }
 
   next(item: T): boolean {
-    return this.emitter.next(item);
+    // Nobody listens, so nobody is too slow: an overflow here would poison the sink for every later subscriber.
+    if (this.failsOnOverflow && item != null && this.hub.subscriberCount === 0 && this.emitter.desiredSize <= 0) return false;
+    const accepted = this.emitter.next(item);
+    this.hub.drain(); // a subscriber may be waiting for it
+    return accepted;
   }
 
   offer(item: T): Promise<void> {
-    return this.emitter.offer(item);
+    const buffered = this.emitter.offer(item);
+    this.hub.drain(); // taken at once if there was room and a subscriber waits
+    return buffered;
   }
 
   complete(): void {
@@ -102,13 +118,16 @@ class HotSink<T> implements Sink<T> {
   inspect(): StageSnapshot {
     const intake = this.emitter.inspect();
     const multicast = this.hub.inspect();
+    // One buffer (the intake's; the hub holds nothing at rest), and no upstream: a sink is a source.
     return {
       ...multicast,
-      capacity: intake.capacity + multicast.capacity,
+      capacity: intake.capacity,
       buffered: intake.buffered + multicast.buffered,
+      upstreamRequested: 0,
       received: intake.received,
       dropped: intake.dropped,
       terminated: multicast.terminated,
+      subscribers: multicast.subscribers?.map((s) => ({ requested: s.requested, pending: s.pending + intake.buffered })),
     };
   }
 }

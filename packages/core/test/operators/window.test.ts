@@ -2,8 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { Flow } from '../../src/Flow';
 import { isInspectable } from '../../src/internal/inspect';
 import { concatMap } from '../../src/operators/concatMap';
+import { observeOn } from '../../src/operators/observeOn';
 import { take } from '../../src/operators/take';
 import { window } from '../../src/operators/window';
+import { VirtualTimeScheduler } from '../../src/schedulers/VirtualTimeScheduler';
+import { toArray } from '../../src/sinks/toArray';
+import { toAsyncIterable } from '../../src/sinks/toAsyncIterable';
 import { range } from '../../src/sources/range';
 import { TestPublisher } from '../../src/testing/TestPublisher';
 import { TestSubscriber } from '../../src/testing/TestSubscriber';
@@ -117,6 +121,51 @@ describe('window', () => {
     });
   });
 
+  // Issue 13 item 13: a window nobody subscribes to used to stall the stream silently (groupBy fails loudly there).
+  describe('unread windows never stall the stream', () => {
+    it('fills a window nobody subscribed to once the next one is wanted, so toArray of windows completes', async () => {
+      const windows = await toArray(range(1, 5).pipe(window(2)));
+      expect(windows).toHaveLength(3);
+      const contents = [];
+      for (const w of windows) contents.push(await toArray(w)); // subscribed long after the stream ended
+      expect(contents).toEqual([[1, 2], [3, 4], [5]]);
+    });
+
+    it('requests an unread window\'s items only when the downstream wants the next window, never beyond count', () => {
+      const upstream = new TestPublisher<number>();
+      const main = new TestSubscriber<Flow<number>>(1);
+      window<number>(3)(upstream).subscribe(main);
+      upstream.next(1);
+      expect(main.values).toHaveLength(1);
+      expect(upstream.outstanding).toBe(0); // one window asked for, and it has its first item: nothing more
+      main.request(1);
+      expect(upstream.outstanding).toBe(2); // the rest of the unread window (count 3), not a byte more
+      upstream.next(2, 3);
+      expect(upstream.outstanding).toBe(1); // the next window's first item
+      upstream.next(4);
+      expect(main.values).toHaveLength(2);
+      expect(isInspectable(main.subscription) ? main.subscription.inspect() : null).toMatchObject({ capacity: 3, buffered: 1 });
+      const late = new TestSubscriber<number>('unbounded');
+      main.values[0]!.subscribe(late);
+      expect(late.log).toEqual(['subscribe', 'request(Infinity)', 'next(1)', 'next(2)', 'next(3)', 'complete']);
+    });
+
+    it('works when windows are subscribed a tick later (observeOn between window and its reader)', () => {
+      const clock = new VirtualTimeScheduler();
+      const s = new TestSubscriber<number>('unbounded');
+      range(1, 7).pipe(window(3), observeOn(clock), concatMap((w) => w)).subscribe(s);
+      clock.runUntilIdle();
+      expect(s.values).toEqual([1, 2, 3, 4, 5, 6, 7]);
+      expect(s.completed).toBe(true);
+    });
+
+    it('works with for await, reading each window after the loop received it', async () => {
+      const seen: number[][] = [];
+      for await (const w of toAsyncIterable(range(1, 7).pipe(window(3)), { prefetch: 4 })) seen.push(await toArray(w));
+      expect(seen).toEqual([[1, 2, 3], [4, 5, 6], [7]]);
+    });
+  });
+
   describe('errors', () => {
     it('signals an upstream error to the current window and to the downstream', () => {
       const upstream = new TestPublisher<number>();
@@ -133,7 +182,7 @@ describe('window', () => {
       subscribeWindows(range(0, 2).pipe(window(2)), main);
       const second = new TestSubscriber<number>(1);
       main.values[0]!.subscribe(second);
-      expect(second.log).toEqual(['subscribe', 'request(1)', 'error(Error: a window of window allows only one subscriber (§1.11: it is unicast))']);
+      expect(second.log).toEqual(['subscribe', 'request(1)', 'error(Error: window 1 of window(2) allows only one subscriber (§1.11: it is unicast))']);
     });
 
     it('rejects an invalid count at assembly time', () => {
@@ -176,7 +225,7 @@ describe('window', () => {
       expect(upstream.cancelled).toBe(true);
       const late = new TestSubscriber<number>(1);
       main.values[0]!.subscribe(late);
-      expect(late.error?.message).toBe('window: the downstream cancelled before this window was subscribed');
+      expect(late.error?.message).toBe('window: the downstream cancelled before window 1 of window(2) was subscribed');
     });
 
     it('releases the subscriber after cancel (§3.13)', async () => {

@@ -168,6 +168,30 @@ describe('toAsyncIterable', () => {
       expect(await iterator.next()).toEqual({ done: true, value: undefined });
     });
 
+    // Issue 13 item 8: the 'abort' listener kept an abandoned iterator (and its buffered items) alive for as long as
+    // the signal lived, although the stream was over.
+    it('lets an iterator abandoned after its upstream completed be collected while the signal lives on', async () => {
+      const controller = new AbortController();
+      const ref = await (async (): Promise<WeakRef<object>> => {
+        const iterator = toAsyncIterable(range(0, 3), { signal: controller.signal, prefetch: 4 })[Symbol.asyncIterator]();
+        expect(await iterator.next()).toEqual({ done: false, value: 0 }); // 1 and 2 stay buffered, the stream is over
+        return new WeakRef(iterator);
+      })();
+      await collectGarbage();
+      expect(ref.deref()).toBeUndefined();
+      expect(controller.signal.aborted).toBe(false); // the signal is still alive and usable
+    });
+
+    it('still rejects with the abort reason after the upstream completed, instead of the buffered rest', async () => {
+      const controller = new AbortController();
+      const iterator = toAsyncIterable(range(0, 3), { signal: controller.signal, prefetch: 4 })[Symbol.asyncIterator]();
+      expect(await iterator.next()).toEqual({ done: false, value: 0 });
+      controller.abort(new Error('stop'));
+      await expect(iterator.next()).rejects.toThrow('stop');
+      expect(await iterator.next()).toEqual({ done: true, value: undefined });
+      expect(iterator.inspect()).toMatchObject({ buffered: 0 });
+    });
+
     it('never subscribes when the signal is already aborted', async () => {
       const upstream = new TestPublisher<number>();
       const reason = new Error('already');

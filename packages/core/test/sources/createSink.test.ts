@@ -15,14 +15,14 @@ describe('createSink', () => {
   });
 
   describe('behaviour', () => {
-    it('multicasts what the application pushes to every subscriber, each at its own demand', () => {
+    it('multicasts what the application pushes to every subscriber, paced by the slowest demand', () => {
       const sink = createSink<string>();
       const a = new TestSubscriber<string>(3);
       const b = new TestSubscriber<string>(1);
       sink.flow.subscribe(a);
       sink.flow.subscribe(b);
       expect([sink.next('x'), sink.next('y'), sink.next('z')]).toEqual([true, true, true]);
-      expect(a.values).toEqual(['x', 'y']); // one item ahead of the slowest subscriber
+      expect(a.values).toEqual(['x']); // an item goes out once every subscriber asked for it
       expect(b.values).toEqual(['x']);
       b.request(2);
       sink.complete();
@@ -55,35 +55,59 @@ describe('createSink', () => {
       const sink = createSink<number>({ capacity: 1 });
       const s = new TestSubscriber<number>(0);
       sink.flow.subscribe(s);
-      await sink.offer(1); // handed to the multicast, next in line for the subscriber
-      await sink.offer(2); // buffered
+      await sink.offer(1); // buffered: the one place an item waits
       let settled = false;
-      const third = sink.offer(3).then(() => (settled = true));
+      const second = sink.offer(2).then(() => (settled = true));
       await Promise.resolve();
       expect(settled).toBe(false);
       s.request(1);
-      await third;
+      await second;
       expect(s.values).toEqual([1]);
-      expect(sink.inspect()).toMatchObject({ buffered: 2 });
+      expect(sink.inspect()).toMatchObject({ capacity: 1, buffered: 1 });
     });
   });
 
   describe('demand', () => {
-    it('holds at most capacity items plus the one in line for the slowest subscriber, then applies the overflow', () => {
+    it('hands a waiting offer to a subscriber that still has demand once room is made', async () => {
+      const sink = createSink<number>({ capacity: 1 });
+      const s = new TestSubscriber<number>(0);
+      sink.flow.subscribe(s);
+      await sink.offer(1);
+      const second = sink.offer(2);
+      s.request(2);
+      await second;
+      expect(s.values).toEqual([1, 2]);
+      expect(sink.inspect()).toMatchObject({ buffered: 0, upstreamRequested: 0 });
+    });
+
+    it('holds at most capacity items, then applies the overflow', () => {
       const sink = createSink<number>({ capacity: 2, overflow: 'block' });
       sink.flow.subscribe(new TestSubscriber<number>(0));
-      expect([1, 2, 3, 4].map((x) => sink.next(x))).toEqual([true, true, true, false]);
+      expect([1, 2, 3, 4].map((x) => sink.next(x))).toEqual([true, true, false, false]);
       expect(sink.desiredSize).toBe(0);
       expect(sink.inspect()).toMatchObject({
-        stage: 'createSink', capacity: 3, buffered: 3, dropped: 0, received: 3, subscribers: [{ requested: 0, pending: 1 }],
+        stage: 'createSink', capacity: 2, buffered: 2, dropped: 0, received: 2, upstreamRequested: 0,
+        subscribers: [{ requested: 0, pending: 2 }],
       });
     });
 
-    // 'latest' keeps one waiting item (create refuses a larger capacity for it): 1 is next in line, 5 the newest
+    it('reports the configured capacity exactly, and upstreamRequested 0 (a sink is a source), in every state', () => {
+      const sink = createSink<number>({ capacity: 1024 });
+      expect(sink.inspect()).toMatchObject({ capacity: 1024, buffered: 0, upstreamRequested: 0 });
+      const s = new TestSubscriber<number>(5);
+      sink.flow.subscribe(s); // the multicast now waits for an item on the subscriber's behalf
+      expect(sink.inspect()).toMatchObject({ capacity: 1024, buffered: 0, upstreamRequested: 0, requested: 5 });
+      s.request(0); // §3.9 ends the subscriber
+      for (let i = 0; i < 1024; i++) expect(sink.next(i)).toBe(true);
+      expect(sink.inspect()).toMatchObject({ capacity: 1024, buffered: 1024, upstreamRequested: 0 });
+      expect(sink.next(1024)).toBe(false); // the bound is the capacity, not capacity + 1
+    });
+
+    // 'latest' keeps only the newest waiting item, so it takes capacity 1 (create refuses a larger one)
     const strategies: { overflow: OverflowStrategy; capacity: number; values: number[]; dropped: number }[] = [
-      { overflow: 'drop-newest', capacity: 2, values: [1, 2, 3], dropped: 2 },
-      { overflow: 'drop-oldest', capacity: 2, values: [1, 4, 5], dropped: 2 },
-      { overflow: 'latest', capacity: 1, values: [1, 5], dropped: 3 },
+      { overflow: 'drop-newest', capacity: 2, values: [1, 2], dropped: 3 },
+      { overflow: 'drop-oldest', capacity: 2, values: [4, 5], dropped: 3 },
+      { overflow: 'latest', capacity: 1, values: [5], dropped: 4 },
     ];
     for (const { overflow, capacity, values, dropped } of strategies) {
       it(`applies '${overflow}' to the shared buffer and counts the drops`, () => {
@@ -105,13 +129,12 @@ describe('createSink', () => {
       const b = new TestSubscriber<number>(5);
       sink.flow.subscribe(a);
       sink.flow.subscribe(b);
-      sink.next(1);
-      sink.next(2);
-      expect(sink.next(3)).toBe(false);
-      expect(b.values).toEqual([1]);
+      expect(sink.next(1)).toBe(true);
+      expect(sink.next(2)).toBe(false); // a is too slow: the overflow applies
+      expect(b.values).toEqual([]); // nothing goes out before every subscriber asked for it
       a.request(5);
       for (const s of [a, b]) {
-        expect(s.values).toEqual([1, 2]);
+        expect(s.values).toEqual([1]);
         expect(s.error).toBeInstanceOf(OverflowError);
       }
     });
@@ -139,6 +162,47 @@ describe('createSink', () => {
       expect(() => createSink({ capacity: 0 })).toThrow(RangeError);
       expect(() => createSink({ overflow: 'spill' as never })).toThrow(TypeError);
       expect(() => createSink(null as never)).toThrow(TypeError);
+    });
+  });
+
+  describe('before the first subscriber and after the last (never poisoned)', () => {
+    it("refuses items beyond capacity under 'error' while nobody listens, and the first subscriber gets them, then the rest", () => {
+      const sink = createSink<number>({ capacity: 3 });
+      expect([1, 2, 3, 4, 5].map((x) => sink.next(x))).toEqual([true, true, true, false, false]);
+      expect(sink.desiredSize).toBe(0);
+      expect(sink.inspect()).toMatchObject({ buffered: 3, dropped: 0, terminated: false });
+      const s = new TestSubscriber<number>('unbounded');
+      sink.flow.subscribe(s);
+      expect(s.values).toEqual([1, 2, 3]);
+      expect(s.error).toBeNull();
+      expect(sink.next(6)).toBe(true);
+      expect(s.values).toEqual([1, 2, 3, 6]);
+    });
+
+    it('recovers after the last subscriber left: a full buffer refuses, the next subscriber drains it', () => {
+      const sink = createSink<number>({ capacity: 2 });
+      const first = new TestSubscriber<number>(1);
+      sink.flow.subscribe(first);
+      sink.next(0);
+      first.cancel();
+      expect([1, 2, 3].map((x) => sink.next(x))).toEqual([true, true, false]);
+      const second = new TestSubscriber<number>('unbounded');
+      sink.flow.subscribe(second);
+      expect(second.values).toEqual([1, 2]);
+      expect(second.error).toBeNull();
+      expect(sink.next(4)).toBe(true);
+      expect(second.values).toEqual([1, 2, 4]);
+    });
+
+    it("still fails a subscriber that is too slow under 'error' (someone listens)", () => {
+      const sink = createSink<number>({ capacity: 1 });
+      const s = new TestSubscriber<number>(0);
+      sink.flow.subscribe(s);
+      sink.next(1);
+      expect(sink.next(2)).toBe(false);
+      s.request(5);
+      expect(s.values).toEqual([1]);
+      expect(s.error).toBeInstanceOf(OverflowError);
     });
   });
 

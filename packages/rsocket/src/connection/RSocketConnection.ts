@@ -923,8 +923,11 @@ export class RSocketConnection {
   }
 
   private allocateStreamId(): number {
-    // RSocket "Stream Identifiers": ids increase by 2; after 2^31−1 they wrap, skipping ids still in use
-    for (let attempts = 0; attempts < 1024; attempts++) {
+    // RSocket "Stream Identifiers": ids increase by 2; after 2^31−1 they wrap, skipping ids still in use. Among
+    // streams.size + 1 consecutive candidates at least one is free, so the search fails only when every id of our
+    // parity is in use (2^30 live streams), the one case where the protocol says no new stream can be created.
+    const attemptsLimit = Math.min(this.streams.size + 1, 2 ** 30);
+    for (let attempts = 0; attempts < attemptsLimit; attempts++) {
       let id = this.nextStreamId;
       if (id > MAX_31) id = this.role === 'client' ? 1 : 2;
       this.nextStreamId = id + 2;

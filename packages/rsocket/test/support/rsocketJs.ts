@@ -1,8 +1,11 @@
-// Thin helpers around real rsocket-js 0.0.27 (rsocket-core, rsocket-flowable, rsocket-tcp-*), untyped.
+// Thin helpers around real rsocket-js 0.0.27 (rsocket-core, rsocket-flowable, rsocket-tcp-*, rsocket-websocket-*), untyped.
 import * as core from 'rsocket-core';
 import * as flowable from 'rsocket-flowable';
 import * as tcpClientModule from 'rsocket-tcp-client';
 import * as tcpServerModule from 'rsocket-tcp-server';
+import * as wsClientModule from 'rsocket-websocket-client';
+import * as wsServerModule from 'rsocket-websocket-server';
+import { WebSocket as NodeWebSocket } from 'ws';
 
 const unwrap = (m: any) => (m.default?.default ?? m.default ?? m);
 export const RSocketClient: any = (core as any).RSocketClient;
@@ -13,6 +16,8 @@ export const Flowable: any = (flowable as any).Flowable ?? unwrap(flowable).Flow
 export const Single: any = (flowable as any).Single ?? unwrap(flowable).Single;
 const RSocketTcpClient: any = unwrap(tcpClientModule);
 const RSocketTCPServer: any = unwrap(tcpServerModule);
+const RSocketWebSocketClient: any = unwrap(wsClientModule);
+const RSocketWebSocketServer: any = unwrap(wsServerModule);
 
 export interface JsPayload { data: Buffer | null; metadata: Buffer | null }
 
@@ -84,4 +89,30 @@ export function recordedJsFlowable(count: number, make: (i: number) => JsPayload
     });
   });
   return { flow, record };
+}
+
+// ---- WebSocket (rsocket-websocket-server / rsocket-websocket-client 0.0.27) ----------------------------------------
+
+/** Starts an rsocket-js WebSocket server on ws://127.0.0.1:port; it binds asynchronously after start(). */
+export async function startJsWebSocketServer(port: number, handler: (socket: any) => any): Promise<{ stop(): void }> {
+  const server = new RSocketServer({
+    getRequestHandler: (socket: any) => handler(socket),
+    transport: new RSocketWebSocketServer({ host: '127.0.0.1', port }, BufferEncoders),
+  });
+  server.start();
+  return { stop: () => server.stop() };
+}
+
+/** Connects an rsocket-js WebSocket client (with `ws` as its WebSocket, as Node has none built in before 22). */
+export async function connectJsWebSocketClient(port: number, setup: Partial<{ metadataMimeType: string; dataMimeType: string }> = {}): Promise<{ socket: any; close(): void }> {
+  const client = new RSocketClient({
+    setup: {
+      keepAlive: 60_000, lifetime: 180_000,
+      dataMimeType: setup.dataMimeType ?? 'application/octet-stream',
+      metadataMimeType: setup.metadataMimeType ?? 'message/x.rsocket.composite-metadata.v0',
+    },
+    transport: new RSocketWebSocketClient({ url: `ws://127.0.0.1:${port}/`, wsCreator: (url: string) => new NodeWebSocket(url) }, BufferEncoders),
+  });
+  const socket = await new Promise<any>((resolve, reject) => client.connect().subscribe({ onComplete: resolve, onError: reject }));
+  return { socket, close: () => client.close() };
 }
