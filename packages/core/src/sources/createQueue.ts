@@ -72,8 +72,9 @@ export interface IngressQueue<T> {
  * ```
  *
  * **Demand**: items are delivered only against the subscriber's demand; the rest wait, at most `capacity` of them
- * (memory: at most `2 × capacity` slots, as withdrawn items are compacted away lazily). `desiredSize` says how many
- * more would be accepted. **Errors**: `error(e)` fails the subscriber after the waiting items; a throwing `onDrop`
+ * beyond that demand (plus up to `capacity` offered from inside the subscriber's onNext, which the running loop
+ * delivers). Memory: a ring of `3 × capacity` slots, as withdrawn items are compacted away lazily. `desiredSize`
+ * says how many more would be accepted. **Errors**: `error(e)` fails the subscriber after the waiting items; a throwing `onDrop`
  * does the same with its error and closes the queue. A second subscriber while one is active gets onError.
  * **Cancellation**: the subscriber leaving keeps the waiting items for the next subscriber; its references are
  * released (§3.13). Delivered items no longer listen to their signal.
