@@ -71,6 +71,46 @@ export function corePublishers(core) {
         return sink.flow;
       },
     },
+    createQueue: {
+      // a producer that offers while desiredSize has room (polled per macrotask); one queue per subscriber
+      createPublisher: (n) => core.defer(() => {
+        const queue = core.createQueue({ capacity: 8 });
+        let next = 0;
+        let stopped = false;
+        const pump = () => {
+          if (stopped) return;
+          while (next < count(n) && queue.desiredSize > 0) queue.offer(next++);
+          if (next >= count(n)) queue.complete();
+          else setTimeout(pump, 0);
+        };
+        pump();
+        return queue.flow.pipe(core.finalize(() => { stopped = true; }));
+      }),
+    },
+    fromEvent: {
+      // EventEmitter events: a short run is emitted at once (the buffer holds it), a long one a few per millisecond
+      createPublisher: (n) => core.defer(() => {
+        const total = count(n);
+        const ticking = total > 1024;
+        const emitter = new EventTarget();
+        const flow = core.fromEvent(emitter, 'item', {
+          capacity: ticking ? 64 : Math.max(total, 1), overflow: 'drop-newest', select: (event) => event.detail,
+        });
+        let next = 0;
+        const tick = () => {
+          const end = ticking ? Math.min(total, next + 4) : total;
+          while (next < end) emitter.dispatchEvent(new CustomEvent('item', { detail: next++ }));
+          if (next < total && !stopped) setTimeout(tick, 1);
+        };
+        let stopped = false;
+        setTimeout(tick, 0);
+        return (total === Infinity ? flow : flow.pipe(core.take(total))).pipe(core.finalize(() => { stopped = true; }));
+      }),
+    },
+    broadcast: {
+      // a 'block' subscriber paces the source: nothing is dropped
+      createPublisher: (n) => core.broadcast(src(n), { overflow: 'block', capacity: 8, prefetch: 16 }),
+    },
     // ---- operators ----
     map: { createPublisher: (n) => src(n).pipe(map(identity)) },
     filter: { createPublisher: (n) => range(0, count(n) * 2).pipe(core.filter((x) => x % 2 === 0)) },

@@ -37,6 +37,12 @@ export { never } from './sources/never';
 export { fail } from './sources/fail';
 export { create, type CreateEmitter, type CreateOptions, type CreateProducer } from './sources/create';
 export { createSink, type Sink } from './sources/createSink';
+export {
+  fromEvent, type FromEventOptions, type EventOverflowStrategy, type EventTargetLike, type EventEmitterLike,
+} from './sources/fromEvent';
+export {
+  createQueue, type IngressQueue, type QueueOptions, type OfferOptions, type OfferOutcome, type QueueSnapshot,
+} from './sources/createQueue';
 export { defer } from './sources/defer';
 export { generate, type GenerateEmitter } from './sources/generate';
 export { interval, type IntervalOptions } from './sources/interval';
@@ -56,7 +62,10 @@ export { catchError } from './operators/catchError';
 export { startWith } from './operators/startWith';
 export { endWith } from './operators/endWith';
 export { repeat } from './operators/repeat';
-export { retry, type RetryOptions, type RetryBackoff } from './operators/retry';
+export {
+  retry, retryBudget, type RetryOptions, type RetryBackoff, type RetryBudgetOptions, type RetryDecision,
+} from './operators/retry';
+export type { RetryBudget, RetryBudgetSnapshot } from './internal/RetryBudget';
 export { finalize, type FinalSignal } from './operators/finalize';
 export { using } from './operators/using';
 export { mergeMap, flatMap, type MergeMapOptions } from './operators/mergeMap';
@@ -99,7 +108,8 @@ export {
   type BroadcastSubscriberOptions,
 } from './operators/broadcast';
 export type { BroadcastSnapshot } from './internal/BroadcastHub';
-export type { BroadcastSubscriberSnapshot, DropReason } from './internal/BroadcastLane';
+export type { BroadcastSubscriberSnapshot } from './internal/BroadcastLane';
+export type { DropReason, DropListener } from './internal/ExpiringBuffer';
 export type { JobsSnapshot } from './internal/inspect';
 export { replay } from './operators/replay';
 export { ConnectableFlow, SharedFlow, type Connection } from './internal/MulticastConnection';

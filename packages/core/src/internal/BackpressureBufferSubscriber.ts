@@ -1,8 +1,11 @@
+import type { Scheduler } from '../schedulers/Scheduler';
+import { timerScheduler } from '../schedulers/timerScheduler';
 import type { Subscriber } from '../spec/Subscriber';
 import type { Subscription } from '../spec/Subscription';
 import { toError } from './errors';
 import type { Inspectable, StageSnapshot } from './inspect';
-import { OverflowBuffer, type OverflowStrategy } from './overflow';
+import { ExpiringBuffer, type DropListener } from './ExpiringBuffer';
+import type { OverflowStrategy } from './overflow';
 import { Prefetcher } from './Prefetcher';
 import { QueueStage } from './QueueStage';
 
@@ -11,7 +14,11 @@ export interface BackpressureBufferConfig<T> {
   readonly stage: string;
   readonly capacity: number;
   readonly overflow: OverflowStrategy;
-  readonly onDrop?: (item: T) => void;
+  readonly onDrop?: DropListener<T>;
+  /** Age budget in ms from enqueue: older buffered items are dropped ('expired'). Default: none. */
+  readonly maxAge?: number;
+  /** The clock of `maxAge`. Default `timerScheduler`. */
+  readonly scheduler?: Scheduler;
   /** The strategies the operator accepts (named by an OverflowError's advice); default: all. */
   readonly accepted?: readonly OverflowStrategy[];
   /** What to request upstream on subscribe: `UNBOUNDED`, or a bound that is replenished as items are consumed. */
@@ -34,13 +41,16 @@ export interface BackpressureBufferConfig<T> {
  */
 export class BackpressureBufferSubscriber<T> extends QueueStage<T, T> implements Inspectable {
   private readonly config: BackpressureBufferConfig<T>;
-  private readonly buffer: OverflowBuffer<T>;
+  private readonly buffer: ExpiringBuffer<T>;
   private readonly prefetcher: Prefetcher;
 
   constructor(downstream: Subscriber<T>, config: BackpressureBufferConfig<T>) {
     super(downstream);
     this.config = config;
-    this.buffer = new OverflowBuffer<T>(config.stage, config.capacity, config.overflow, config.onDrop, config.accepted);
+    this.buffer = new ExpiringBuffer<T>(
+      config.stage, config.capacity, config.overflow, config.onDrop, config.accepted, config.maxAge ?? Infinity,
+      config.scheduler ?? timerScheduler, this.expireNow,
+    );
     this.prefetcher = new Prefetcher(config.prefetch, config.replenish ?? config.prefetch);
   }
 
@@ -63,7 +73,26 @@ export class BackpressureBufferSubscriber<T> extends QueueStage<T, T> implements
   }
 
   inspect(): StageSnapshot {
-    return this.snapshot(this.config.stage);
+    const snapshot = this.snapshot(this.config.stage);
+    return this.buffer.maxAge === Infinity ? snapshot : { ...snapshot, expired: this.buffer.expired };
+  }
+
+  /** The expiry timer: drop what outlived `maxAge` even without demand, and end if that emptied a finished buffer. */
+  private readonly expireNow = (): void => {
+    if (this.cancelled || this.terminated) return;
+    this.expireBuffered();
+    this.drain();
+  };
+
+  /** Drops expired items; a throwing `onDrop` is a user error: intake stops, the error follows the buffer. */
+  private expireBuffered(): void {
+    try {
+      this.buffer.expire();
+    } catch (thrown) {
+      const error = toError(thrown);
+      if (!this.done) this.stopIntake(error);
+      else if (this.error === null) this.error = error;
+    }
   }
 
   protected override get capacity(): number {
@@ -84,6 +113,7 @@ export class BackpressureBufferSubscriber<T> extends QueueStage<T, T> implements
 
   protected emitSome(downstream: Subscriber<T>): void {
     const buffer = this.buffer;
+    this.expireBuffered(); // never deliver an item past its age budget
     while (this.requested > 0 && buffer.size > 0) {
       const item = buffer.poll() as T;
       this.requested--; // Infinity - 1 stays unbounded
@@ -102,7 +132,7 @@ export class BackpressureBufferSubscriber<T> extends QueueStage<T, T> implements
   }
 
   protected override dispose(): void {
-    this.buffer.clear();
+    this.buffer.release();
     super.dispose();
   }
 }

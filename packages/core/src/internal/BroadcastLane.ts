@@ -7,8 +7,9 @@ import type { OverflowStrategy } from './overflow';
 import { reportError } from './report';
 import { RingBuffer } from './RingBuffer';
 
-/** Why a buffered item was discarded: its buffer was full, it outlived its age budget, or the stream failed. */
-export type DropReason = 'overflow' | 'expired' | 'error';
+import type { DropReason } from './ExpiringBuffer';
+
+export type { DropReason };
 
 /** One subscriber's settings in a broadcast (validated by the factory). */
 export interface LaneSettings<T> {

@@ -16,6 +16,8 @@ export interface StageSnapshot {
   readonly received: number;
   readonly emitted: number;
   readonly dropped: number;
+  /** Age-budgeted stages only (`maxAge`): how many of `dropped` were items that outlived their budget. */
+  readonly expired?: number;
   readonly terminated: boolean;
   readonly cancelled: boolean;
   /**

@@ -2,11 +2,14 @@ import { Flow } from '../Flow';
 import { addDemand, isValidRequest, requirePositiveBound } from '../internal/demand';
 import { DrainSubscription } from '../internal/DrainSubscription';
 import { CancellationError, toError } from '../internal/errors';
+import { capacityFor, ExpiringBuffer, requireMaxAge, type DropListener } from '../internal/ExpiringBuffer';
 import type { Inspectable, StageSnapshot } from '../internal/inspect';
-import { OverflowBuffer, requireOverflowStrategy, type OverflowStrategy } from '../internal/overflow';
+import { requireOverflowStrategy, type OverflowStrategy } from '../internal/overflow';
 import { reportDroppedError, reportError } from '../internal/report';
 import { followThenable } from '../internal/thenable';
+import type { Scheduler } from '../schedulers/Scheduler';
 import type { Subscriber } from '../spec/Subscriber';
+import { requireScheduler } from './interval';
 
 /** What `offer` returns when the item went straight into the buffer: one settled promise, shared (it never changes). */
 const ACCEPTED: Promise<void> = Promise.resolve();
@@ -67,12 +70,22 @@ export interface CreateEmitter<T> {
 }
 
 export interface CreateOptions<T> {
-  /** The most items buffered for a subscriber that has not requested them. Default 256. */
+  /** The most items buffered for a subscriber that has not requested them. Default 256 (1 under 'latest', which allows only 1). */
   capacity?: number;
   /** What `next` does when the buffer is full. Default 'error'. See docs/decisions/0002-overflow-strategies.md. */
   overflow?: OverflowStrategy;
-  /** Called with each item a 'drop-newest', 'drop-oldest' or 'latest' overflow discards. */
-  onDrop?: (item: T) => void;
+  /**
+   * Called with each item the stream discards and why: 'overflow' (a 'drop-newest', 'drop-oldest' or 'latest'
+   * overflow) or 'expired' (it waited `maxAge` in the buffer).
+   */
+  onDrop?: DropListener<T>;
+  /**
+   * Age budget in ms, measured from the moment an item entered the buffer (not from subscription): an item that
+   * waited that long is dropped with `onDrop(item, 'expired')`, on a timer, and never delivered late.
+   */
+  maxAge?: number;
+  /** The clock of `maxAge`. Default `timerScheduler`; tests pass a `VirtualTimeScheduler`. */
+  scheduler?: Scheduler;
   /** The stage name in snapshots and error messages. Default 'create'. */
   name?: string;
 }
@@ -91,7 +104,9 @@ export type CreateProducer<T> = (emitter: CreateEmitter<T>) => void | PromiseLik
  *
  * **Demand**: items are delivered only against downstream demand; the rest wait in a buffer of `capacity` (default
  * 256). When it is full, `overflow` decides: 'error' (default: fail with OverflowError naming the capacity),
- * 'block' (`next` returns false), 'drop-newest', 'drop-oldest', 'latest' (each counted and passed to `onDrop`).
+ * 'block' (`next` returns false), 'drop-newest', 'drop-oldest', 'latest' (each counted and passed to `onDrop`;
+ * 'latest' keeps only the newest waiting item, so it takes capacity 1). With `maxAge`, buffered items older than
+ * that are dropped as 'expired' (counted in `dropped` and `expired`).
  * `emitter.onRequest` and `emitter.desiredSize` let a producer follow demand exactly. **Errors**: `error(e)`,
  * a producer that throws or returns a rejecting promise, `null` items, an overflow under 'error' and a throwing
  * `onDrop` all signal onError, always after the items buffered before it; all but `error(e)` also cancel the
@@ -110,15 +125,18 @@ export function create<T>(producer: CreateProducer<T>, options: CreateOptions<T>
   if (typeof producer !== 'function') throw new TypeError(`create: producer must be a function, got ${typeof producer}`);
   const stage = options.name ?? 'create';
   if (typeof stage !== 'string') throw new TypeError(`create: name must be a string, got ${typeof stage}`);
-  const capacity = requirePositiveBound(`${stage}: capacity`, options.capacity ?? 256);
   const overflow = requireOverflowStrategy(stage, options.overflow ?? 'error');
+  const capacity = requirePositiveBound(`${stage}: capacity`, capacityFor(stage, overflow, options.capacity, 256));
+  const maxAge = requireMaxAge(stage, options.maxAge);
+  const scheduler = requireScheduler(stage, options.scheduler);
   const onDrop = options.onDrop;
   if (onDrop !== undefined && typeof onDrop !== 'function') {
     throw new TypeError(`${stage}: onDrop must be a function, got ${typeof onDrop}`);
   }
   return new Flow<T>((subscriber) => {
-    const buffer = new OverflowBuffer<T>(stage, capacity, overflow, onDrop);
-    const subscription = new CreateSubscription<T>(subscriber, stage, buffer);
+    const subscription = new CreateSubscription<T>(subscriber, stage);
+    const buffer = new ExpiringBuffer<T>(stage, capacity, overflow, onDrop, undefined, maxAge, scheduler, subscription.expireNow);
+    subscription.buffer = buffer;
     subscriber.onSubscribe(subscription);
     subscription.start(producer);
   });
@@ -132,7 +150,8 @@ interface PendingOffer<T> {
 
 class CreateSubscription<T> extends DrainSubscription<T> implements Inspectable {
   readonly stage: string;
-  private readonly buffer: OverflowBuffer<T>;
+  /** Set right after construction (the buffer's expiry timer calls back into this subscription). */
+  buffer!: ExpiringBuffer<T>;
   private pendingOffer: PendingOffer<T> | null = null;
   private requestListener: ((n: number) => void) | null = null;
   private cancelListeners: (() => void)[] | null = null;
@@ -149,11 +168,17 @@ class CreateSubscription<T> extends DrainSubscription<T> implements Inspectable 
   private done = false;
   private error: Error | null = null;
 
-  constructor(downstream: Subscriber<T>, stage: string, buffer: OverflowBuffer<T>) {
+  constructor(downstream: Subscriber<T>, stage: string) {
     super(downstream);
     this.stage = stage;
-    this.buffer = buffer;
   }
+
+  /** The expiry timer: drops what outlived `maxAge` even without demand (and ends a finished stream emptied so). */
+  readonly expireNow = (): void => {
+    if (this.cancelled || this.terminated) return;
+    this.expireBuffered();
+    this.drain();
+  };
 
   start(producer: CreateProducer<T>): void {
     if (!this.producerOpen) return; // cancelled inside onSubscribe: nobody to produce for
@@ -225,7 +250,7 @@ class CreateSubscription<T> extends DrainSubscription<T> implements Inspectable 
       const message = `${this.stage}: offer() called while an earlier offer() is still pending; await each offer()`;
       return Promise.reject(new Error(message));
     }
-    if (this.buffer.queue.offer(item)) {
+    if (this.buffer.push(item)) {
       this.receivedItems++;
       this.afterEnqueue();
       return ACCEPTED;
@@ -290,6 +315,7 @@ class CreateSubscription<T> extends DrainSubscription<T> implements Inspectable 
       received: this.receivedItems,
       emitted: this.emittedItems,
       dropped: this.buffer.dropped,
+      ...(this.buffer.maxAge === Infinity ? {} : { expired: this.buffer.expired }),
       terminated: this.terminated,
       cancelled: this.cancelled && !this.terminated,
     };
@@ -323,18 +349,30 @@ class CreateSubscription<T> extends DrainSubscription<T> implements Inspectable 
   }
 
   protected override dispose(): void {
-    this.buffer.clear();
+    this.buffer.release();
     this.closeProducer(true);
+  }
+
+  /** Drops expired items; a throwing `onDrop` fails the stream (after the rest of the buffer). */
+  private expireBuffered(): void {
+    try {
+      this.buffer.expire();
+    } catch (thrown) {
+      const error = toError(thrown);
+      if (this.producerOpen) this.failProducer(error);
+      else if (this.error === null) this.error = error;
+    }
   }
 
   private deliverBuffered(downstream: Subscriber<T>): void {
     const buffer = this.buffer;
+    this.expireBuffered(); // never deliver an item past its age budget
     while (this.requested > 0 && buffer.size > 0 && !this.cancelled) {
       const item = buffer.poll() as T;
       const pending = this.pendingOffer;
       if (pending !== null) {
         this.pendingOffer = null; // room again: the waiting offer enters the buffer behind the others
-        buffer.queue.offer(pending.item);
+        buffer.push(pending.item);
         this.receivedItems++;
         pending.resolve();
       }

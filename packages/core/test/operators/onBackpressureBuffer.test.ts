@@ -3,6 +3,7 @@ import { OverflowError } from '../../src/internal/errors';
 import { isInspectable, type StageSnapshot } from '../../src/internal/inspect';
 import { onBackpressureBuffer, type BufferOverflowStrategy } from '../../src/operators/onBackpressureBuffer';
 import { range } from '../../src/sources/range';
+import { VirtualTimeScheduler } from '../../src/schedulers/VirtualTimeScheduler';
 import { TestPublisher } from '../../src/testing/TestPublisher';
 import { TestSubscriber } from '../../src/testing/TestSubscriber';
 import { operatorContract } from '../contract/operatorContract';
@@ -40,7 +41,6 @@ describe('onBackpressureBuffer', () => {
     const strategies: { overflow: BufferOverflowStrategy; values: number[]; dropped: number[] }[] = [
       { overflow: 'drop-newest', values: [1, 2, 3], dropped: [4, 5, 6] },
       { overflow: 'drop-oldest', values: [4, 5, 6], dropped: [1, 2, 3] },
-      { overflow: 'latest', values: [1, 2, 6], dropped: [3, 4, 5] },
     ];
     for (const { overflow, values, dropped } of strategies) {
       it(`applies '${overflow}' when the buffer is full and counts each drop`, () => {
@@ -75,6 +75,97 @@ describe('onBackpressureBuffer', () => {
       expect(s.error?.message).toContain("choose an overflow strategy ('drop-newest', 'drop-oldest', 'latest')");
       expect(s.error?.message).not.toContain('block');
       expect(s.violations).toEqual([]);
+    });
+  });
+
+  describe("'latest'", () => {
+    it('keeps only the newest waiting item with the default capacity of 1', () => {
+      const drops: string[] = [];
+      const upstream = new TestPublisher<number>();
+      const s = new TestSubscriber<number>(0);
+      onBackpressureBuffer<number>({ overflow: 'latest', onDrop: (x, why) => drops.push(`${x}:${why}`) })(upstream).subscribe(s);
+      upstream.next(1, 2, 3, 10);
+      s.request(5);
+      expect(s.values).toEqual([10]);
+      expect(drops).toEqual(['1:overflow', '2:overflow', '3:overflow']);
+      expect(snapshot(s)).toMatchObject({ capacity: 1, dropped: 3 });
+    });
+
+    it('refuses a capacity above 1, naming drop-oldest for the newest N', () => {
+      expect(() => onBackpressureBuffer({ overflow: 'latest', capacity: 3 })).toThrow(RangeError);
+      expect(() => onBackpressureBuffer({ overflow: 'latest', capacity: 3 })).toThrow(/capacity must be 1.*'drop-oldest'/);
+    });
+  });
+
+  describe('age budgets (maxAge)', () => {
+    it('drops an item that waited maxAge on the timer, without demand, and never delivers it late', () => {
+      const scheduler = new VirtualTimeScheduler();
+      const drops: string[] = [];
+      const upstream = new TestPublisher<number>();
+      const s = new TestSubscriber<number>(0);
+      const stage = onBackpressureBuffer<number>({
+        capacity: 8, overflow: 'drop-newest', maxAge: 100, scheduler, onDrop: (x, why) => drops.push(`${x}:${why}`),
+      });
+      stage(upstream).subscribe(s);
+      upstream.next(1);
+      scheduler.advanceBy(50);
+      upstream.next(2, 3);
+      scheduler.advanceBy(49);
+      expect(drops).toEqual([]); // 1 is 99 ms old
+      scheduler.advanceBy(1);
+      expect(drops).toEqual(['1:expired']); // measured from enqueue: 1 went in at t=0
+      expect(snapshot(s)).toMatchObject({ buffered: 2, dropped: 1, expired: 1 });
+      s.request(1);
+      expect(s.values).toEqual([2]);
+      scheduler.advanceBy(50);
+      expect(drops).toEqual(['1:expired', '3:expired']);
+      s.request(5);
+      expect(s.values).toEqual([2]);
+      upstream.next(4);
+      expect(s.values).toEqual([2, 4]);
+    });
+
+    it('completes once the last buffered item expired after the upstream completed', () => {
+      const scheduler = new VirtualTimeScheduler();
+      const upstream = new TestPublisher<number>();
+      const s = new TestSubscriber<number>(0);
+      onBackpressureBuffer<number>({ capacity: 4, overflow: 'error', maxAge: 10, scheduler })(upstream).subscribe(s);
+      upstream.next(1, 2);
+      upstream.complete();
+      expect(s.completed).toBe(false);
+      scheduler.advanceBy(10);
+      expect(s.log).toEqual(['subscribe', 'complete']);
+      expect(scheduler.pending).toBe(0);
+    });
+
+    it('fails the stream when onDrop throws for an expired item, and cancels upstream', () => {
+      const scheduler = new VirtualTimeScheduler();
+      const upstream = new TestPublisher<number>();
+      const s = new TestSubscriber<number>(0);
+      const stage = onBackpressureBuffer<number>({
+        capacity: 4, overflow: 'drop-newest', maxAge: 10, scheduler, onDrop: () => { throw new Error('boom'); },
+      });
+      stage(upstream).subscribe(s);
+      upstream.next(1);
+      scheduler.advanceBy(10);
+      expect(upstream.cancelled).toBe(true);
+      expect(s.error?.message).toBe('boom');
+    });
+
+    it('withdraws its expiry timer on cancel (§3.13)', () => {
+      const scheduler = new VirtualTimeScheduler();
+      const upstream = new TestPublisher<number>();
+      const s = new TestSubscriber<number>(0);
+      onBackpressureBuffer<number>({ capacity: 4, overflow: 'drop-newest', maxAge: 10, scheduler })(upstream).subscribe(s);
+      upstream.next(1);
+      expect(scheduler.pending).toBe(1);
+      s.cancel();
+      expect(scheduler.pending).toBe(0);
+    });
+
+    it('refuses a maxAge that is not a positive number', () => {
+      expect(() => onBackpressureBuffer({ maxAge: 0 })).toThrow(RangeError);
+      expect(() => onBackpressureBuffer({ maxAge: Number.NaN })).toThrow(RangeError);
     });
   });
 

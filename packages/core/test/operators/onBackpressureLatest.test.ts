@@ -37,6 +37,36 @@ describe('onBackpressureLatest', () => {
     });
   });
 
+  describe('onDrop', () => {
+    it('passes each replaced item to onDrop, like its siblings', () => {
+      const drops: number[] = [];
+      const upstream = new TestPublisher<number>();
+      const s = new TestSubscriber<number>(0);
+      onBackpressureLatest<number>((x) => drops.push(x))(upstream).subscribe(s);
+      upstream.next(1, 2, 3);
+      s.request(1);
+      upstream.next(4);
+      expect(s.values).toEqual([3]);
+      expect(drops).toEqual([1, 2]);
+      expect(snapshot(s).dropped).toBe(2);
+    });
+
+    it('fails the stream after the held item when onDrop throws, and cancels upstream', () => {
+      const upstream = new TestPublisher<number>();
+      const s = new TestSubscriber<number>(0);
+      onBackpressureLatest<number>(() => { throw new Error('boom'); })(upstream).subscribe(s);
+      upstream.next(1, 2);
+      expect(upstream.cancelled).toBe(true);
+      s.request(5);
+      expect(s.values).toEqual([2]);
+      expect(s.error?.message).toBe('boom');
+    });
+
+    it('refuses an onDrop that is not a function', () => {
+      expect(() => onBackpressureLatest(42 as never)).toThrow(TypeError);
+    });
+  });
+
   describe('demand', () => {
     it('requests unbounded upstream once and holds at most one item', () => {
       const upstream = new TestPublisher<number>();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Flow } from '../../src/Flow';
-import { retry } from '../../src/operators/retry';
+import { retry, retryBudget } from '../../src/operators/retry';
 import { VirtualTimeScheduler } from '../../src/schedulers/VirtualTimeScheduler';
 import { concat } from '../../src/operators/concat';
 import { defer } from '../../src/sources/defer';
@@ -202,6 +202,108 @@ describe('retry', () => {
       } finally {
         reported.restore();
       }
+    });
+  });
+
+  describe('when, Retry-After and budgets', () => {
+    /** A source that fails with `make(k)` on its first `failures` subscriptions (k = 1, 2, …), then emits 7. */
+    function failing(failures: number, make: (k: number) => Error): { flow: Flow<number>; subscriptions: () => number } {
+      let subscriptions = 0;
+      const flow = defer(() => (++subscriptions <= failures ? fail<number>(make(subscriptions)) : range(7, 1)));
+      return { flow, subscriptions: () => subscriptions };
+    }
+
+    it('asks when(error, attempt) and gives up with that error when it says false', () => {
+      const seen: string[] = [];
+      const { flow, subscriptions } = failing(5, (k) => new Error(k < 3 ? 'busy' : 'bad request'));
+      const s = new TestSubscriber<number>('unbounded');
+      flow.pipe(retry({ count: 10, when: (error, attempt) => (seen.push(`${attempt}:${error.message}`), error.message === 'busy') })).subscribe(s);
+      expect(seen).toEqual(['1:busy', '2:busy', '3:bad request']);
+      expect(subscriptions()).toBe(3);
+      expect(s.error?.message).toBe('bad request');
+    });
+
+    it('waits the number of ms when returns, on the virtual clock', () => {
+      const clock = new VirtualTimeScheduler();
+      const { flow } = failing(2, () => new Error('busy'));
+      const s = timedSubscriber(clock, 'unbounded');
+      flow.pipe(retry({ when: (_e, attempt) => attempt * 30, scheduler: clock })).subscribe(s);
+      const times: number[] = [];
+      while (clock.runNext()) times.push(clock.now());
+      expect(times).toEqual([30, 90]);
+      expect(s.log.slice(-2)).toEqual(['90: next(7)', '90: complete']);
+    });
+
+    it("honours a server-given delay carried by the error (retryAfterMs), even past the backoff's maxMs", () => {
+      const clock = new VirtualTimeScheduler();
+      const { flow } = failing(2, (k) => Object.assign(new Error('429'), { retryAfterMs: k === 1 ? 1_000 : 1 }));
+      const s = new TestSubscriber<number>('unbounded');
+      flow.pipe(retry({ count: 3, backoff: { initialMs: 10, maxMs: 100, jitter: 0 }, scheduler: clock })).subscribe(s);
+      const times: number[] = [];
+      while (clock.runNext()) times.push(clock.now());
+      expect(times).toEqual([1_000, 1_020]); // max(10, 1000), then max(20, 1)
+      expect(s.values).toEqual([7]);
+    });
+
+    it('reads the server delay with a custom retryAfter', () => {
+      const clock = new VirtualTimeScheduler();
+      const { flow } = failing(1, () => Object.assign(new Error('503'), { headers: { 'retry-after': '2' } }));
+      const s = new TestSubscriber<number>('unbounded');
+      const retryAfter = (e: Error) => 1_000 * Number((e as unknown as { headers: Record<string, string> }).headers['retry-after']);
+      flow.pipe(retry({ count: 1, retryAfter, scheduler: clock })).subscribe(s);
+      expect(s.values).toEqual([]);
+      clock.advanceBy(1_999);
+      expect(s.values).toEqual([]);
+      clock.advanceBy(1);
+      expect(s.values).toEqual([7]);
+    });
+
+    it('signals the error of a throwing when, and refuses a wait that is not a number ≥ 0', () => {
+      const s1 = new TestSubscriber<number>('unbounded');
+      failing(1, () => new Error('x')).flow.pipe(retry({ when: () => { throw new Error('policy bug'); } })).subscribe(s1);
+      expect(s1.error?.message).toBe('policy bug');
+      const s2 = new TestSubscriber<number>('unbounded');
+      failing(1, () => new Error('x')).flow.pipe(retry({ when: () => -5 })).subscribe(s2);
+      expect(s2.error).toBeInstanceOf(RangeError);
+      const s3 = new TestSubscriber<number>('unbounded');
+      failing(1, () => new Error('x')).flow.pipe(retry({ when: () => 'yes' as never })).subscribe(s3);
+      expect(s3.error).toBeInstanceOf(TypeError);
+    });
+
+    it('caps the retries of many failing callers at ratio × requests + the floor, and counts the refusals', () => {
+      const clock = new VirtualTimeScheduler();
+      const budget = retryBudget({ ratio: 0.1, minRetries: 5, windowMs: 10_000, scheduler: clock });
+      let attempts = 0;
+      const alwaysFailing = defer(() => (attempts++, fail<number>(new Error('overloaded'))));
+      const callers = Array.from({ length: 100 }, () => new TestSubscriber<number>('unbounded'));
+      for (const s of callers) alwaysFailing.pipe(retry({ count: 3, budget })).subscribe(s);
+      // without the budget: 100 × (1 + 3) = 400 attempts; with it: 100 + 0.1 × 100 + 5
+      expect(attempts).toBe(115);
+      expect(callers.every((s) => s.error?.message === 'overloaded')).toBe(true);
+      // the first caller's three retries fit the floor; every later caller is refused once and gives up
+      expect(budget.inspect()).toEqual({ requests: 100, retries: 15, available: 0, refused: 99 });
+    });
+
+    it('forgets old traffic as the window slides, so the floor is available again later', () => {
+      const clock = new VirtualTimeScheduler();
+      const budget = retryBudget({ ratio: 0, minRetries: 1, windowMs: 1_000, scheduler: clock });
+      const { flow, subscriptions } = failing(3, () => new Error('x'));
+      const a = new TestSubscriber<number>('unbounded');
+      flow.pipe(retry({ count: 5, budget })).subscribe(a);
+      expect(subscriptions()).toBe(2); // the first attempt plus the one retry of the floor
+      expect(a.error?.message).toBe('x');
+      clock.advanceBy(1_000);
+      expect(budget.inspect()).toMatchObject({ requests: 0, retries: 0, available: 1 });
+      const b = new TestSubscriber<number>('unbounded');
+      flow.pipe(retry({ count: 5, budget })).subscribe(b);
+      expect(b.values).toEqual([7]); // attempt 3 fails, the floor's retry (attempt 4) succeeds
+    });
+
+    it('validates the budget options', () => {
+      expect(() => retryBudget({ ratio: -1 })).toThrow(RangeError);
+      expect(() => retryBudget({ minRetries: Number.NaN })).toThrow(RangeError);
+      expect(() => retryBudget({ windowMs: 0 })).toThrow(RangeError);
+      expect(() => retry({ budget: {} as never })).toThrow(TypeError);
     });
   });
 });

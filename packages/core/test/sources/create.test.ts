@@ -4,6 +4,7 @@ import { isInspectable, type StageSnapshot } from '../../src/internal/inspect';
 import type { OverflowStrategy } from '../../src/internal/overflow';
 import { create, type CreateEmitter } from '../../src/sources/create';
 import { captureReportedErrors } from '../../src/testing/reportedErrors';
+import { VirtualTimeScheduler } from '../../src/schedulers/VirtualTimeScheduler';
 import { TestSubscriber } from '../../src/testing/TestSubscriber';
 import { sourceContract } from '../contract/sourceContract';
 
@@ -107,7 +108,6 @@ describe('create', () => {
       { overflow: 'block', accepted: [true, true, true, false, false, false], values: [1, 2, 3], dropped: [] },
       { overflow: 'drop-newest', accepted: [true, true, true, false, false, false], values: [1, 2, 3], dropped: [4, 5, 6] },
       { overflow: 'drop-oldest', accepted: [true, true, true, true, true, true], values: [4, 5, 6], dropped: [1, 2, 3] },
-      { overflow: 'latest', accepted: [true, true, true, true, true, true], values: [1, 2, 6], dropped: [3, 4, 5] },
     ];
     for (const { overflow, accepted, values, dropped } of strategies) {
       it(`applies '${overflow}' to items pushed into a full buffer and counts what it drops`, () => {
@@ -161,6 +161,82 @@ describe('create', () => {
       emitter.next(2);
       s.request(5);
       expect(s.error?.message).toMatch(/^clicks: buffer overflow: capacity 1/);
+    });
+  });
+
+  describe("'latest' and age budgets", () => {
+    it("keeps only the newest waiting item under 'latest' (capacity 1 by default) and refuses a larger capacity", () => {
+      const drops: string[] = [];
+      const { s, emitter } = subscribeCapturing<number>({ overflow: 'latest', onDrop: (x, why) => drops.push(`${x}:${why}`) });
+      expect([1, 2, 10].map((x) => emitter.next(x))).toEqual([true, true, true]);
+      s.request(3);
+      expect(s.values).toEqual([10]);
+      expect(drops).toEqual(['1:overflow', '2:overflow']);
+      expect(() => create(() => {}, { overflow: 'latest', capacity: 3 })).toThrow(/capacity must be 1/);
+    });
+
+    it('drops items that waited maxAge since they were pushed (not since subscribe), on the virtual clock', () => {
+      const scheduler = new VirtualTimeScheduler();
+      const drops: string[] = [];
+      scheduler.advanceBy(1_000); // subscription time must not matter
+      const { s, emitter } = subscribeCapturing<number>(
+        { capacity: 4, overflow: 'drop-newest', maxAge: 100, scheduler, onDrop: (x, why) => drops.push(`${x}:${why}`) },
+        new TestSubscriber<number>(0),
+      );
+      scheduler.advanceBy(500);
+      emitter.next(1);
+      scheduler.advanceBy(60);
+      emitter.next(2);
+      scheduler.advanceBy(40);
+      expect(drops).toEqual(['1:expired']);
+      expect(emitter.desiredSize).toBe(3); // the expired item gave its slot back
+      s.request(1);
+      expect(s.values).toEqual([2]);
+      expect(snapshot(s)).toMatchObject({ dropped: 1, expired: 1, buffered: 0 });
+    });
+
+    it('expires a waiting offer that entered the buffer later, measured from when it entered', () => {
+      const scheduler = new VirtualTimeScheduler();
+      const drops: string[] = [];
+      const { s, emitter } = subscribeCapturing<number>(
+        { capacity: 1, overflow: 'block', maxAge: 100, scheduler, onDrop: (x, why) => drops.push(`${x}:${why}`) },
+        new TestSubscriber<number>(0),
+      );
+      emitter.next(1);
+      void emitter.offer(2); // waits: the buffer is full
+      scheduler.advanceBy(80);
+      s.request(1); // 1 goes out at t=80, 2 enters the buffer at t=80
+      expect(s.values).toEqual([1]);
+      scheduler.advanceBy(99);
+      expect(drops).toEqual([]);
+      scheduler.advanceBy(1);
+      expect(drops).toEqual(['2:expired']);
+    });
+
+    it('completes after the producer completed once the rest of the buffer expired, and leaves no timer', () => {
+      const scheduler = new VirtualTimeScheduler();
+      const { s, emitter } = subscribeCapturing<number>(
+        { capacity: 4, overflow: 'error', maxAge: 5, scheduler }, new TestSubscriber<number>(0),
+      );
+      emitter.next(1);
+      emitter.complete();
+      scheduler.advanceBy(5);
+      expect(s.log).toEqual(['subscribe', 'complete']);
+      expect(scheduler.pending).toBe(0);
+    });
+
+    it('fails the stream and cancels the producer when onDrop throws for an expired item', () => {
+      const scheduler = new VirtualTimeScheduler();
+      let cancelled = false;
+      const { s, emitter } = subscribeCapturing<number>(
+        { capacity: 4, overflow: 'error', maxAge: 5, scheduler, onDrop: () => { throw new Error('boom'); } },
+        new TestSubscriber<number>(0),
+      );
+      emitter.onCancel(() => (cancelled = true));
+      emitter.next(1);
+      scheduler.advanceBy(5);
+      expect(cancelled).toBe(true);
+      expect(s.error?.message).toBe('boom');
     });
   });
 

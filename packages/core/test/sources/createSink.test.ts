@@ -103,14 +103,15 @@ describe('createSink', () => {
       expect(sink.next(1024)).toBe(false); // the bound is the capacity, not capacity + 1
     });
 
-    const strategies: { overflow: OverflowStrategy; values: number[]; dropped: number }[] = [
-      { overflow: 'drop-newest', values: [1, 2], dropped: 3 },
-      { overflow: 'drop-oldest', values: [4, 5], dropped: 3 },
-      { overflow: 'latest', values: [1, 5], dropped: 3 },
+    // 'latest' keeps only the newest waiting item, so it takes capacity 1 (create refuses a larger one)
+    const strategies: { overflow: OverflowStrategy; capacity: number; values: number[]; dropped: number }[] = [
+      { overflow: 'drop-newest', capacity: 2, values: [1, 2], dropped: 3 },
+      { overflow: 'drop-oldest', capacity: 2, values: [4, 5], dropped: 3 },
+      { overflow: 'latest', capacity: 1, values: [5], dropped: 4 },
     ];
-    for (const { overflow, values, dropped } of strategies) {
+    for (const { overflow, capacity, values, dropped } of strategies) {
       it(`applies '${overflow}' to the shared buffer and counts the drops`, () => {
-        const sink = createSink<number>({ capacity: 2, overflow });
+        const sink = createSink<number>({ capacity, overflow });
         const s = new TestSubscriber<number>(0);
         sink.flow.subscribe(s);
         for (const x of [1, 2, 3, 4, 5]) sink.next(x);

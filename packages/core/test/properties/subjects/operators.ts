@@ -60,6 +60,9 @@ import {
 } from '../harness';
 
 const up = (env: Env): Flow<number> => toFlow(env.upstreams[0]!);
+
+/** What an age-budgeted buffer took in, delivered and dropped (by reason), for its conservation check. */
+const agedRuns = new WeakMap<Env, { arrived: number; delivered: number; overflow: number; expired: number }>();
 /** A small synchronous inner: 0, 1 or 2 items depending on the outer value. */
 const inner = (x: number): Publisher<number> => range(x * 10, x % 3);
 /** A timed inner on the run's virtual scheduler. */
@@ -135,6 +138,35 @@ export const operatorSubjects: Subject[] = [
   { name: 'onBackpressureBuffer', upstreams: 1, bound: unbounded, build: (env) => up(env).pipe(onBackpressureBuffer({ capacity: 4, overflow: 'drop-oldest' })) },
   { name: 'onBackpressureDrop', upstreams: 1, bound: unbounded, build: (env) => up(env).pipe(onBackpressureDrop(env.track(() => {}))) },
   { name: 'onBackpressureLatest', upstreams: 1, bound: unbounded, build: (env) => up(env).pipe(onBackpressureLatest()) },
+  // age budgets on the virtual clock: items expire on a timer while the schedule's requests and time steps interleave
+  {
+    name: 'onBackpressureBuffer', upstreams: 1, bound: unbounded,
+    build: (env) => up(env).pipe(onBackpressureBuffer({ capacity: 4, overflow: 'drop-newest', maxAge: 5, scheduler: env.scheduler, onDrop: env.track(() => {}) })),
+  },
+  { name: 'onBackpressureLatest', upstreams: 1, bound: unbounded, build: (env) => up(env).pipe(onBackpressureLatest(env.track(() => {}))) },
+  {
+    // conservation under expiry and overflow: no item is delivered twice, dropped twice, or both
+    name: 'onBackpressureBuffer', upstreams: 1, bound: unbounded, hostile: false,
+    build: (env) => {
+      const run = { arrived: 0, delivered: 0, overflow: 0, expired: 0 };
+      agedRuns.set(env, run);
+      return up(env).pipe(
+        tap(() => { run.arrived++; }),
+        onBackpressureBuffer({ capacity: 3, overflow: 'drop-oldest', maxAge: 4, scheduler: env.scheduler, onDrop: (_x, why) => { run[why === 'expired' ? 'expired' : 'overflow']++; } }),
+        tap(() => { run.delivered++; }),
+      );
+    },
+    verify: (env, monitor) => {
+      const run = agedRuns.get(env)!;
+      const accounted = run.delivered + run.overflow + run.expired;
+      if (accounted > run.arrived) return [`${run.arrived} items in, but ${run.delivered} delivered + ${run.overflow} + ${run.expired} dropped`];
+      if (monitor.received !== run.delivered) return [`downstream received ${monitor.received}, the stage delivered ${run.delivered}`];
+      // completed: the buffer is empty, so every item that came in was delivered or dropped with a reason
+      if (monitor.terminal === 'complete' && accounted !== run.arrived) return [`completed with ${run.arrived - accounted} items unaccounted for`];
+      if (!monitor.over && run.arrived - accounted > 3) return [`${run.arrived - accounted} items held by a buffer of 3`];
+      return [];
+    },
+  },
   { name: 'limitRate', upstreams: 1, bound: prefetch(4), build: (env) => up(env).pipe(limitRate(4)) },
   { name: 'observeOn', upstreams: 1, bound: prefetch(4), build: (env) => up(env).pipe(observeOn(env.scheduler, { prefetch: 4 })) },
   { name: 'subscribeOn', upstreams: 1, build: (env) => up(env).pipe(subscribeOn(env.scheduler)) },
@@ -177,6 +209,10 @@ export const operatorSubjects: Subject[] = [
   {
     name: 'broadcast', upstreams: 1, subscribers: 3, bound: prefetch(4),
     build: (env) => broadcast(up(env), { overflow: 'error', capacity: 2, prefetch: 4, scheduler: env.scheduler }),
+  },
+  {
+    name: 'broadcast', upstreams: 1, subscribers: 3, bound: prefetch(4),
+    build: (env) => broadcast(up(env), { overflow: 'drop-newest', capacity: 2, prefetch: 4, maxAge: 4, scheduler: env.scheduler, onGap: env.track(() => {}) }),
   },
   // recursive expansion: synchronous children, then hostile inner publishers
   {

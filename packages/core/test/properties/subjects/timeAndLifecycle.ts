@@ -5,7 +5,7 @@ import { debounce } from '../../../src/operators/debounce';
 import { endWith } from '../../../src/operators/endWith';
 import { map } from '../../../src/operators/map';
 import { repeat } from '../../../src/operators/repeat';
-import { retry } from '../../../src/operators/retry';
+import { retry, retryBudget } from '../../../src/operators/retry';
 import { sample } from '../../../src/operators/sample';
 import { startWith } from '../../../src/operators/startWith';
 import { throttle } from '../../../src/operators/throttle';
@@ -36,5 +36,13 @@ export const timeAndLifecycleSubjects: Subject[] = [
   {
     name: 'retry', upstreams: 1, bound: resubscribing, catchesErrors: true,
     build: (env) => up(env).pipe(retry({ count: 3, backoff: { initialMs: 5, factor: 2 }, scheduler: env.scheduler, random: () => 0.5 })),
+  },
+  // a shared retry budget, a `when` that picks the wait and a server-given delay on the error
+  {
+    name: 'retryBudget', upstreams: 1, bound: resubscribing, catchesErrors: true,
+    build: (env) => up(env).pipe(retry({
+      count: 4, scheduler: env.scheduler, budget: retryBudget({ ratio: 0.5, minRetries: 1, windowMs: 50, scheduler: env.scheduler }),
+      when: (_error, attempt) => attempt * 2, retryAfter: (error) => (error.message.length % 2 === 0 ? 3 : undefined),
+    })),
   },
 ];
