@@ -4,6 +4,7 @@ import { impls as w2, unbounded as w2unbounded, na as w2na } from './workloads/w
 import { impls as w3, slow as w3slow, na as w3na } from './workloads/w3-flatten.mjs';
 import { impls as w4, slow as w4slow, na as w4na } from './workloads/w4-observeon.mjs';
 import { impls as w5, slow as w5slow, na as w5na } from './workloads/w5-node.mjs';
+import { impls as w5file } from './workloads/w5-file.mjs';
 import { impls as w6, slow as w6slow, na as w6na } from './workloads/w6-forawait.mjs';
 import { impls as w7 } from './workloads/w7-tck.mjs';
 import { impls as w8, render as w8render } from './workloads/w8-rsocket.mjs';
@@ -150,6 +151,14 @@ export function suites(quick) {
       })),
       na: w5na,
       render: pairTable((impl) => (impl.includes('bytes') ? 'Node Transform bytes (16 KiB chunks)' : 'Node Transform objects'), 'the Node Transform pipeline of the same kind'),
+    },
+    {
+      id: 'w5-file',
+      title: 'W5 files: copy a file through a pass-through stage in 64 KiB chunks (N = chunks)',
+      file: 'w5-file.mjs',
+      note: 'The source is a file in the temp dir (page cache warm after the first sample); each copy is checked by SHA-256 after the timed part.',
+      entries: Object.keys(w5file).map((impl) => ({ impl, n: quick ? 200 : 1000 })),
+      render: pairTable('Node pipeline(createReadStream, Transform, createWriteStream)'),
     },
     {
       id: 'w6',

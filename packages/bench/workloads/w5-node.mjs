@@ -26,9 +26,11 @@ function objectSink() {
   let count = 0;
   return { writable: new Writable({ objectMode: true, write(_o, _e, cb) { count++; cb(); } }), result: () => count };
 }
-function byteSink() {
+/** `trimmed`: each chunk lost its first byte on the way (the `trim` middle stage); the ceiling rows pass chunks whole. */
+function byteSink(trimmed = true) {
   let bytes = 0;
-  return { writable: new Writable({ write(b, _e, cb) { bytes += b.length + 1; cb(); } }), result: () => bytes / CHUNK.length };
+  const extra = trimmed ? 1 : 0;
+  return { writable: new Writable({ write(b, _e, cb) { bytes += b.length + extra; cb(); } }), result: () => bytes / CHUNK.length };
 }
 
 /** Writes one item, waiting for 'drain' when the Writable asks to (backpressure for the hand-written loops). */
@@ -59,6 +61,14 @@ export const impls = {
     await pipeline(objectSource(n),
       new Transform({ objectMode: true, transform(o, _e, cb) { cb(null, double(o)); } }),
       sink.writable);
+    return sink.result();
+  },
+  // The ceiling: Node's own pipe() from the same source into the same sink with nothing in between. No middle
+  // stage can be cheaper than none, so this row shows how far any Readable → Writable pipeline can go.
+  'Readable.pipe(Writable) objects (ceiling, no middle stage)': async (n) => {
+    const sink = objectSink();
+    objectSource(n).pipe(sink.writable);
+    await finished(sink.writable);
     return sink.result();
   },
   'rxjs from(readable) objects': async (n) => {
@@ -117,6 +127,12 @@ export const impls = {
   'Node Transform bytes (16 KiB chunks)': async (n) => {
     const sink = byteSink();
     await pipeline(byteSource(n), new Transform({ transform(b, _e, cb) { cb(null, trim(b)); } }), sink.writable);
+    return sink.result();
+  },
+  'Readable.pipe(Writable) bytes (16 KiB chunks; ceiling, no middle stage)': async (n) => {
+    const sink = byteSink(false);
+    byteSource(n).pipe(sink.writable);
+    await finished(sink.writable);
     return sink.result();
   },
   'rxjs from(readable) bytes (16 KiB chunks)': async (n) => {
