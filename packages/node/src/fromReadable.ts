@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { DrainSubscription, Flow, type Inspectable, type StageSnapshot, type Subscriber } from '@sluice/core';
+import { DrainSubscription, Flow, reportError, type Inspectable, type StageSnapshot, type Subscriber } from '@sluice/core';
 import { destroyWatched } from './internal/destroy';
 import { prematureCloseError, requirePositiveInteger, toError } from './internal/errors';
 
@@ -104,6 +104,27 @@ class ReadableSubscription<T> extends DrainSubscription<T> implements Inspectabl
       if (this.flowing) this.stopFlowing(readable);
       readable.unshift(chunk as Buffer);
       this.drain();
+      return;
+    }
+    if (this.wip === 0 && this.requested > 0 && this.maxChunkSize === 0 && this.error === null && !this.cancelled) {
+      // The per-chunk fast path of flowing mode (demand left, no drain running, nothing in hand): deliver here under
+      // the same wip guard drain() takes (§3.3), without a drain-loop pass per chunk. Anything a reentrant signal
+      // changed (demand spent, a cancel, an error, a chunk pushed from inside onNext) is picked up by one drain().
+      const downstream = this.downstream!;
+      this.wip = 1;
+      this.requested--;
+      this.emitted++;
+      try {
+        downstream.onNext(chunk as T);
+      } catch (error) {
+        // §2.13 the downstream threw: the subscription counts as cancelled (drain() below releases it) and the
+        // error is reported, as the drain loop does.
+        this.cancelled = true;
+        reportError(error);
+      }
+      const again = this.wip !== 1 || this.requested === 0 || this.cancelled || this.error !== null || this.held !== null;
+      this.wip = 0;
+      if (again) this.drain();
       return;
     }
     this.held = chunk;

@@ -392,6 +392,30 @@ describe('fromReadable', () => {
     });
   });
 
+    it('a subscriber throwing from onNext while flowing (the per-chunk fast path) gets nothing more; it is reported once', async () => {
+      const reported = captureReportedErrors();
+      try {
+        let i = 0;
+        const readable = new Readable({ objectMode: true, highWaterMark: 4, read() { this.push(i < 1000 ? i++ : null); } });
+        const s = new TestSubscriber<number>({
+          initialRequest: 'unbounded',
+          onNext: (v) => {
+            if (v === 500) throw new Error('subscriber bug');
+          },
+        });
+        fromReadable<number>(readable).subscribe(s);
+        await until(() => reported.errors.length > 0, 'the report');
+        await settle();
+        expect(s.values.at(-1)).toBe(500);
+        expect(s.count).toBe(501);
+        expect(reported.errors.map((e) => (e as Error).message)).toEqual(['subscriber bug']);
+        expect(readable.destroyed).toBe(true);
+        expect(listenerCounts(readable)).toEqual(noListeners);
+      } finally {
+        reported.restore();
+      }
+    });
+
   describe('cancellation', () => {
     it('destroys the readable and removes its listeners on cancel', async () => {
       const readable = objectSource([1, 2, 3]);
