@@ -4,7 +4,8 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { Flow, map, range, type Subscriber, type Subscription } from '@sluice/core';
+import fc from 'fast-check';
+import { Flow, map, range, take, type Subscriber, type Subscription } from '@sluice/core';
 import { captureReportedErrors, TestSubscriber } from '@sluice/core/testing';
 import { fromFile, toFile } from '@sluice/node';
 import { until } from './helpers';
@@ -382,6 +383,79 @@ describe('toFile', () => {
       sink.onError(new Error('late'));
       expect(reported.errors.map((e) => (e as Error).message)).toEqual(['late']);
       expect(fdsOn(path)).toBe(0);
+    } finally {
+      reported.restore();
+    }
+  });
+});
+
+describe('fromFile → toFile under injected faults (property)', () => {
+  const fault = fc.oneof(
+    fc.constant({ kind: 'none' as const, at: 0 }),
+    fc.record({ kind: fc.constant('take' as const), at: fc.integer({ min: 1, max: 40 }) }),
+    fc.record({ kind: fc.constant('readError' as const), at: fc.integer({ min: 1, max: 40 }) }),
+    fc.record({ kind: fc.constant('writeError' as const), at: fc.integer({ min: 1, max: 40 }) }),
+  );
+
+  it('settles with the expected outcome and bytes, reports nothing, and closes both files', async () => {
+    let run = 0;
+    const reported = captureReportedErrors();
+    try {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.integer({ min: 0, max: 40_000 }),
+          fc.integer({ min: 1, max: 8192 }),
+          fc.integer({ min: 1, max: 8 }),
+          fault,
+          async (size, chunkSize, highWaterMark, f) => {
+            vi.restoreAllMocks();
+            const bytes = randomBytes(size);
+            const src = file(`prop-src-${run}`, bytes);
+            const dst = join(dir, `prop-dst-${run++}`);
+            const injected = new Error(`injected ${f.kind}`);
+            const inject = (method: 'read' | 'write' | 'writev', counter: { n: number }): void => {
+              const original = (proto as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[method]!;
+              vi.spyOn(proto as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>, method).mockImplementation(
+                function (this: unknown, ...args: unknown[]) {
+                  return ++counter.n === f.at ? Promise.reject(injected) : original.apply(this, args);
+                },
+              );
+            };
+            if (f.kind === 'readError') inject('read', { n: 0 });
+            if (f.kind === 'writeError') {
+              const counter = { n: 0 };
+              inject('write', counter);
+              inject('writev', counter);
+            }
+            const sink = toFile(dst, { highWaterMark });
+            const flow = fromFile(src, { chunkSize });
+            (f.kind === 'take' ? flow.pipe(take(f.at)) : flow).subscribe(sink);
+            const settled = await sink.finished.then(
+              () => null,
+              (error: unknown) => error,
+            );
+            const chunks = Math.ceil(size / chunkSize);
+            const reads = chunks + 1; // the last read finds the end of the file
+            if (f.kind === 'none' || (f.kind === 'take' && f.at >= chunks) || (f.kind === 'readError' && f.at > reads)) {
+              expect(settled).toBeNull();
+              expect(readFileSync(dst).equals(bytes)).toBe(true);
+            } else if (f.kind === 'take') {
+              expect(settled).toBeNull();
+              expect(readFileSync(dst).equals(bytes.subarray(0, f.at * chunkSize))).toBe(true);
+            } else if (f.kind === 'readError') {
+              expect(settled).toBe(injected);
+            } else {
+              // a write error: injected if that many writes happened (writev batches make the count vary)
+              if (settled !== null) expect(settled).toBe(injected);
+              else expect(readFileSync(dst).equals(bytes)).toBe(true);
+            }
+            await until(() => fdsOn(src) === 0 && fdsOn(dst) === 0, 'both files closed');
+          },
+        ),
+        { numRuns: 40 },
+      );
+      expect(reported.errors).toEqual([]);
+      expect(reported.dropped).toEqual([]);
     } finally {
       reported.restore();
     }
