@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, promises, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, promises, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { Flow, map, range, take, type Subscriber, type Subscription } from '@sluice/core';
 import { captureReportedErrors, TestSubscriber } from '@sluice/core/testing';
 import { fromFile, toFile } from '@sluice/node';
-import { until } from './helpers';
+import { fdsOn, until } from './helpers';
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-file-'));
 let proto: FileHandle;
@@ -22,19 +22,6 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 afterEach(() => vi.restoreAllMocks());
-
-/** File descriptors of this process that point at `path` (Linux /proc): proves a handle was really closed. */
-function fdsOn(path: string): number {
-  let count = 0;
-  for (const fd of readdirSync('/proc/self/fd')) {
-    try {
-      if (readlinkSync(`/proc/self/fd/${fd}`) === path) count++;
-    } catch {
-      // the fd readdir itself used, closed by now
-    }
-  }
-  return count;
-}
 
 function file(name: string, bytes: Buffer): string {
   const path = join(dir, name);

@@ -1,3 +1,4 @@
+import { readdirSync, readlinkSync } from 'node:fs';
 import { Readable, Writable } from 'node:stream';
 import { setImmediate as nextMacrotask } from 'node:timers/promises';
 
@@ -133,4 +134,17 @@ export class SlowWritable extends Writable {
   get waiting(): number {
     return this.pending.length;
   }
+}
+
+/** File descriptors of this process that point at `path` (Linux /proc): proves a handle was really closed. */
+export function fdsOn(path: string): number {
+  let count = 0;
+  for (const fd of readdirSync('/proc/self/fd')) {
+    try {
+      if (readlinkSync(`/proc/self/fd/${fd}`) === path) count++;
+    } catch {
+      // the fd readdir itself used, closed by now
+    }
+  }
+  return count;
 }
