@@ -110,7 +110,7 @@ describe('pullConsumer bad input', () => {
       return body.data;
     };
     const strict = recorder<JetStreamEntry<{ n: number }>>();
-    source(names.stream, { decode }).subscribe(strict);
+    pullConsumer({ nats: server.url, stream: names.stream, consumer: 'workers', expiresMs: 1_000, ackGraceMs: 0, decode }).subscribe(strict);
     strict.subscription!.request(3);
     await strict.terminated();
     expect(strict.items.map((e) => e.value.n)).toEqual([0]);
@@ -121,7 +121,7 @@ describe('pullConsumer bad input', () => {
     const dead = freshStream('fieldsdead');
     await createStream(server, dead.stream, dead.subject);
     const sub = recorder<JetStreamEntry<{ n: number }>>();
-    source(names.stream, { decode, deadLetter: { subject: `${dead.subject}.x` } }).subscribe(sub);
+    pullConsumer({ nats: server.url, stream: names.stream, consumer: 'workers', expiresMs: 1_000, ackGraceMs: 0, decode, deadLetter: { subject: `${dead.subject}.x` } }).subscribe(sub);
     sub.subscription!.request(3);
     await eventually(() => sub.items.some((e) => e.value.n === 2), 'message 2 delivered');
     expect(sub.items.map((e) => e.value.n)).not.toContain(undefined);
