@@ -227,6 +227,30 @@ describe('pullConsumer faults', () => {
     again.subscription!.cancel();
   }, 20_000);
 
+  it('resume: a broker not back within reconnectTimeoutMs fails the stream with DISCONNECTED, saying so; nothing is lost', async () => {
+    const { stream } = await fixture('noreturn', 3, { ack_wait: 500 * MS });
+    const flow = source(stream, { reconnectTimeoutMs: 400, expiresMs: 600, heartbeatMs: 100 });
+    const sub = recorder<JetStreamEntry>();
+    flow.subscribe(sub);
+    sub.subscription!.request(1);
+    await sub.next(1);
+    await server.crash();
+    try {
+      await sub.terminated();
+    } finally {
+      await server.restart();
+    }
+    expect((sub.error as NatsStreamError).code).toBe('DISCONNECTED');
+    expect(sub.error!.message).toMatch(/the connection did not come back within reconnectTimeoutMs \(400 ms\); delivered and unacked messages are redelivered after ack_wait$/);
+    await eventually(() => !server.admin.isClosed() && server.admin.info !== undefined, 'admin reconnected');
+    const again = recorder<JetStreamEntry>();
+    source(stream).subscribe(again);
+    again.subscription!.request(3);
+    await again.next(3); // the one delivered and never acked comes back with the other two
+    expect(again.items.map(seqOf).sort()).toEqual([0, 1, 2]);
+    again.subscription!.cancel();
+  }, 20_000);
+
   it.each(['shutdown', 'crash'] as const)('resume: a broker stopped (%s) and restarted mid-stream; every message processed, none lost', async (how) => {
     const total = 300;
     const { stream } = await fixture('restart', total, { ack_wait: 1_000 * MS });
