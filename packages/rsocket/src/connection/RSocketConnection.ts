@@ -203,9 +203,9 @@ export class RSocketConnection {
   // ---- the requester API ---------------------------------------------------------------------------------------
 
   /**
-   * REQUEST_STREAM. Cold: nothing is sent until the first `request(n)`, which becomes the initial request N; every
-   * later `request(n)` is one REQUEST_N(n) (capped so the total outstanding never exceeds 2^31−1). `cancel()` sends
-   * CANCEL.
+   * REQUEST_STREAM. Cold: nothing is sent until the first `request(n)`, which becomes the initial request N; later
+   * `request(n)` calls become REQUEST_N frames, those of one event-loop turn summed into one (capped so the total
+   * outstanding never exceeds 2^31−1). `cancel()` sends CANCEL.
    */
   requestStream(payload: Payload): Flow<Payload> {
     return new Flow<Payload>((subscriber) => this.subscribeRequester(subscriber, 'stream', payload, null));

@@ -11,7 +11,7 @@ import type { StreamHandler, StreamKind, StreamSnapshot } from './types';
  * that `requestStream`/`requestChannel`/`requestResponseFlow` return.
  *
  * Demand crosses the wire unchanged: the first `request(n)` sends the request frame with initial request N = n,
- * every later `request(n)` one REQUEST_N(n). The credit granted to the peer accumulates exactly and is capped at
+ * every later `request(n)` becomes REQUEST_N credit. The credit granted to the peer accumulates exactly and is capped at
  * 2^31−1, which the protocol treats as unbounded (so `request(Infinity)` sends 2^31−1 and nothing after). Later
  * grants of one event-loop turn are summed into one REQUEST_N sent at the end of the turn, and while the transport
  * is not writable they are summed until it drains (`RSocketConnection.grant`, ADR 0003): exact in total, fewer frames.
