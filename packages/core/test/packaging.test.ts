@@ -108,11 +108,27 @@ describe('packed packages', () => {
     expect(promised.length).toBeGreaterThan(0);
     expect(promised.filter((p) => p !== 'package.json' && !files.includes(p)), `${manifest.name}: promised but not shipped`).toEqual([]);
     expect(files).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json']));
-    const stray = files.filter((f) => !/^(dist|bin)\//.test(f) && !['LICENSE', 'README.md', 'package.json'].includes(f));
-    expect(stray, `${manifest.name}: files outside dist/ and bin/`).toEqual([]);
+    const stray = files.filter((f) => !/^(dist|bin|docs)\//.test(f) && !['LICENSE', 'README.md', 'package.json'].includes(f));
+    expect(stray, `${manifest.name}: files outside dist/, bin/ and docs/`).toEqual([]);
     expect(manifest.license).toBe('MIT');
     expect(readFileSync(join(repo, dir, 'LICENSE'), 'utf8')).toMatch(/^MIT License\n\nCopyright \(c\) /);
     expect(manifest.keywords?.length ?? 0).toBeGreaterThan(0);
+  });
+
+  // npm shows the packed README; a relative link must name a file the tarball ships (docs/ is in `files` where the
+  // README links into it), since no repository URL is set for npm to resolve it against.
+  it.each(publicPackages)('%s README links only to files the tarball ships (or to absolute URLs)', (dir) => {
+    const { manifest, files } = packed.get(dir)!;
+    const readme = readFileSync(join(repo, dir, 'README.md'), 'utf8').replace(/```[\s\S]*?```/g, '');
+    const targets = [...readme.matchAll(/\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g), ...readme.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
+    const relative = targets.filter((t) => !/^([a-z][a-z0-9+.-]*:|#)/i.test(t)).map((t) => t.split('#')[0]!.replace(/^\.\//, ''));
+    const missing = relative.filter((t) => !files.includes(t));
+    expect(missing, `${manifest.name}: README links to files not in the package`).toEqual([]);
+  });
+
+  it('ships the error table and the decision records the core README links to', () => {
+    const { files } = packed.get(join('packages', 'core'))!;
+    expect(files).toEqual(expect.arrayContaining(['docs/errors.md', 'docs/decisions/0001-unbounded-sentinel.md']));
   });
 
   it.each(publicPackages)('%s depends on the other sluice packages by a caret range of their current version', (dir) => {
