@@ -56,6 +56,11 @@ describe('error codes of operators, sources and sinks', () => {
     return error;
   };
   const flowOf = <T>(publisher: TestPublisher<T>): Flow<T> => new Flow<T>((s) => publisher.subscribe(s));
+  const errorOfWith = (flow: Publisher<unknown>, request: number, onNext: (value: unknown) => void): Error | null => {
+    let error: Error | null = null;
+    flow.subscribe({ onSubscribe: (s) => s.request(request), onNext, onError: (e) => { error = e; }, onComplete: () => {} });
+    return error;
+  };
   const code = (error: unknown): unknown => (error as { code?: unknown } | null)?.code;
 
   it('the classes carry their code: TimeoutError, ExpandDepthError', () => {
@@ -151,6 +156,16 @@ describe('error codes of operators, sources and sinks', () => {
     const processor = new UnicastProcessor<number>();
     errorOf(processor, 1);
     expect(code(errorOf(processor, 1))).toBe('ERR_SLUICE_SINGLE_SUBSCRIBER');
+  });
+
+  it('groupBy: a second subscriber of a group gets ERR_SLUICE_SINGLE_SUBSCRIBER; groups nobody reads stall it with ERR_SLUICE_GROUP_STALLED', () => {
+    const groups: Flow<number>[] = [];
+    const main = errorOfWith(range(0, 10).pipe(groupBy((x: number) => x % 2, { prefetch: 1 })), 100, (group) => void groups.push(group as Flow<number>));
+    expect(code(main)).toBe('ERR_SLUICE_GROUP_STALLED');
+    const split: Flow<number>[] = [];
+    errorOfWith(range(0, 4).pipe(groupBy((x: number) => x % 2)), 1, (group) => void split.push(group as Flow<number>));
+    errorOf(split[0]!, 1);
+    expect(code(errorOf(split[0]!, 1))).toBe('ERR_SLUICE_SINGLE_SUBSCRIBER');
   });
 
   it('a foreign publisher that signals onNext before onSubscribe, or whose request(n) throws, is met with ERR_SLUICE_SIGNAL_ORDER / ERR_SLUICE_REQUEST_THREW', () => {
