@@ -94,36 +94,40 @@ describe('packed packages', () => {
     expect(publicPackages.length).toBeGreaterThanOrEqual(8);
   });
 
-  it.each(publicPackages)('%s ships what its package.json promises, and no workspace: specifier', (dir) => {
-    const { manifest, files } = packed.get(dir)!;
-    for (const field of ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies']) {
-      const specifiers = Object.entries((manifest[field] ?? {}) as Record<string, string>).filter(([, range]) => range.startsWith('workspace:'));
-      expect(specifiers, `${manifest.name} ${field}`).toEqual([]);
-    }
-    const promised = [
-      ...exportTargets(manifest.exports),
-      ...[manifest.main, manifest.module, manifest.types].filter((p): p is string => typeof p === 'string'),
-      ...(typeof manifest.bin === 'string' ? [manifest.bin] : Object.values(manifest.bin ?? {})),
-    ].map((p) => p.replace(/^\.\//, ''));
-    expect(promised.length).toBeGreaterThan(0);
-    expect(promised.filter((p) => p !== 'package.json' && !files.includes(p)), `${manifest.name}: promised but not shipped`).toEqual([]);
-    expect(files).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json']));
-    const stray = files.filter((f) => !/^(dist|bin|docs)\//.test(f) && !['LICENSE', 'README.md', 'package.json'].includes(f));
-    expect(stray, `${manifest.name}: files outside dist/, bin/ and docs/`).toEqual([]);
-    expect(manifest.license).toBe('MIT');
-    expect(readFileSync(join(repo, dir, 'LICENSE'), 'utf8')).toMatch(/^MIT License\n\nCopyright \(c\) /);
-    expect(manifest.keywords?.length ?? 0).toBeGreaterThan(0);
+  describe('contents', () => {
+    it.each(publicPackages)('%s ships what its package.json promises, and no workspace: specifier', (dir) => {
+      const { manifest, files } = packed.get(dir)!;
+      for (const field of ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies']) {
+        const specifiers = Object.entries((manifest[field] ?? {}) as Record<string, string>).filter(([, range]) => range.startsWith('workspace:'));
+        expect(specifiers, `${manifest.name} ${field}`).toEqual([]);
+      }
+      const promised = [
+        ...exportTargets(manifest.exports),
+        ...[manifest.main, manifest.module, manifest.types].filter((p): p is string => typeof p === 'string'),
+        ...(typeof manifest.bin === 'string' ? [manifest.bin] : Object.values(manifest.bin ?? {})),
+      ].map((p) => p.replace(/^\.\//, ''));
+      expect(promised.length).toBeGreaterThan(0);
+      expect(promised.filter((p) => p !== 'package.json' && !files.includes(p)), `${manifest.name}: promised but not shipped`).toEqual([]);
+      expect(files).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json']));
+      const stray = files.filter((f) => !/^(dist|bin|docs)\//.test(f) && !['LICENSE', 'README.md', 'package.json'].includes(f));
+      expect(stray, `${manifest.name}: files outside dist/, bin/ and docs/`).toEqual([]);
+      expect(manifest.license).toBe('MIT');
+      expect(readFileSync(join(repo, dir, 'LICENSE'), 'utf8')).toMatch(/^MIT License\n\nCopyright \(c\) /);
+      expect(manifest.keywords?.length ?? 0).toBeGreaterThan(0);
+    });
   });
 
   // npm shows the packed README; a relative link must name a file the tarball ships (docs/ is in `files` where the
   // README links into it), since no repository URL is set for npm to resolve it against.
-  it.each(publicPackages)('%s README links only to files the tarball ships (or to absolute URLs)', (dir) => {
-    const { manifest, files } = packed.get(dir)!;
-    const readme = readFileSync(join(repo, dir, 'README.md'), 'utf8').replace(/```[\s\S]*?```/g, '');
-    const targets = [...readme.matchAll(/\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g), ...readme.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
-    const relative = targets.filter((t) => !/^([a-z][a-z0-9+.-]*:|#)/i.test(t)).map((t) => t.split('#')[0]!.replace(/^\.\//, ''));
-    const missing = relative.filter((t) => !files.includes(t));
-    expect(missing, `${manifest.name}: README links to files not in the package`).toEqual([]);
+  describe('README links', () => {
+    it.each(publicPackages)('%s README links only to files the tarball ships (or to absolute URLs)', (dir) => {
+      const { manifest, files } = packed.get(dir)!;
+      const readme = readFileSync(join(repo, dir, 'README.md'), 'utf8').replace(/```[\s\S]*?```/g, '');
+      const targets = [...readme.matchAll(/\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g), ...readme.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
+      const relative = targets.filter((t) => !/^([a-z][a-z0-9+.-]*:|#)/i.test(t)).map((t) => t.split('#')[0]!.replace(/^\.\//, ''));
+      const missing = relative.filter((t) => !files.includes(t));
+      expect(missing, `${manifest.name}: README links to files not in the package`).toEqual([]);
+    });
   });
 
   it('ships the error table and the decision records the core README links to', () => {
@@ -131,16 +135,18 @@ describe('packed packages', () => {
     expect(files).toEqual(expect.arrayContaining(['docs/errors.md', 'docs/decisions/0001-unbounded-sentinel.md']));
   });
 
-  it.each(publicPackages)('%s depends on the other sluice packages by a caret range of their current version', (dir) => {
-    const { manifest } = packed.get(dir)!;
-    const source = JSON.parse(readFileSync(join(repo, dir, 'package.json'), 'utf8')) as Manifest;
-    for (const field of ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies']) {
-      const internal = Object.keys((source[field] ?? {}) as Record<string, string>).filter((name) => versions.has(name));
-      for (const name of internal) {
-        expect((source[field] as Record<string, string>)[name], `${manifest.name} ${field} ${name} in the sources`).toBe('workspace:^');
-        expect((manifest[field] as Record<string, string>)[name], `${manifest.name} ${field} ${name} as packed`).toBe(`^${versions.get(name)}`);
+  describe('dependency ranges', () => {
+    it.each(publicPackages)('%s depends on the other sluice packages by a caret range of their current version', (dir) => {
+      const { manifest } = packed.get(dir)!;
+      const source = JSON.parse(readFileSync(join(repo, dir, 'package.json'), 'utf8')) as Manifest;
+      for (const field of ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies']) {
+        const internal = Object.keys((source[field] ?? {}) as Record<string, string>).filter((name) => versions.has(name));
+        for (const name of internal) {
+          expect((source[field] as Record<string, string>)[name], `${manifest.name} ${field} ${name} in the sources`).toBe('workspace:^');
+          expect((manifest[field] as Record<string, string>)[name], `${manifest.name} ${field} ${name} as packed`).toBe(`^${versions.get(name)}`);
+        }
       }
-    }
+    });
   });
 
   it('packs a dependency on @sluice/core as ^<version> (the caret check has something to check)', () => {
@@ -148,12 +154,14 @@ describe('packed packages', () => {
     expect((rxjs.dependencies as Record<string, string>)['@sluice/core']).toBe(`^${versions.get('@sluice/core')}`);
   });
 
-  it.each(publicPackages)('%s runs the pnpm-only guard before packing', (dir) => {
-    const source = JSON.parse(readFileSync(join(repo, dir, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
-    const prepack = source.scripts?.prepack ?? '';
-    const match = /^node (\S+)$/.exec(prepack);
-    expect(match, `${dir}: scripts.prepack is ${JSON.stringify(prepack)}`).not.toBeNull();
-    expect(join(repo, dir, match![1]!)).toBe(guard);
+  describe('pnpm-only guard', () => {
+    it.each(publicPackages)('%s runs the pnpm-only guard before packing', (dir) => {
+      const source = JSON.parse(readFileSync(join(repo, dir, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
+      const prepack = source.scripts?.prepack ?? '';
+      const match = /^node (\S+)$/.exec(prepack);
+      expect(match, `${dir}: scripts.prepack is ${JSON.stringify(prepack)}`).not.toBeNull();
+      expect(join(repo, dir, match![1]!)).toBe(guard);
+    });
   });
 
   // npm itself once (seconds per run): every package runs the same guard, checked above
@@ -195,12 +203,14 @@ describe('packed packages', () => {
     else expect(stderr).toBe('');
   });
 
-  it.each(publicPackages)('%s is clean for publint --strict and for arethetypeswrong in every resolution mode', (dir) => {
-    const { publint, attw } = lints.get(dir)!;
-    expect(publint, publint.output).toMatchObject({ code: 0 });
-    expect(publint.output).toContain('All good!');
-    expect(attw, attw.output).toMatchObject({ code: 0 });
-    expect(attw.output).toContain('No problems found');
-    expect(attw.output).not.toMatch(/node10: (?!🟢)/u);
+  describe('linters', () => {
+    it.each(publicPackages)('%s is clean for publint --strict and for arethetypeswrong in every resolution mode', (dir) => {
+      const { publint, attw } = lints.get(dir)!;
+      expect(publint, publint.output).toMatchObject({ code: 0 });
+      expect(publint.output).toContain('All good!');
+      expect(attw, attw.output).toMatchObject({ code: 0 });
+      expect(attw.output).toContain('No problems found');
+      expect(attw.output).not.toMatch(/node10: (?!🟢)/u);
+    });
   });
 });
