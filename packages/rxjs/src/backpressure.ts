@@ -7,7 +7,10 @@ import { sluiceSourceOf } from './toObservable';
 export interface BackpressureOptions<T> {
   /** The most inner Observables subscribed at once (default 16). */
   concurrency?: number;
-  /** The most outer values waiting for a free slot, for sources that cannot be slowed (default 256). */
+  /**
+   * The most outer values waiting for a free slot, for sources that cannot be slowed (default 256; under overflow
+   * 'latest' 1, the only capacity it takes).
+   */
   capacity?: number;
   /** What happens to an outer value that arrives when `capacity` values are waiting (default 'error'). */
   overflow?: ObservableOverflow;

@@ -8,7 +8,7 @@ import { OBSERVABLE_OVERFLOWS, requireCapacity, requireObservableOverflow, requi
 import { RxSink } from './internal/RxSink';
 
 export interface ViaRxOptions<R> {
-  /** The most output items held for downstream (default 256). */
+  /** The most output items held for downstream (default 256; under overflow 'latest' 1, the only capacity it takes). */
   capacity?: number;
   /** What happens to an output that arrives when `capacity` items are waiting (default 'error'). */
   overflow?: ObservableOverflow;
