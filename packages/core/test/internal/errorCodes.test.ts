@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   bufferTime, CancellationError, create, createQueue, deadline, expand, ExpandDepthError, fail, firstValue, Flow, from,
@@ -174,5 +175,17 @@ describe('error codes of operators, sources and sinks', () => {
     const throwing: Publisher<number> = { subscribe: (s) => s.onSubscribe({ request: () => { throw new Error('boom'); }, cancel: () => {} }) };
     const error = errorOf(from(throwing), 1);
     expect([code(error), (error?.cause as Error | undefined)?.message]).toEqual(['ERR_SLUICE_REQUEST_THREW', 'boom']);
+  });
+});
+
+describe('docs/errors.md', () => {
+  it('has one coded-table row for every SluiceErrorCode, and no row for a code the type does not list', () => {
+    const union = readFileSync(new URL('../../src/internal/errors.ts', import.meta.url), 'utf8');
+    const declared = [...(/export type SluiceErrorCode =([^;]+);/.exec(union)?.[1] ?? '').matchAll(/'(ERR_SLUICE_[A-Z_]+)'/g)].map((m) => m[1]);
+    const doc = readFileSync(new URL('../../docs/errors.md', import.meta.url), 'utf8');
+    const coded = doc.slice(doc.indexOf('## Errors with a stable code'), doc.indexOf('## Errors without a code'));
+    const rows = [...coded.matchAll(/^\| `(ERR_SLUICE_[A-Z_]+)` \|/gm)].map((m) => m[1]);
+    expect(declared.length).toBeGreaterThanOrEqual(21);
+    expect([...rows].sort()).toEqual([...declared].sort());
   });
 });
