@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   bufferTime, CancellationError, create, createQueue, deadline, expand, ExpandDepthError, fail, firstValue, Flow, from,
-  fromAsyncIterable, generate, type GenerateEmitter, groupBy, interval, map, mergeMap, never, of, type Operator, OverflowError,
+  fromAsyncIterable, generate, type GenerateEmitter, groupBy, interval, map, mergeMap, never, publish, of, type Operator, OverflowError,
   type Publisher, range, sample, type Subscriber, type Subscription, timeout, TimeoutError, toArray, UnicastProcessor,
   VirtualTimeScheduler, window,
 } from '../../src/index';
@@ -173,6 +173,11 @@ describe('error codes of operators, sources and sinks', () => {
     const early: Publisher<number> = { subscribe: (s) => { s.onNext(1); } };
     expect(code(errorOf(from(early), 1))).toBe('ERR_SLUICE_SIGNAL_ORDER');
     const throwing: Publisher<number> = { subscribe: (s) => s.onSubscribe({ request: () => { throw new Error('boom'); }, cancel: () => {} }) };
+    const hubbed = new Flow<number>((s) => { s.onNext(1); }).pipe(publish());
+    const seen: Error[] = [];
+    hubbed.subscribe({ onSubscribe: (s) => s.request(1), onNext: () => {}, onError: (e) => void seen.push(e), onComplete: () => {} });
+    hubbed.connect();
+    expect(seen.map(code)).toEqual(['ERR_SLUICE_SIGNAL_ORDER']); // a multicast hub's own check on a sluice source
     const error = errorOf(from(throwing), 1);
     expect([code(error), (error?.cause as Error | undefined)?.message]).toEqual(['ERR_SLUICE_REQUEST_THREW', 'boom']);
   });
