@@ -2,7 +2,7 @@ import type { Publisher } from '../spec/Publisher';
 import type { Subscriber } from '../spec/Subscriber';
 import type { Subscription } from '../spec/Subscription';
 import { describeValue, replenishAt } from './demand';
-import { nullArgumentError, overDeliveryError, toError } from './errors';
+import { nullArgumentError, overDeliveryError, toError, withCode } from './errors';
 import { toFlow } from './lift';
 import { promiseOf } from './PromiseFlow';
 import { reportError, reportLateError } from './report';
@@ -57,7 +57,7 @@ export function projectInner<T, R>(
     return null;
   }
   if (inner == null || typeof (inner as Publisher<R>).subscribe !== 'function') {
-    parent.stop(new TypeError(`${parent.name}: the project function returned ${describeValue(inner)}, which is not a Publisher`));
+    parent.stop(withCode(new TypeError(`${parent.name}: the project function returned ${describeValue(inner)}, which is not a Publisher`), 'ERR_SLUICE_NOT_A_PUBLISHER'));
     return null;
   }
   return inner;

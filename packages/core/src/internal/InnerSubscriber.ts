@@ -1,7 +1,7 @@
 import type { Subscriber } from '../spec/Subscriber';
 import type { Subscription } from '../spec/Subscription';
 import { nullArgumentError } from './errors';
-import { reportError } from './report';
+import { reportLateError } from './report';
 
 /**
  * The Subscriber of one input of a stage that has several (zip's and combineLatest's sources, forkJoin's inputs,
@@ -20,6 +20,8 @@ import { reportError } from './report';
 export abstract class InnerSubscriber<T, O> implements Subscriber<T> {
   private owner: O | null;
   private upstream: Subscription | null = null;
+  /** The owner cancelled this input while it was live (ADR 0012: a late error is then dropped, not reported). */
+  private cancelledLive = false;
 
   constructor(owner: O) {
     this.owner = owner;
@@ -55,7 +57,7 @@ export abstract class InnerSubscriber<T, O> implements Subscriber<T> {
   onError(error: Error): void {
     if (error == null) throw nullArgumentError('onError', error); // §2.13
     const owner = this.owner;
-    if (owner === null) return reportError(error); // §1.7 nothing after the end; never swallowed
+    if (owner === null) return reportLateError(error, this.cancelledLive); // after our cancel dropped, else §1.7 reported
     this.owner = null; // §3.13
     this.upstream = null;
     this.ended(owner, error);
@@ -72,6 +74,7 @@ export abstract class InnerSubscriber<T, O> implements Subscriber<T> {
   /** Stops this input: cancels its upstream and lets go of the owner (§3.13). Idempotent. */
   cancel(): void {
     const upstream = this.upstream;
+    if (this.owner !== null) this.cancelledLive = true;
     this.owner = null;
     this.upstream = null;
     this.onCancel();

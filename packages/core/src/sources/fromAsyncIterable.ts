@@ -2,7 +2,7 @@ import { Flow } from '../Flow';
 import { nullItemError } from '../internal/ArraySubscription';
 import { requirePositiveBound } from '../internal/demand';
 import { DrainSubscription } from '../internal/DrainSubscription';
-import { toError } from '../internal/errors';
+import { toError, withCode } from '../internal/errors';
 import { reportDroppedError } from '../internal/report';
 import { RingBuffer } from '../internal/RingBuffer';
 import type { Subscriber } from '../spec/Subscriber';
@@ -72,7 +72,7 @@ class AsyncIterableSubscription<T> extends DrainSubscription<T> {
       if (head.state === REJECTED) return this.finish(toError(head.outcome));
       const result = head.outcome as IteratorResult<T>;
       if (result === null || typeof result !== 'object') {
-        return this.finish(new TypeError(`fromAsyncIterable: next() resolved to ${String(result)}, not an iterator result`));
+        return this.finish(withCode(new TypeError(`fromAsyncIterable: next() resolved to ${String(result)}, not an iterator result`), 'ERR_SLUICE_NOT_AN_ITERATOR_RESULT'));
       }
       if (result.done) return this.finish(null);
       if (result.value == null) return this.fail(nullItemError('fromAsyncIterable', this.index, result.value)); // §2.13
