@@ -37,6 +37,12 @@ describe('distributed-workers example on NATS', () => {
     expect(stdout).toMatch(/^nats broker at nats:\/\/127\.0\.0\.1:\d+; stream "jobs", group "workers", 3000 messages$/m);
     expect(stdout).toMatch(/killed worker-b \(SIGKILL\)/);
     expect(stdout).toMatch(/broker: pending 0, redeliveries \d+/);
+    // per-worker counts: every worker's acks and redeliveries, the killed one marked; together at least every message
+    const rows = [...stdout.matchAll(/^  (worker-[abc]) +\d+ ms\/msg +(\d+) acked +(\d+) of them redelivered +(killed with SIGKILL|exit \d+)$/gm)];
+    expect(rows.map((r) => r[1])).toEqual(['worker-a', 'worker-b', 'worker-c']);
+    expect(rows.map((r) => r[4])).toEqual(['exit 0', 'killed with SIGKILL', 'exit 0']);
+    expect(rows.reduce((sum, r) => sum + Number(r[2]), 0)).toBeGreaterThanOrEqual(3000);
+    expect(rows.every((r) => Number(r[3]) <= Number(r[2]))).toBe(true);
     expect(stdout.trim().split('\n').pop()).toBe('published 3000, acknowledged 3000, lost 0');
   }, 60_000);
 });

@@ -181,7 +181,7 @@ export function suites(quick) {
       file: 'w9-redis.mjs',
       note: 'Each sample starts its own redis-server (loopback, no persistence); publishing the backlog is untimed set-up. ' +
         'Both read COUNT 100 per XREADGROUP and ack every entry after processing it: the raw loop with one XACK per batch, ' +
-        'awaited before the next read; sluice with readGroup(maxBatch 100) → forEach(prefetch 100, autoAck(awaitAck: false)), ' +
+        'awaited before the next read; sluice with readGroup(maxBatch 100) → forEach(prefetch 200, so that its 75% re-requests cover a full COUNT 100, autoAck(awaitAck: false)), ' +
         'whose acks of one tick share one XACK. Live heap at 50% consumed, in the worker process.',
       entries: Object.keys(w9redis).map((impl) => ({ impl, n: quick ? 50_000 : 500_000 })),
       render: pairTable('raw ioredis XREADGROUP COUNT 100 + XACK loop', 'the raw ioredis loop'),

@@ -119,9 +119,14 @@ export function notRun(test: { entry: RuleEntry }, reason: string): TestResult {
   return { id: entry.id, rule: entry.rule, category: entry.category, status: 'skipped', message: reason, hints: [], durationMs: 0, tags: tagsOf(entry), violations: [] };
 }
 
-/** Report tags of a catalogue entry: `js-only` for tests the JVM TCK does not have. */
+/**
+ * Report tags of a catalogue entry: `js-only` for tests the JVM TCK does not have; `js-mapped` for tests it has with a
+ * Java exception, which here expect the JavaScript one (`NullPointerException` → `TypeError`, for `null` and
+ * `undefined` alike; `IllegalArgumentException` → `RangeError`): the catalogue's ids carry the mapped name.
+ */
 export function tagsOf(entry: RuleEntry): string[] {
-  return entry.js ? ['js-only'] : [];
+  if (entry.js) return ['js-only'];
+  return /TypeError|RangeError/.test(entry.id) ? ['js-mapped'] : [];
 }
 
 /** Collects errors that reach `uncaughtException` / `unhandledRejection` while a verification runs. */

@@ -112,7 +112,7 @@ describe('the supervised sluice-tck process', () => {
     requireDist();
     const { code, stdout, stderr } = await run(process.execPath, [cli, 'publisher', fixture('chatty-publisher.mjs'), '--only', '1.9', ...fast]);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/required_spec109_subscribeThrowTypeErrorOnNullSubscriber\n\s+output of the implementation during this test:\n\s+\| chatty: subscribe\(null\)/);
+    expect(stdout).toMatch(/required_spec109_subscribeThrowTypeErrorOnNullSubscriber \[js-mapped\]\n\s+output of the implementation during this test:\n\s+\| chatty: subscribe\(null\)/);
     expect(stdout).toContain('output of the implementation while loading:\n  | chatty: loaded');
     expect(stderr).toBe('');
   });

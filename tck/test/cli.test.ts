@@ -27,7 +27,8 @@ describe('sluice-tck CLI', () => {
     it('verifies a correct ESM publisher module, prints the table and a summary, and exits 0', async () => {
       expect(await runCli(['publisher', fixture('good-publisher.mjs'), ...fast])).toBe(0);
       expect(out).toMatch(/^rule\s+status\s+test$/m);
-      expect(out).toMatch(/^§3\.9\s+PASS\s+required_spec309_requestZeroMustSignalRangeError$/m);
+      expect(out).toMatch(/^§3\.9\s+PASS\s+required_spec309_requestZeroMustSignalRangeError \[js-mapped\]$/m);
+      expect(out).toMatch(/^§1\.9\s+PASS\s+required_spec109_mustIssueOnSubscribeForNonNullSubscriber$/m); // no tag: the JVM's own test
       expect(out).toMatch(/^sluice-tck publisher: \d+ passed, 0 failed, \d+ skipped \(44 tests, [\d.]+ s\)$/m);
     });
 
@@ -39,7 +40,11 @@ describe('sluice-tck CLI', () => {
       expect(Object.keys(json)).toEqual(['tool', 'kind', 'complete', 'running', 'results', 'summary', 'causes', 'durationMs']);
       expect(json).toMatchObject({ tool: 'sluice-tck', kind: 'publisher', complete: true, running: null, causes: [] });
       expect(Object.keys(json.results[0])).toEqual(['id', 'rule', 'category', 'status', 'message', 'hints', 'durationMs', 'tags', 'violations']);
-      expect(json.results.find((r: { id: string }) => r.id === 'required_spec309_requestNaNMustSignalRangeError').tags).toEqual(['js-only']);
+      const tags = (id: string) => json.results.find((r: { id: string }) => r.id === id).tags;
+      expect(tags('required_spec309_requestNaNMustSignalRangeError')).toEqual(['js-only']); // not in the JVM TCK
+      expect(tags('required_spec109_subscribeThrowTypeErrorOnNullSubscriber')).toEqual(['js-mapped']); // NPE there
+      expect(tags('required_spec309_requestZeroMustSignalRangeError')).toEqual(['js-mapped']); // IllegalArgumentException there
+      expect(tags('required_spec109_mustIssueOnSubscribeForNonNullSubscriber')).toEqual([]); // the same test on the JVM
       expect(json.results.map((r: { rule: string }) => r.rule).every((rule: string) => rule === '1.9' || rule === '3.9')).toBe(true);
       expect(json.summary).toEqual({ passed: 8, failed: 0, skipped: 2 }); // mayReject skips: no createFailedPublisher
       const xml = readFileSync(join(dir, 'r.xml'), 'utf8');
@@ -100,7 +105,7 @@ describe('sluice-tck CLI', () => {
       expect(await runCli(['publisher', fixture('chatty-publisher.mjs'), '--only', '1.9', ...fast])).toBe(0);
       const lines = out.split('\n');
       // every table row is intact: no chatter on a row line
-      for (const line of lines.filter((l) => l.startsWith('§'))) expect(line).toMatch(/^§[\d.]+\s+(PASS|FAIL|SKIP)\s+\w+( \[js-only\])?$/);
+      for (const line of lines.filter((l) => l.startsWith('§'))) expect(line).toMatch(/^§[\d.]+\s+(PASS|FAIL|SKIP)\s+\w+( \[js-(only|mapped)\])?$/);
       const row = lines.findIndex((l) => /required_spec109_subscribeThrowTypeErrorOnNullSubscriber/.test(l));
       expect(lines[row + 1]).toMatch(/^\s+output of the implementation during this test:$/);
       expect(lines[row + 2]).toMatch(/^\s+\| chatty: subscribe\(null\)$/);

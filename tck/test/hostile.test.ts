@@ -61,6 +61,22 @@ class KeepsUpstream<T> extends ReferenceProcessor<T> {
   }
 }
 
+/** Keeps its upstream like KeepsUpstream, and throws from onNext once its only subscriber has left (§2.13). */
+class KeepsUpstreamThrowsWhenAlone<T> extends KeepsUpstream<T> {
+  private left = false;
+  override subscribe(subscriber: Subscriber<T>): void {
+    if (subscriber == null) throw new TypeError('§1.9: subscriber required');
+    super.subscribe({
+      onSubscribe: (s) => subscriber.onSubscribe({ request: (n) => s.request(n), cancel: () => { this.left = true; s.cancel(); } }),
+      onNext: (x) => subscriber.onNext(x), onError: (e) => subscriber.onError(e), onComplete: () => subscriber.onComplete(),
+    });
+  }
+  override onNext(element: T): void {
+    if (this.left) throw new Error(`nobody to give ${String(element)} to`); // wrong: §2.13
+    super.onNext(element);
+  }
+}
+
 /**
  * A multicast processor that silently starves: once a second subscriber arrives, the earlier one gets nothing more
  * (not even a terminal signal), although it has demand.
@@ -351,6 +367,17 @@ describe('processor harness', () => {
   it('does not assume a multicast processor cancels upstream when its only subscriber leaves', async () => {
     const report = await verifyProcessor({ createIdentityProcessor: (n) => new KeepsUpstream<number>(n), createElement: (i) => i, env: mutantEnv });
     expect(report.results.filter((r) => r.status === 'failed').map((r) => `${r.id}: ${r.message}`)).toEqual([]);
+  });
+
+  it('retells a failure after its subscriber left as traffic into a processor that kept its upstream, with hints that fit', async () => {
+    const report = await verifyProcessor({
+      createIdentityProcessor: (n) => new KeepsUpstreamThrowsWhenAlone<number>(n), createElement: (i) => i, env: mutantEnv, only: ['2.8'],
+    });
+    const spec208 = report.results.find((r) => r.id === 'required_spec208_mustBePreparedToReceiveOnNextSignalsAfterHavingCalledSubscriptionCancel')!;
+    expect(spec208.status).toBe('failed');
+    expect(spec208.message).toMatch(/^§2\.8: .*\(note: the processor did not cancel its upstream when its only subscriber left, which the spec permits; the element was not an onNext after cancel\)$/);
+    expect(spec208.hints.join('\n')).toMatch(/^nothing was cancelled upstream/);
+    expect(spec208.hints.join('\n')).not.toContain('onNext after cancel does not throw'); // the hint that pointed the wrong way
   });
 
   it('reports silent starvation of a subscriber with demand as a required §3.8 failure, not an optional skip', async () => {

@@ -108,10 +108,15 @@ export const impls = {
     let done = 0;
     let heap50;
     // Ack after processing; acks of one tick share one XACK and the next entry does not wait for the reply.
+    // prefetch 2 × BATCH: forEach re-requests 75% of its prefetch at a time, so with prefetch BATCH every read after
+    // the first would be COUNT 75, a third more round trips than the raw loop's COUNT 100. With 2 × BATCH the
+    // outstanding demand covers a full batch and the reads are COUNT 100 like the raw loop's. With this synchronous
+    // handler the process still holds at most one batch: a read is only issued once the previous one was delivered,
+    // and forEach queues nothing (a slow async handler could have up to the prefetch waiting in forEach).
     await forEach(flow, autoAck((entry) => {
       sum += seqOf(entry.fields.data);
       if (++done === n >> 1) heap50 = liveHeap();
-    }, { awaitAck: false }), { prefetch: BATCH });
+    }, { awaitAck: false }), { prefetch: 2 * BATCH });
     while (flow.metrics().acked < n) await new Promise((resolve) => setImmediate(resolve)); // the last XACK answered
     return { ...report(n, start, sum, heap50), reads: flow.metrics().reads };
   },

@@ -59,8 +59,14 @@ function skippedOrFocused(source: ts.SourceFile): string[] {
 function testCallKind(node: ts.Node): 'describe' | 'it' | null {
   if (!ts.isCallExpression(node) || node.arguments.length === 0) return null;
   let callee = node.expression;
-  // modified calls (only, skip, concurrent, …) share the scope and title rules of the plain call
-  if (ts.isPropertyAccessExpression(callee)) callee = callee.expression;
+  if (ts.isCallExpression(callee) && ts.isPropertyAccessExpression(callee.expression) && callee.expression.name.text === 'each') {
+    // it.each(table)('title %s', fn): the outer call carries the title
+    callee = callee.expression.expression;
+  } else if (ts.isPropertyAccessExpression(callee)) {
+    if (callee.name.text === 'each') return null; // the inner it.each(table): its argument is the table, not a title
+    // modified calls (only, skip, concurrent, …) share the scope and title rules of the plain call
+    callee = callee.expression;
+  }
   if (!ts.isIdentifier(callee)) return null;
   if (callee.text === 'describe') return 'describe';
   if (callee.text === 'it' || callee.text === 'test') return 'it';
@@ -132,6 +138,11 @@ describe('hygiene', () => {
       // Fixture source built from parts, so that this file itself holds no modified test call.
       const text = `describe('a', () => {\n  ${modified('it', 'skip')}('x', () => {});\n  it('y', () => {});\n  ${modified('describe', 'only')}('b', () => {});\n});`;
       expect(skippedOrFocused(parse('t.ts', text))).toEqual(['it.skip (line 2)', 'describe.only (line 4)']);
+    });
+
+    it('takes the title of it.each(table)(title, fn) from the outer call, not the table', () => {
+      const text = `describe('a', () => { it.each(rows)('first %s', () => {}); it.each(rows)('second %s', () => {}); it.each(rows)('first %s', () => {}); });`;
+      expect(duplicateTitles(parse('t.ts', text))).toEqual(['a > first %s']);
     });
 
     it('compares template titles by their source text and sees through modifiers such as only', () => {

@@ -1,10 +1,10 @@
 import {
   create, createMetricsRegistry, map, merge, name, share, type CreateEmitter, type MetricsRegistry, type StageMetrics,
 } from '@sluice/core';
-import { TestSubscriber } from '@sluice/core/testing';
+import { TestSubscriber, VirtualTimeScheduler } from '@sluice/core/testing';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { serveInspector, type Inspector } from '@sluice/inspector';
+import { serveInspector, type Inspector, type InspectorOptions } from '@sluice/inspector';
 import { launchChromium, watchPage } from './support/chromium';
 
 // The page in a real headless Chromium (Debian's, by executable path): stages and numbers against the registry,
@@ -28,8 +28,8 @@ afterEach(async () => {
   expect(problems).toEqual([]);
 });
 
-async function view(registry: MetricsRegistry): Promise<Page> {
-  const inspector = await serveInspector(registry, { periodMs: 100, historyMs: 3000 });
+async function view(registry: MetricsRegistry, options: InspectorOptions = {}): Promise<Page> {
+  const inspector = await serveInspector(registry, { periodMs: 100, historyMs: 3000, ...options });
   const page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
   const problems = watchPage(page, inspector.url.replace(/\/$/, ''));
   open = { inspector, page, problems };
@@ -134,6 +134,27 @@ describe('inspector page in Chromium', () => {
     expect(Math.min(...points)).toBe(5); // y = 5 is the top: the samples at the bound
     expect(Math.max(...points)).toBe(95); // y = 95 the bottom: the empty buffer before
     expect(points.at(-1)).toBe(72.5); // 5 of 20
+  });
+
+  it('shows the in, out and dropped rates of the last period, and zero once the traffic stops (virtual clock)', async () => {
+    const clock = new VirtualTimeScheduler();
+    const registry = createMetricsRegistry();
+    let emitter!: CreateEmitter<number>;
+    const sink = new TestSubscriber<number>(0);
+    create<number>((e) => void (emitter = e), { capacity: 4, overflow: 'drop-newest' }).pipe(name('rates', { registry })).subscribe(sink);
+    const page = await view(registry, { scheduler: clock, periodMs: 100 });
+    const rates = async () => {
+      const { inRate, outRate, dropRate } = await shown(page, 'rates');
+      return { inRate, outRate, dropRate };
+    };
+    await expect.poll(rates).toEqual({ inRate: '0', outRate: '0', dropRate: '0' });
+    for (let i = 0; i < 6; i++) emitter.next(i); // 6 in: 4 buffered, 2 dropped (drop-newest)
+    sink.request(3); // 3 out
+    clock.advanceBy(100); // one period of 100 ms: per second, ten times the counts
+    await expect.poll(rates, { timeout: 10_000 }).toEqual({ inRate: '60', outRate: '30', dropRate: '20' });
+    await expectPageMatchesRegistry(page, registry);
+    clock.advanceBy(100); // a period without traffic
+    await expect.poll(rates, { timeout: 10_000 }).toEqual({ inRate: '0', outRate: '0', dropRate: '0' });
   });
 
   it('drops a stage the registry released and shows the retained total instead', async () => {

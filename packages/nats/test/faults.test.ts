@@ -95,6 +95,45 @@ describe('pullConsumer bad input', () => {
     next.subscription!.cancel();
   });
 
+  it('a message with a missing field: decode throws → dead-lettered with the reason, or the stream fails with DECODE', async () => {
+    const names = freshStream('fields');
+    await createStream(server, names.stream, names.subject);
+    await createConsumer(server, names.stream, 'workers', { ack_wait: 500 * MS });
+    const { jetstream } = await import('@nats-io/jetstream');
+    const js = jetstream(server.admin);
+    await js.publish(`${names.subject}.job`, JSON.stringify({ seq: 0, data: { n: 0 } }));
+    await js.publish(`${names.subject}.job`, JSON.stringify({ seq: 1 })); // no "data"
+    await js.publish(`${names.subject}.job`, JSON.stringify({ seq: 2, data: { n: 2 } }));
+    const decode = (m: { data: Uint8Array }) => {
+      const body = JSON.parse(new TextDecoder().decode(m.data)) as { data?: { n: number } };
+      if (body.data === undefined) throw new TypeError('field "data" is missing');
+      return body.data;
+    };
+    const strict = recorder<JetStreamEntry<{ n: number }>>();
+    pullConsumer({ nats: server.url, stream: names.stream, consumer: 'workers', expiresMs: 1_000, ackGraceMs: 0, decode }).subscribe(strict);
+    strict.subscription!.request(3);
+    await strict.terminated();
+    expect(strict.items.map((e) => e.value.n)).toEqual([0]);
+    expect((strict.error as NatsStreamError).code).toBe('DECODE');
+    expect(strict.error!.message).toMatch(/^pullConsumer: decode threw for message 2 of "\w+": field "data" is missing; it stays pending/);
+    await strict.items[0]!.ack().catch(() => {}); // the connection may already be closing; 0 comes back then
+    // Not acked, not termed: the server redelivers it after ack_wait, here to a source that dead-letters it.
+    const dead = freshStream('fieldsdead');
+    await createStream(server, dead.stream, dead.subject);
+    const sub = recorder<JetStreamEntry<{ n: number }>>();
+    pullConsumer({ nats: server.url, stream: names.stream, consumer: 'workers', expiresMs: 1_000, ackGraceMs: 0, decode, deadLetter: { subject: `${dead.subject}.x` } }).subscribe(sub);
+    sub.subscription!.request(3);
+    await eventually(() => sub.items.some((e) => e.value.n === 2), 'message 2 delivered');
+    expect(sub.items.map((e) => e.value.n)).not.toContain(undefined);
+    await eventually(async () => (await server.jsm.streams.info(dead.stream)).state.messages === 1, 'the dead letter');
+    const letter = await server.jsm.streams.getMessage(dead.stream, { seq: 1 });
+    expect(letter!.header.get('Sluice-Dlq-Reason')).toBe('decode failed: field "data" is missing');
+    expect(letter!.json<{ seq: number }>().seq).toBe(1);
+    await Promise.all(sub.items.map((e) => e.ack()));
+    sub.subscription!.cancel();
+    await eventually(async () => (await consumerInfo(server, names.stream, 'workers')).num_ack_pending === 0, 'nothing pending');
+  });
+
   it('a message larger than a pull\'s maxBytes (409 with nothing delivered) is taken alone and reported OVERSIZED, not pulled for ever', async () => {
     const names = freshStream('maxbytesbig');
     await createStream(server, names.stream, names.subject);
@@ -185,6 +224,30 @@ describe('pullConsumer faults', () => {
     const seqs = again.items.map(seqOf).sort();
     expect(seqs.filter((s) => s > 0)).toEqual([1, 2, 3, 4]);
     expect(seqs.length).toBeLessThanOrEqual(5);
+    again.subscription!.cancel();
+  }, 20_000);
+
+  it('resume: a broker not back within reconnectTimeoutMs fails the stream with DISCONNECTED, saying so; nothing is lost', async () => {
+    const { stream } = await fixture('noreturn', 3, { ack_wait: 500 * MS });
+    const flow = source(stream, { reconnectTimeoutMs: 400, expiresMs: 600, heartbeatMs: 100 });
+    const sub = recorder<JetStreamEntry>();
+    flow.subscribe(sub);
+    sub.subscription!.request(1);
+    await sub.next(1);
+    await server.crash();
+    try {
+      await sub.terminated();
+    } finally {
+      await server.restart();
+    }
+    expect((sub.error as NatsStreamError).code).toBe('DISCONNECTED');
+    expect(sub.error!.message).toMatch(/the connection did not come back within reconnectTimeoutMs \(400 ms\); delivered and unacked messages are redelivered after ack_wait$/);
+    await eventually(() => !server.admin.isClosed() && server.admin.info !== undefined, 'admin reconnected');
+    const again = recorder<JetStreamEntry>();
+    source(stream).subscribe(again);
+    again.subscription!.request(3);
+    await again.next(3); // the one delivered and never acked comes back with the other two
+    expect(again.items.map(seqOf).sort()).toEqual([0, 1, 2]);
     again.subscription!.cancel();
   }, 20_000);
 

@@ -8,7 +8,9 @@ import { consumerInfo, createConsumer, createStream, freshStream, publish } from
 
 // Bounded memory: a backlog far larger than any buffer, consumed by a slow worker (one macrotask per message), keeps
 // the worker's live heap flat, because the source pulls only what the sink asked for and the backlog stays in the
-// server. The suite runs 40,000 messages to stay within its time budget (vitest runs with --expose-gc).
+// server. The suite runs 40,000 messages to stay within its time budget (vitest runs with --expose-gc);
+// `node packages/bench/soak-nats.mjs` (pnpm --filter @sluice/bench soak:nats) runs the same check on 1,000,000 (its
+// result is in packages/nats/README.md).
 let server: NatsServer;
 beforeAll(async () => { server = await startNats(); }, 60_000);
 afterAll(async () => { await server?.stop(); });

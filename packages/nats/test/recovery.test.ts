@@ -74,7 +74,8 @@ describe('pullConsumer acknowledgement and recovery', () => {
   });
 
   it('nak(delay) redelivers after the delay; term() never redelivers; working() keeps a slow message from redelivery', async () => {
-    const { stream } = await fixture('nak', 3, { ack_wait: 400 * MS });
+    // ack_wait is ten working() periods, so a loaded machine's late timers cannot let c's ack_wait lapse
+    const { stream } = await fixture('nak', 3, { ack_wait: 1000 * MS });
     const flow = source(stream);
     const sub = recorder<JetStreamEntry>();
     flow.subscribe(sub);
@@ -89,7 +90,7 @@ describe('pullConsumer acknowledgement and recovery', () => {
     const again = sub.items[3]!;
     expect([seqOf(again), again.deliveries, again.redelivered]).toEqual([0, 2, true]);
     await again.ack();
-    await sleep(900); // more than two ack_waits: b (termed) and c (working) must not come back
+    await sleep(2100); // more than two ack_waits: b (termed) and c (working) must not come back
     clearInterval(keepAlive);
     sub.subscription!.request(2);
     await sleep(300);

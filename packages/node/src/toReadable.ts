@@ -27,7 +27,8 @@ export interface ToReadableOptions {
  *
  * **Errors**: a flow error destroys the Readable with that error (`'error'`, then `'close'`).
  *
- * **Cancellation**: `destroy()` (by the consumer, `pipeline`, or `signal`) cancels the flow.
+ * **Cancellation**: `destroy()` (by the consumer, `pipeline`, or `signal`) cancels the flow. Once the flow
+ * terminated the signal no longer holds the Readable; an abort after that destroys it on the next `read()`.
  *
  * @example
  * stream.pipeline(toReadable(range(0, 1e6).pipe(map(String)), { objectMode: false }), process.stdout, done);
@@ -50,7 +51,7 @@ class FlowReadable<T> extends Readable implements Inspectable {
   constructor(source: Publisher<T>, objectMode: boolean, highWaterMark: number | undefined, signal: AbortSignal | undefined) {
     super(highWaterMark === undefined ? { objectMode } : { objectMode, highWaterMark });
     this.source = source;
-    this.bridge = new ReadableBridge<T>(this);
+    this.bridge = new ReadableBridge<T>(this, () => this.flowEnded());
     this.signal = signal;
     if (signal !== undefined) {
       if (signal.aborted) this.onAbort();
@@ -73,6 +74,23 @@ class FlowReadable<T> extends Readable implements Inspectable {
     this.signal = undefined;
     this.bridge.cancel();
     callback(error);
+  }
+
+  /**
+   * The flow terminated: the signal no longer holds this Readable, so one abandoned with unread data is not kept
+   * alive by a long-lived signal (issue 13, as `toAsyncIterable`). The signal itself is kept: an abort since then
+   * is seen by the next `read()` (every way of consuming a Readable goes through it) with the listener's outcome.
+   */
+  private flowEnded(): void {
+    this.signal?.removeEventListener('abort', this.onAbort);
+  }
+
+  override read(size?: number): unknown {
+    if (this.signal?.aborted === true && !this.destroyed) {
+      this.onAbort();
+      return null;
+    }
+    return super.read(size);
   }
 
   inspect(): StageSnapshot {

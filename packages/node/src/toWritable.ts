@@ -1,6 +1,6 @@
 import { nullArgumentError } from '@sluice/core/engine';
 import type { Writable } from 'node:stream';
-import { replenishAt, reportError, type Inspectable, type StageSnapshot, type Subscriber, type Subscription } from '@sluice/core';
+import { replenishAt, reportDroppedError, reportError, type Inspectable, type StageSnapshot, type Subscriber, type Subscription } from '@sluice/core';
 import { destroyWatched } from './internal/destroy';
 import { abortReason, prematureCloseError, requirePositiveInteger, requireSignal, toError } from './internal/errors';
 
@@ -181,7 +181,10 @@ class WritableSubscriber<T> implements WritableSink<T> {
   onError(error: Error): void {
     if (error == null) throw nullArgumentError('onError', error); // §2.13
     if (this.state !== 'active' && this.state !== 'idle') {
-      reportError(error); // §1.7 an error after we settled is reported, never swallowed
+      // after the sink cancelled the flow (a failed write, an abort, the writable's end) nobody listens: dropped (ADR
+      // 0012); after the upstream's own terminal signal, §1.7: reported, never swallowed
+      if (this.cancelledUpstream) reportDroppedError(error);
+      else reportError(error);
       return;
     }
     this.upstream = null; // §2.4 the subscription is over

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { map, range } from '@sluice/core';
 import { TestPublisher } from '@sluice/core/testing';
 import { toReadable } from '@sluice/node';
+import { collectGarbage } from '../../core/test/support/collectGarbage';
 import { settle, until, watchdog } from './helpers';
 
 async function collect<T>(readable: AsyncIterable<T>): Promise<T[]> {
@@ -141,6 +142,31 @@ describe('toReadable', () => {
       expect(source.cancelled).toBe(true);
       expect(errors).toHaveLength(1);
       expect(errors[0]!.name).toBe('AbortError');
+    });
+
+    it('lets a Readable abandoned with unread data after the flow completed be collected while the signal lives on', async () => {
+      const controller = new AbortController();
+      const ref = await (async (): Promise<WeakRef<object>> => {
+        const readable = toReadable(range(0, 3), { signal: controller.signal, highWaterMark: 4 });
+        readable.read(0); // subscribes; the whole flow lands in the buffer and completes
+        await settle();
+        expect(readable.readableLength).toBe(3); // unread, never destroyed
+        return new WeakRef(readable);
+      })();
+      await collectGarbage();
+      expect(ref.deref()).toBeUndefined();
+      expect(controller.signal.aborted).toBe(false);
+    });
+
+    it('still destroys with the abort reason, instead of the buffered rest, when aborted after the flow completed', async () => {
+      const controller = new AbortController();
+      const readable = toReadable(range(0, 3), { signal: controller.signal, highWaterMark: 4 });
+      readable.read(0);
+      await settle();
+      expect(readable.readableLength).toBe(3);
+      controller.abort();
+      await expect(watchdog(collect(readable))).rejects.toMatchObject({ name: 'AbortError' });
+      expect(readable.destroyed).toBe(true);
     });
 
     it('cancels the flow when a for await loop breaks', async () => {

@@ -192,6 +192,24 @@ describe('toWritable', () => {
       }
     });
 
+    it('drops (onErrorDropped), not reports, a flow error that arrives after it cancelled the flow (ADR 0012)', async () => {
+      const reported = captureReportedErrors();
+      try {
+        const controller = new AbortController();
+        const source = new TestPublisher<number>();
+        const sink = toWritable<number>(new SlowWritable({ objectMode: true }), { signal: controller.signal });
+        source.subscribe(sink);
+        controller.abort();
+        await expect(watchdog(sink.finished)).rejects.toThrow(/aborted/);
+        expect(source.cancelled).toBe(true);
+        source.error(new Error('late'));
+        expect(reported.dropped).toEqual([new Error('late')]);
+        expect(reported.errors).toEqual([]);
+      } finally {
+        reported.restore();
+      }
+    });
+
     it('throws TypeError for a null element (§2.13)', () => {
       const sink = toWritable<number>(new PassThrough({ objectMode: true }));
       new TestPublisher<number>().subscribe(sink);

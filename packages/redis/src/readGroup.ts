@@ -5,7 +5,7 @@ import type { Redis } from 'ioredis';
 import {
   blockingConnection, close, commandConnection, requireConnection, type OwnedConnection, type RedisConnection,
 } from './internal/connection';
-import { entryBytes, flattenFields, parseEntries, parseReadReply, type Fields, type RawEntry } from './internal/entries';
+import { entryBytes, flattenFields, parseEntries, parseReadReply, type Fields, type RawBatch } from './internal/entries';
 import {
   RedisStreamError, isReplyError, requireName, requireNonNegativeInteger, requirePositiveInteger, toError,
 } from './internal/errors';
@@ -512,6 +512,14 @@ class Entry<T> implements StreamEntry<T> {
 
 type Phase = 'setup' | 'history' | 'new';
 
+/** One read's outcome; `fresh`: entries of `>` (never delivered to any consumer before). */
+interface ReadBatch {
+  readonly entries: RawBatch;
+  readonly deliveries: number[] | null;
+  readonly claimed: boolean;
+  readonly fresh: boolean;
+}
+
 class ReadGroupSubscription<T> extends DrainSubscription<StreamEntry<T>> implements Inspectable {
   private readonly options: ResolvedOptions<T>;
   private readonly totals: Totals;
@@ -682,15 +690,15 @@ class ReadGroupSubscription<T> extends DrainSubscription<StreamEntry<T>> impleme
     );
   }
 
-  private async read(count: number): Promise<{ entries: RawEntry[]; deliveries: number[] | null; claimed: boolean }> {
+  private async read(count: number): Promise<ReadBatch> {
     const blocking = this.blocking!;
     const { stream, group, consumer, blockMs, claimIdleMs } = this.options;
     if (this.phase === 'history') {
       const reply = await blocking.call('XREADGROUP', 'GROUP', group, consumer, 'COUNT', count, 'STREAMS', stream, this.historyCursor);
       const entries = parseReadReply(reply);
-      if (entries.length === 0) this.phase = 'new';
-      else this.historyCursor = entries[entries.length - 1]!.id;
-      return { entries, deliveries: await this.deliveryCounts(entries), claimed: false };
+      if (entries.ids.length === 0) this.phase = 'new';
+      else this.historyCursor = entries.ids[entries.ids.length - 1]!;
+      return { entries, deliveries: await this.deliveryCounts(entries.ids), claimed: false, fresh: false };
     }
     if (claimIdleMs !== null && this.claimNext && Date.now() - this.lastClaimScan >= this.options.claimEveryMs) {
       const reply = (await blocking.call('XAUTOCLAIM', stream, group, consumer, claimIdleMs, this.claimCursor, 'COUNT', count)) as
@@ -702,32 +710,32 @@ class ReadGroupSubscription<T> extends DrainSubscription<StreamEntry<T>> impleme
       const deleted = Array.isArray(reply[2]) ? reply[2].length : 0;
       this.totals.trimmed += deleted;
       const entries = parseEntries(reply[1]);
-      return { entries, deliveries: await this.deliveryCounts(entries), claimed: true };
+      return { entries, deliveries: await this.deliveryCounts(entries.ids), claimed: true, fresh: false };
     }
     this.claimNext = true;
     if (this.options.completeWhenDrained) {
       const reply = await blocking.call('XREADGROUP', 'GROUP', group, consumer, 'COUNT', count, 'STREAMS', stream, '>');
       const entries = parseReadReply(reply);
-      if (entries.length === 0) this.drained = true;
-      return { entries, deliveries: null, claimed: false };
+      if (entries.ids.length === 0) this.drained = true;
+      return { entries, deliveries: null, claimed: false, fresh: true };
     }
     this.armWatchdog(blockMs + this.options.readTimeoutGraceMs);
     try {
       const reply = await blocking.call('XREADGROUP', 'GROUP', group, consumer, 'COUNT', count, 'BLOCK', blockMs, 'STREAMS', stream, '>');
-      return { entries: parseReadReply(reply), deliveries: null, claimed: false };
+      return { entries: parseReadReply(reply), deliveries: null, claimed: false, fresh: true };
     } finally {
       this.disarmWatchdog();
     }
   }
 
   /** The server's delivery counter of each re-read or claimed entry (one pipelined XPENDING per entry). */
-  private async deliveryCounts(entries: RawEntry[]): Promise<number[] | null> {
-    if (entries.length === 0) return null;
+  private async deliveryCounts(ids: string[]): Promise<number[] | null> {
+    if (ids.length === 0) return null;
     const { stream, group } = this.options;
     const pipeline = this.blocking!.pipeline();
-    for (const entry of entries) pipeline.call('XPENDING', stream, group, entry.id, entry.id, 1);
+    for (const id of ids) pipeline.call('XPENDING', stream, group, id, id, 1);
     const results = (await pipeline.exec()) ?? [];
-    return entries.map((_, i) => {
+    return ids.map((_, i) => {
       const [error, reply] = results[i] ?? [null, null];
       if (error) throw error;
       const row = (reply as [string, string, number, number][] | null)?.[0];
@@ -735,7 +743,7 @@ class ReadGroupSubscription<T> extends DrainSubscription<StreamEntry<T>> impleme
     });
   }
 
-  private readDone(batch: { entries: RawEntry[]; deliveries: number[] | null; claimed: boolean } | null, error: unknown): void {
+  private readDone(batch: ReadBatch | null, error: unknown): void {
     this.inFlightCount = 0;
     if (this.cancelled) return; // entries read for a cancelled subscription stay pending in the group
     if (batch === null) {
@@ -743,75 +751,100 @@ class ReadGroupSubscription<T> extends DrainSubscription<StreamEntry<T>> impleme
       this.drain();
       return;
     }
-    const { entries, deliveries, claimed } = batch;
-    this.received += entries.length;
-    this.totals.received += entries.length;
-    if (claimed) this.totals.claimed += entries.length;
+    const { entries: { ids, fields }, deliveries, claimed, fresh } = batch;
+    const n = ids.length;
+    this.received += n;
+    this.totals.received += n;
+    if (claimed) this.totals.claimed += n;
     const unacked = this.ledger!.unacked;
-    for (let i = 0; i < entries.length; i++) {
-      const raw = entries[i]!;
-      if (unacked.has(raw.id)) {
+    const { maxEntryBytes, decode, stream } = this.options;
+    if (fresh && decode === null && maxEntryBytes === null) {
+      // The per-message path: new entries ('>': each is delivery 1, within any maxDeliveries ≥ 1), taken as they are,
+      // without a check that cannot apply. An entry without fields, or one held here already (possible only if the
+      // group was recreated under us), takes the general path.
+      for (let i = 0; i < n; i++) {
+        const id = ids[i]!;
+        const f = fields[i]!;
+        if (f === null || unacked.has(id)) this.classifyHeld(id, f, 1);
+        else this.ready.offer(new Entry(id, stream, f, f as T, 1));
+        if (this.failure !== null) break;
+      }
+      this.drain();
+      return;
+    }
+    for (let i = 0; i < n; i++) {
+      const id = ids[i]!;
+      if (unacked.has(id)) {
         // A re-read after a reconnect (or a claim of our own idle entry) found an element this process still holds.
         this.totals.skippedInProcess++;
         continue;
       }
-      this.classify(raw, deliveries === null ? 1 : deliveries[i]!);
+      this.classify(id, fields[i]!, deliveries === null ? 1 : deliveries[i]!);
       if (this.failure !== null) break;
     }
     this.drain();
   }
 
+  /** `classify`, after the check for an element this process still holds (the general path of `readDone`). */
+  private classifyHeld(id: string, fields: Fields | null, deliveries: number): void {
+    if (this.ledger!.unacked.has(id)) {
+      this.totals.skippedInProcess++;
+      return;
+    }
+    this.classify(id, fields, deliveries);
+  }
+
   /** Delivers, dead-letters, acks as deleted, or fails, per entry. */
-  private classify(raw: RawEntry, deliveries: number): void {
+  private classify(id: string, fields: Fields | null, deliveries: number): void {
     const { deadLetter, maxEntryBytes, decode, stream } = this.options;
-    if (raw.fields === null) {
+    if (fields === null) {
       // Deleted from the stream while pending (MAXLEN trimming, XDEL): nothing left to process; take it off the PEL.
       this.totals.trimmed++;
-      this.sideCommand(this.ledger!.command!.client.call('XACK', stream, this.options.group, raw.id));
+      this.sideCommand(this.ledger!.command!.client.call('XACK', stream, this.options.group, id));
       return;
     }
     if (deadLetter !== null && deliveries > deadLetter.maxDeliveries) {
-      return this.deadLetter(raw, deliveries, `delivered ${deliveries} times, more than maxDeliveries ${deadLetter.maxDeliveries}`);
+      return this.deadLetter(id, fields, deliveries, `delivered ${deliveries} times, more than maxDeliveries ${deadLetter.maxDeliveries}`);
     }
     if (maxEntryBytes !== null) {
-      const bytes = entryBytes(raw.fields);
+      const bytes = entryBytes(fields);
       if (bytes > maxEntryBytes) {
         const reason = `oversized: ${bytes} bytes, more than maxEntryBytes ${maxEntryBytes}`;
-        if (deadLetter !== null) return this.deadLetter(raw, deliveries, reason);
+        if (deadLetter !== null) return this.deadLetter(id, fields, deliveries, reason);
         this.failure = new RedisStreamError('OVERSIZED',
-          `readGroup: entry ${raw.id} of "${stream}" is ${reason}; it stays pending (configure deadLetter to move such entries aside)`);
+          `readGroup: entry ${id} of "${stream}" is ${reason}; it stays pending (configure deadLetter to move such entries aside)`);
         return;
       }
     }
     let value: T;
     if (decode === null) {
-      value = raw.fields as T;
+      value = fields as T;
     } else {
       try {
-        value = decode(raw.fields, raw.id);
+        value = decode(fields, id);
       } catch (error) {
         const message = toError(error).message;
-        if (deadLetter !== null) return this.deadLetter(raw, deliveries, `decode failed: ${message}`);
+        if (deadLetter !== null) return this.deadLetter(id, fields, deliveries, `decode failed: ${message}`);
         this.failure = new RedisStreamError('DECODE',
-          `readGroup: decode threw for entry ${raw.id} of "${stream}": ${message}; it stays pending (configure deadLetter to move such entries aside)`,
+          `readGroup: decode threw for entry ${id} of "${stream}": ${message}; it stays pending (configure deadLetter to move such entries aside)`,
           { cause: error });
         return;
       }
     }
     // Never more than one read's COUNT arrives, and a read is only issued with the ring empty: offer cannot fail.
-    this.ready.offer(new Entry(raw.id, stream, raw.fields, value, deliveries));
+    this.ready.offer(new Entry(id, stream, fields, value, deliveries));
   }
 
   /** XADD to the dead-letter stream and XACK the original, atomically (MULTI/EXEC). */
-  private deadLetter(raw: RawEntry, deliveries: number, reason: string): void {
+  private deadLetter(id: string, fields: Fields, deliveries: number, reason: string): void {
     const { deadLetter, stream, group, consumer } = this.options;
     const dl = deadLetter!;
     const trim = dl.maxLen === null ? [] : ['MAXLEN', '~', dl.maxLen];
-    const fields = [...flattenFields(raw.fields!), 'dlq:stream', stream, 'dlq:id', raw.id, 'dlq:group', group,
+    const letter = [...flattenFields(fields), 'dlq:stream', stream, 'dlq:id', id, 'dlq:group', group,
       'dlq:consumer', consumer, 'dlq:deliveries', String(deliveries), 'dlq:reason', reason];
     const multi = this.ledger!.command!.client.multi();
-    multi.call('XADD', dl.stream, ...trim, '*', ...fields);
-    multi.call('XACK', stream, group, raw.id);
+    multi.call('XADD', dl.stream, ...trim, '*', ...letter);
+    multi.call('XACK', stream, group, id);
     this.sideCommand(multi.exec().then((results) => {
       const failed = results?.find(([error]) => error !== null);
       if (results === null || failed !== undefined) throw failed?.[0] ?? new Error('MULTI aborted');

@@ -151,6 +151,29 @@ describe('readGroup recovery', () => {
     expect(flow.metrics().acked).toBe(2);
   });
 
+  it('a read of new entries (>) that returns an id this process still holds (group recreated under it) skips it, not delivers it twice', async () => {
+    const stream = freshKey('recreated');
+    await publish(server.admin, stream, 3);
+    const flow = readGroup({ ...base(stream), consumer: 'c1' });
+    const sub = recorder();
+    flow.subscribe(sub);
+    sub.subscription!.request(1);
+    await sub.next(1);
+    const held = sub.items[0] as StreamEntry;
+    expect([held.fields.seq, held.deliveries]).toEqual(['0', 1]);
+    // A group destroyed and created again at 0 hands the held entry out again, as new (>).
+    await server.admin.xgroup('DESTROY', stream, 'g');
+    await server.admin.xgroup('CREATE', stream, 'g', '0');
+    sub.subscription!.request(2);
+    await sub.next(3);
+    expect(sub.items.map((e) => (e as StreamEntry).fields.seq)).toEqual(['0', '1', '2']);
+    expect(flow.metrics().skippedInProcess).toBe(1);
+    await Promise.all(sub.items.map((e) => (e as StreamEntry).ack()));
+    expect(flow.metrics().acked).toBe(3);
+    expect(await pendingOf(server.admin, stream, 'g')).toEqual({ count: 0, consumers: {} });
+    sub.subscription!.cancel();
+  });
+
   it('ack() is idempotent: a second call sends nothing and returns the same promise', async () => {
     const stream = freshKey('ackonce');
     await publish(server.admin, stream, 1);

@@ -93,7 +93,7 @@ export function formatHeader(colour = false): string {
 }
 
 /**
- * One result as table lines: rule, status, id (plus `[js-only]`), then for a failure the message and the hints, for
+ * One result as table lines: rule, status, id (plus `[js-only]` / `[js-mapped]`), then for a failure the message and the hints, for
  * a skip the reason, and any output the implementation printed during the test, indented and labelled so it never
  * mixes with the table.
  */

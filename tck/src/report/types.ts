@@ -12,7 +12,10 @@ export interface TestResult {
   /** "if this fails, check…" hints from the rule catalogue (shown for failures). */
   readonly hints: readonly string[];
   readonly durationMs: number;
-  /** `js-only` for tests the JVM TCK does not have (JavaScript-specific mappings such as `request(NaN)`). */
+  /**
+   * `js-only` for tests the JVM TCK does not have (such as `request(NaN)`); `js-mapped` for tests it has with a Java
+   * exception that here expect `TypeError` (for `null` and `undefined`) or `RangeError`.
+   */
   readonly tags: readonly string[];
   /** Every violation a failed test observed (`§x.y: …`), the first of which its message names. */
   readonly violations: readonly string[];

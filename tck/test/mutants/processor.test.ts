@@ -154,6 +154,33 @@ class IgnoresDownstreamDemand<T> extends ReferenceProcessor<T> {
   }
 }
 
+/**
+ * The reference processor, except that subscribe(null) leaves a dead entry behind before it throws the right
+ * TypeError: the entry is signalled with the others, so the terminal signal throws on it before any real subscriber
+ * gets it (§1.9: the rejected call must change nothing).
+ */
+class KeepsDeadEntry<T> extends ReferenceProcessor<T> {
+  private readonly dead: Subscriber<T>[] = [];
+
+  override subscribe(subscriber: Subscriber<T>): void {
+    if (subscriber == null) {
+      this.dead.push(subscriber); // wrong: the side effect comes before the check
+      throw new TypeError('§1.9: subscriber required');
+    }
+    super.subscribe(subscriber);
+  }
+
+  override onComplete(): void {
+    for (const entry of this.dead) entry.onComplete();
+    super.onComplete();
+  }
+
+  override onError(error: Error): void {
+    for (const entry of this.dead) entry.onError(error);
+    super.onError(error);
+  }
+}
+
 interface ProcessorMutant extends MutantCase {
   readonly create: () => Processor<number, number>;
 }
@@ -178,6 +205,20 @@ describe('processor mutants', () => {
       createIdentityProcessor: mutant.create, createElement: (i) => i, createFailedPublisher: () => new FailedPublisher(), env: mutantEnv,
     });
     expectOnlyTargetFails(report, mutant);
+  });
+
+  it('a processor that keeps a dead entry for subscribe(null) fails the delegated §1.9 test although it threw TypeError', async () => {
+    const report = await verifyProcessor<number>({
+      createIdentityProcessor: (n) => new KeepsDeadEntry<number>(n), createElement: (i) => i, env: mutantEnv, only: ['1.9'],
+      captureUncaughtErrors: true, // the dead entry's TypeError escapes from the helper's macrotask, as on the JVM
+    });
+    expect(report.results.filter((r) => r.status === 'failed').map((r) => r.id)).toEqual(['required_spec109_subscribeThrowTypeErrorOnNullSubscriber']);
+    expect(report.results.find((r) => r.status === 'failed')!.message).toMatch(
+      /^§1\.9: .*after subscribe\(null\) and subscribe\(undefined\) threw/,
+    );
+    // the same class without the dead entry passes: the verdict is about the side effect, not about the processor
+    const clean = await verifyProcessor<number>({ createIdentityProcessor: (n) => new ReferenceProcessor<number>(n), createElement: (i) => i, env: mutantEnv, only: ['1.9'] });
+    expect(clean.summary.failed).toBe(0);
   });
 
   it('a processor that ignores downstream demand fails the delegated §1.1 test', async () => {

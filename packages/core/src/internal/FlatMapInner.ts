@@ -5,7 +5,7 @@ import { InnerSubscriber } from './InnerSubscriber';
 import { toFlow } from './lift';
 import { Prefetcher } from './Prefetcher';
 import { promiseOf } from './PromiseFlow';
-import { reportError, reportLateError } from './report';
+import { reportError } from './report';
 import { RingBuffer } from './RingBuffer';
 
 /** What a FlatMapInner reports to: the flattening engine (FlatMapSubscriber) or the single-inner engine (switchMap, exhaustMap). */
@@ -115,11 +115,6 @@ export class FlatMapInner<R> extends InnerSubscriber<R, InnerParent> {
     this.value = undefined;
     if (error === null) parent.innerCompleted();
     else parent.jobFailed(error, this as FlatMapInner<unknown>, value, this.index);
-  }
-
-  /** §1.7 after its own terminal signal an error is a bug (reported); after a cancel it is dropped (ADR 0012). */
-  protected override lateError(error: Error, afterCancel: boolean): void {
-    reportLateError(error, afterCancel);
   }
 
   /** Starts taking `inner`'s items: a `from(promise)` directly (decision 0010), any other publisher by subscribing. */

@@ -1,7 +1,7 @@
 import type { Subscriber } from '../spec/Subscriber';
 import type { Subscription } from '../spec/Subscription';
 import { nullArgumentError, toError } from './errors';
-import { reportError } from './report';
+import { reportLateError } from './report';
 
 /** How a stage ends before its downstream could request anything: `error` null completes, otherwise fails. */
 export interface EarlyEnd {
@@ -23,6 +23,12 @@ export abstract class ForwardingSubscriber<T, R = T> implements Subscriber<T>, S
   protected upstream: Subscription | null = null;
   /** Set by the first terminal signal, from upstream or from a failing user function. */
   protected done = false;
+  /**
+   * This stage cancelled its upstream (`cancelUpstream`, `cancel`, `failWith`) before the upstream ended by itself
+   * (`upstreamEnded`): an error after the end is then dropped, otherwise reported (§1.7; ADR 0012).
+   */
+  private upstreamCancelled = false;
+  private upstreamEnded = false;
 
   constructor(downstream: Subscriber<R>) {
     this.downstream = downstream;
@@ -39,7 +45,7 @@ export abstract class ForwardingSubscriber<T, R = T> implements Subscriber<T>, S
     if (early !== null) {
       // §1.9 the downstream gets its subscription first, then the terminal signal; the upstream is not needed
       this.done = true;
-      subscription.cancel();
+      this.cancelUpstream();
       this.downstream.onSubscribe(this);
       if (early.error === null) this.downstream.onComplete();
       else this.downstream.onError(early.error);
@@ -65,16 +71,18 @@ export abstract class ForwardingSubscriber<T, R = T> implements Subscriber<T>, S
   onError(error: Error): void {
     if (error == null) throw nullArgumentError('onError', error); // §2.13
     if (this.done) {
-      reportError(error); // §1.7 nothing after a terminal signal; never swallowed
+      reportLateError(error, this.upstreamCancelled && !this.upstreamEnded); // after our cancel dropped, else §1.7 reported
       return;
     }
     this.done = true;
+    this.upstreamEnded = true;
     this.downstream.onError(error);
   }
 
   onComplete(): void {
     if (this.done) return; // §1.7
     this.done = true;
+    this.upstreamEnded = true;
     this.downstream.onComplete();
   }
 
@@ -83,6 +91,12 @@ export abstract class ForwardingSubscriber<T, R = T> implements Subscriber<T>, S
   }
 
   cancel(): void {
+    this.cancelUpstream();
+  }
+
+  /** Cancels the upstream, remembering that this stage did (what a late error from it means, ADR 0012). */
+  protected cancelUpstream(): void {
+    this.upstreamCancelled = true;
     this.upstream!.cancel();
   }
 
@@ -90,6 +104,7 @@ export abstract class ForwardingSubscriber<T, R = T> implements Subscriber<T>, S
   protected failWith(thrown: unknown): void {
     if (this.done) return;
     this.done = true;
+    this.upstreamCancelled = true;
     this.upstream!.cancel();
     this.downstream.onError(toError(thrown));
   }

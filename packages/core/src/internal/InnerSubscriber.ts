@@ -1,7 +1,7 @@
 import type { Subscriber } from '../spec/Subscriber';
 import type { Subscription } from '../spec/Subscription';
 import { nullArgumentError } from './errors';
-import { reportError } from './report';
+import { reportLateError } from './report';
 
 /**
  * The Subscriber of one input of a stage that has several (zip's and combineLatest's sources, forkJoin's inputs,
@@ -20,8 +20,8 @@ import { reportError } from './report';
 export abstract class InnerSubscriber<T, O> implements Subscriber<T> {
   private owner: O | null;
   private upstream: Subscription | null = null;
-  /** `cancel()` ended this input (not its own terminal signal): tells `lateError` which kind of late error it got. */
-  private cancelledByOwner = false;
+  /** The owner cancelled this input while it was live (ADR 0012: a late error is then dropped, not reported). */
+  private cancelledLive = false;
 
   constructor(owner: O) {
     this.owner = owner;
@@ -57,7 +57,7 @@ export abstract class InnerSubscriber<T, O> implements Subscriber<T> {
   onError(error: Error): void {
     if (error == null) throw nullArgumentError('onError', error); // §2.13
     const owner = this.owner;
-    if (owner === null) return this.lateError(error, this.cancelledByOwner); // §1.7 nothing after the end; never swallowed
+    if (owner === null) return reportLateError(error, this.cancelledLive); // after our cancel dropped, else §1.7 reported
     this.owner = null; // §3.13
     this.upstream = null;
     this.ended(owner, error);
@@ -74,7 +74,7 @@ export abstract class InnerSubscriber<T, O> implements Subscriber<T> {
   /** Stops this input: cancels its upstream and lets go of the owner (§3.13). Idempotent. */
   cancel(): void {
     const upstream = this.upstream;
-    if (this.owner !== null) this.cancelledByOwner = true;
+    if (this.owner !== null) this.cancelledLive = true;
     this.owner = null;
     this.upstream = null;
     this.onCancel();
@@ -97,14 +97,4 @@ export abstract class InnerSubscriber<T, O> implements Subscriber<T> {
 
   /** `cancel()` ran: drop what the input holds (a queue, a pending item). */
   protected onCancel(): void {}
-
-  /**
-   * An error arrived after the input was over (§1.7): `afterCancel` is true when the owner's `cancel()` ended it,
-   * false after its own terminal signal. Reported by default; a stage that drops errors nobody listens to any more
-   * (ADR 0012) overrides this.
-   */
-  protected lateError(error: Error, afterCancel: boolean): void {
-    void afterCancel;
-    reportError(error);
-  }
 }

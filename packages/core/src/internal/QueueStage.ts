@@ -2,7 +2,7 @@ import type { Subscriber } from '../spec/Subscriber';
 import type { Subscription } from '../spec/Subscription';
 import { DrainSubscription } from './DrainSubscription';
 import { nullArgumentError } from './errors';
-import { reportError } from './report';
+import { reportLateError } from './report';
 
 /**
  * The one queue stage: a DrainSubscription that is also the Subscriber of exactly one upstream (observeOn, the
@@ -23,6 +23,8 @@ export abstract class QueueStage<T, R> extends DrainSubscription<R> implements S
   protected done = false;
   /** The error to deliver once the buffer is empty. */
   protected error: Error | null = null;
+  /** The stage cancelled a live upstream (`stopIntake`, `dispose`): a later error is dropped, not reported (ADR 0012). */
+  private upstreamCancelled = false;
 
   onSubscribe(subscription: Subscription): void {
     if (subscription == null) throw nullArgumentError('onSubscribe', subscription); // §2.13
@@ -44,7 +46,8 @@ export abstract class QueueStage<T, R> extends DrainSubscription<R> implements S
 
   onError(error: Error): void {
     if (error == null) throw nullArgumentError('onError', error); // §2.13
-    if (this.done) return reportError(error); // §1.7 nothing after a terminal signal; never swallowed
+    // after our cancel (also the downstream's, which used to swallow it) dropped; after the upstream's end §1.7 reported
+    if (this.done || this.cancelled) return reportLateError(error, this.upstreamCancelled);
     this.done = true;
     this.upstream = null; // §3.13 the upstream is over
     this.error = error;
@@ -83,6 +86,7 @@ export abstract class QueueStage<T, R> extends DrainSubscription<R> implements S
     this.error = error;
     const upstream = this.upstream;
     this.upstream = null; // §3.13
+    if (upstream !== null) this.upstreamCancelled = true;
     upstream?.cancel();
   }
 
@@ -98,6 +102,7 @@ export abstract class QueueStage<T, R> extends DrainSubscription<R> implements S
   protected override dispose(): void {
     const upstream = this.upstream;
     this.upstream = null;
+    if (upstream !== null) this.upstreamCancelled = true;
     upstream?.cancel();
   }
 }

@@ -19,6 +19,11 @@ export abstract class ResubscribingSubscriber<T> implements Subscriber<T>, Subsc
   /** True while an upstream subscription is live (between its onSubscribe and its terminal signal). */
   protected active = false;
   protected done = false;
+  /**
+   * The stage cancelled a live upstream (the downstream's `cancel`, a §3.9 request): an error after the end from it
+   * is dropped, not reported (ADR 0012). A cancel between two subscriptions cuts nothing live.
+   */
+  protected cancelledLive = false;
   private wip = 0;
 
   constructor(downstream: Subscriber<T>, source: Flow<T>) {
@@ -62,6 +67,7 @@ export abstract class ResubscribingSubscriber<T> implements Subscriber<T>, Subsc
   request(n: number): void {
     if (this.done) return; // §3.6
     if (!isValidRequest(n)) {
+      if (this.active) this.cancelledLive = true;
       this.arbiter.cancel(); // §3.9 cancel, then signal; never forwarded
       this.terminate()?.onError(invalidRequestError(n));
       return;
@@ -71,6 +77,7 @@ export abstract class ResubscribingSubscriber<T> implements Subscriber<T>, Subsc
 
   cancel(): void {
     if (this.done) return; // §3.7
+    if (this.active) this.cancelledLive = true;
     this.arbiter.cancel(); // first, while the current subscription is still known
     this.terminate();
   }

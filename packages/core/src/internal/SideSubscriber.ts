@@ -1,7 +1,7 @@
 import type { Publisher } from '../spec/Publisher';
 import { ForwardingSubscriber, type EarlyEnd } from './ForwardingSubscriber';
 import { InnerSubscriber } from './InnerSubscriber';
-import { reportError } from './report';
+import { reportLateError } from './report';
 
 /** What a stage learns from a side input (a notifier, a sampled publisher). */
 export interface SideOwner {
@@ -39,7 +39,8 @@ export class SideSubscriber extends InnerSubscriber<unknown, SideOwner> {
  *   subscription; a side that fails meanwhile stops the arming and becomes the `EarlyEnd` to return (§1.9);
  * - the stage's own end (upstream error or completion, `cancel`, a failing side) releases every side (§3.13);
  *   `request` and `cancel` after the end are no-ops (§3.6, §3.7);
- * - `sideError` fails the stage (after the end it is reported, §1.7). A stage writes `sideNext` and what to do with
+ * - `sideError` fails the stage (after the end, which cancelled the sides, it is dropped: ADR 0012; a side's own
+ *   second error is reported by `InnerSubscriber`, §1.7). A stage writes `sideNext` and what to do with
  *   the source's items.
  */
 export abstract class SideInputStage<T, R = T> extends ForwardingSubscriber<T, R> implements SideOwner {
@@ -66,7 +67,8 @@ export abstract class SideInputStage<T, R = T> extends ForwardingSubscriber<T, R
   abstract sideNext(index: number, value: unknown): void;
 
   sideError(_index: number, error: Error): void {
-    if (this.done) return reportError(error); // §1.7
+    // every end of the stage cancels its sides first (releaseSides), so a side error after it is one we cancelled
+    if (this.done) return reportLateError(error, true);
     if (this.arming) {
       this.armingError ??= error; // the downstream has no subscription yet: end right after it gets one
       return;
@@ -94,7 +96,7 @@ export abstract class SideInputStage<T, R = T> extends ForwardingSubscriber<T, R
     if (this.done) return; // §3.7
     this.done = true;
     this.releaseSides();
-    this.upstream!.cancel();
+    this.cancelUpstream();
   }
 
   /** Cancels every side input (§3.13). A stage that holds more (latest values, a listener) extends it. */

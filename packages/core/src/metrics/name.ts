@@ -3,7 +3,7 @@ import { addDemand, isValidRequest } from '../internal/demand';
 import { nullArgumentError } from '../internal/errors';
 import { isInspectable, type Inspectable, type StageSnapshot } from '../internal/inspect';
 import { lift } from '../internal/lift';
-import { reportError } from '../internal/report';
+import { reportLateError } from '../internal/report';
 import { requireStageName, type MetricsRegistry, type StageHandle } from './MetricsRegistry';
 import type { Publisher } from '../spec/Publisher';
 import type { Subscriber } from '../spec/Subscriber';
@@ -103,6 +103,8 @@ class NameSubscriber<T> implements Subscriber<T>, Subscription, Inspectable {
   private emitted = 0;
   private done = false;
   private cancelled = false;
+  /** This stage cancelled its upstream itself (the registry refused it): a late error is then dropped (ADR 0012). */
+  private cutUpstream = false;
 
   constructor(downstream: Subscriber<T>, lifter: NameLifter<unknown>, registry: MetricsRegistry, auto: boolean) {
     this.downstream = downstream;
@@ -140,6 +142,7 @@ class NameSubscriber<T> implements Subscriber<T>, Subscription, Inspectable {
     if (failure !== null) {
       this.done = true;
       this.counting = false;
+      this.cutUpstream = true;
       subscription.cancel();
       this.downstream.onSubscribe(this); // §1.9 onSubscribe before any other signal
       this.downstream.onError(failure as Error);
@@ -161,7 +164,7 @@ class NameSubscriber<T> implements Subscriber<T>, Subscription, Inspectable {
   onError(error: Error): void {
     if (error == null) throw nullArgumentError('onError', error); // §2.13
     if (this.done) {
-      reportError(error); // §1.7 nothing after a terminal signal; never swallowed
+      reportLateError(error, this.cutUpstream); // after our cancel dropped (ADR 0012), else §1.7 reported
       return;
     }
     this.done = true;

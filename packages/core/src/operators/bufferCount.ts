@@ -102,7 +102,7 @@ class BufferCountSubscriber<T> extends ForwardingSubscriber<T, T[]> {
     if (this.done) return;
     this.done = true;
     this.open.clear(); // §3.13
-    if (!this.upstreamDone) this.upstream!.cancel();
+    if (!this.upstreamDone) this.cancelUpstream();
   }
 
   /** After completion: emits the open arrays as demand allows, then completes. Reentrant requests only add demand. */

@@ -2,7 +2,7 @@ import type { Flow, Operator } from '../Flow';
 import { isValidRequest } from '../internal/demand';
 import { invalidRequestError, nullArgumentError, toError } from '../internal/errors';
 import { lift, toFlow } from '../internal/lift';
-import { reportError } from '../internal/report';
+import { reportLateError } from '../internal/report';
 import { SubscriptionArbiter } from '../internal/SubscriptionArbiter';
 import type { Publisher } from '../spec/Publisher';
 import type { Subscriber } from '../spec/Subscriber';
@@ -46,6 +46,8 @@ class CatchErrorSubscriber<T, R> implements Subscriber<T | R>, Subscription {
   private phase = MAIN;
   private subscribed = false;
   private done = false;
+  /** This stage cancelled the current upstream (`cancel`, §3.9): a late error is dropped, not reported (ADR 0012). */
+  private cancelledLive = false;
 
   constructor(downstream: Subscriber<T | R>, selector: (error: Error) => Publisher<R>) {
     this.downstream = downstream;
@@ -78,7 +80,7 @@ class CatchErrorSubscriber<T, R> implements Subscriber<T | R>, Subscription {
   onError(error: Error): void {
     if (error == null) throw nullArgumentError('onError', error); // §2.13
     if (this.done) {
-      reportError(error); // §1.7
+      reportLateError(error, this.cancelledLive); // after our cancel dropped, else §1.7 reported
       return;
     }
     if (this.phase !== MAIN) return this.terminate()?.onError(error);
@@ -107,6 +109,7 @@ class CatchErrorSubscriber<T, R> implements Subscriber<T | R>, Subscription {
   request(n: number): void {
     if (this.done) return; // §3.6
     if (!isValidRequest(n)) {
+      this.cancelledLive = true;
       this.arbiter.cancel(); // §3.9 validated here, never forwarded: an upstream's RangeError would be caught
       this.terminate()?.onError(invalidRequestError(n));
       return;
@@ -115,6 +118,7 @@ class CatchErrorSubscriber<T, R> implements Subscriber<T | R>, Subscription {
   }
 
   cancel(): void {
+    if (!this.done) this.cancelledLive = true;
     this.done = true;
     this.downstream = null; // §3.13
     this.selector = null;

@@ -3,7 +3,7 @@ import { requirePositiveBound } from '../internal/demand';
 import { DrainSubscription } from '../internal/DrainSubscription';
 import { nullArgumentError, nullResultError, toError } from '../internal/errors';
 import { toFlow } from '../internal/lift';
-import { reportError } from '../internal/report';
+import { reportLateError } from '../internal/report';
 import type { Publisher } from '../spec/Publisher';
 import type { Subscriber } from '../spec/Subscriber';
 import type { Subscription } from '../spec/Subscription';
@@ -77,6 +77,9 @@ class Frame<T> implements Subscriber<T> {
   below: Frame<T> | null;
   above: Frame<T> | null = null;
   owner: ExpandSubscription<T> | null;
+  /** The stage cancelled this frame while it was live (ADR 0012: its late error is dropped); `ended`: it terminated. */
+  cancelledLive = false;
+  ended = false;
 
   constructor(owner: ExpandSubscription<T>, below: Frame<T> | null) {
     this.owner = owner;
@@ -99,7 +102,8 @@ class Frame<T> implements Subscriber<T> {
   onError(error: Error): void {
     if (error == null) throw nullArgumentError('onError', error); // §2.13
     const owner = this.owner;
-    if (owner === null) return reportError(error); // §1.7 never swallowed
+    if (owner === null || this.ended) return reportLateError(error, this.cancelledLive && !this.ended); // else §1.7
+    this.ended = true;
     owner.frameError(error);
   }
 
@@ -210,6 +214,7 @@ class ExpandSubscription<T> extends DrainSubscription<T> {
       const below = frame.below;
       const subscription = frame.subscription;
       frame.owner = null; // §3.13
+      frame.cancelledLive = true;
       frame.subscription = frame.below = frame.above = null;
       subscription?.cancel();
       frame = below;

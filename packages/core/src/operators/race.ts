@@ -3,7 +3,7 @@ import { addDemand, isValidRequest } from '../internal/demand';
 import { invalidRequestError } from '../internal/errors';
 import { InnerSubscriber } from '../internal/InnerSubscriber';
 import { toFlows } from '../internal/lift';
-import { reportError } from '../internal/report';
+import { reportLateError } from '../internal/report';
 import type { Publisher } from '../spec/Publisher';
 import type { Subscriber } from '../spec/Subscriber';
 import type { Subscription } from '../spec/Subscription';
@@ -134,7 +134,8 @@ class Contender<T> extends InnerSubscriber<T, Race<T>> {
 
   protected ended(race: Race<T>, error: Error | null): void {
     if (race.claim(this)) race.end(error);
-    else if (error !== null) reportError(error); // §1.7 a loser's late error is not swallowed
+    // a contender that cannot claim was cancelled by the race (a winner, a cancel, §3.9): dropped (ADR 0012)
+    else if (error !== null) reportLateError(error, true);
   }
 
   request(n: number): void {

@@ -1,7 +1,7 @@
 import { Flow, type Operator } from '../Flow';
 import { nullArgumentError } from '../internal/errors';
 import { toFlow } from '../internal/lift';
-import { reportError } from '../internal/report';
+import { reportLateError } from '../internal/report';
 import { ResubscribingSubscriber } from '../internal/ResubscribingSubscriber';
 import { TerminalSubscription } from '../internal/TerminalSubscription';
 import type { Publisher } from '../spec/Publisher';
@@ -56,7 +56,7 @@ class RepeatSubscriber<T> extends ResubscribingSubscriber<T> {
   onError(error: Error): void {
     if (error == null) throw nullArgumentError('onError', error); // §2.13
     if (this.done) {
-      reportError(error); // §1.7 never swallowed
+      reportLateError(error, this.cancelledLive); // after our cancel dropped, else §1.7 reported
       return;
     }
     this.terminate()?.onError(error);

@@ -1,7 +1,7 @@
 import { Flow, type Operator } from '../Flow';
 import { nullArgumentError, toError } from '../internal/errors';
 import { toFlow } from '../internal/lift';
-import { reportError } from '../internal/report';
+import { reportLateError } from '../internal/report';
 import { ResubscribingSubscriber } from '../internal/ResubscribingSubscriber';
 import { RetryBudget } from '../internal/RetryBudget';
 import type { Scheduler } from '../schedulers/Scheduler';
@@ -196,7 +196,7 @@ class RetrySubscriber<T> extends ResubscribingSubscriber<T> {
   onError(error: Error): void {
     if (error == null) throw nullArgumentError('onError', error); // §2.13
     if (this.done || !this.active) {
-      reportError(error); // §1.7 never swallowed
+      reportLateError(error, this.cancelledLive); // after our cancel dropped, else §1.7 reported
       return;
     }
     this.endTurn();

@@ -60,7 +60,7 @@ class TakeSubscriber<T> extends ForwardingSubscriber<T> {
     if (!isValidRequest(n)) {
       // §3.9 validated here: capping would turn request(-1) into a valid number for the upstream.
       this.done = true;
-      this.upstream!.cancel();
+      this.cancelUpstream();
       this.downstream.onError(invalidRequestError(n));
       return;
     }
@@ -77,7 +77,7 @@ class TakeSubscriber<T> extends ForwardingSubscriber<T> {
 
   private finish(): void {
     this.done = true;
-    this.upstream!.cancel();
+    this.cancelUpstream();
     this.downstream.onComplete();
   }
 }

@@ -2,7 +2,7 @@ import type { Flow, Operator } from '../Flow';
 import { nullArgumentError } from '../internal/errors';
 import type { EarlyEnd } from '../internal/ForwardingSubscriber';
 import { lift, toFlow } from '../internal/lift';
-import { reportError } from '../internal/report';
+import { reportLateError } from '../internal/report';
 import { SideInputStage } from '../internal/SideSubscriber';
 import type { Publisher } from '../spec/Publisher';
 import type { Subscriber } from '../spec/Subscriber';
@@ -101,7 +101,7 @@ class TakeUntilSubscriber<T> extends SideInputStage<T> {
   /** Ends the source: completes (`error` null) or fails downstream. Deferred while an item is being delivered. */
   stop(error: Error | null): void {
     if (this.done) {
-      if (error !== null) reportError(error); // §1.7 never swallowed
+      if (error !== null) reportLateError(error, true); // every end released (cancelled) the notifier: ADR 0012
       return;
     }
     if (this.delivering) {
@@ -110,7 +110,7 @@ class TakeUntilSubscriber<T> extends SideInputStage<T> {
     }
     this.done = true;
     this.releaseSides();
-    this.upstream?.cancel();
+    if (this.upstream !== null) this.cancelUpstream();
     if (error === null) this.downstream.onComplete();
     else this.downstream.onError(error);
   }

@@ -65,7 +65,7 @@ class TakeWhileSubscriber<T> extends ForwardingSubscriber<T> {
       return;
     }
     this.done = true;
-    this.upstream!.cancel();
+    this.cancelUpstream();
     if (this.inclusive) {
       this.downstream.onNext(value);
       if (this.cancelled) return;

@@ -2,7 +2,7 @@ import { Flow } from '../Flow';
 import { isValidRequest } from '../internal/demand';
 import { invalidRequestError, nullArgumentError, toError } from '../internal/errors';
 import { toFlow } from '../internal/lift';
-import { reportDroppedError, reportError } from '../internal/report';
+import { reportDroppedError, reportError, reportLateError } from '../internal/report';
 import { SubscriptionArbiter } from '../internal/SubscriptionArbiter';
 import type { Publisher } from '../spec/Publisher';
 import type { Subscriber } from '../spec/Subscriber';
@@ -54,6 +54,8 @@ class UsingSubscriber<T, R> implements Subscriber<T>, Subscription {
   private readonly arbiter = new SubscriptionArbiter();
   private subscribed = false;
   private done = false;
+  /** This stage cancelled the inner flow (`cancel`, §3.9): a late error is dropped, not reported (ADR 0012). */
+  private cancelledLive = false;
 
   constructor(downstream: Subscriber<T>, dispose: (resource: R) => void) {
     this.downstream = downstream;
@@ -102,7 +104,7 @@ class UsingSubscriber<T, R> implements Subscriber<T>, Subscription {
   onError(error: Error): void {
     if (error == null) throw nullArgumentError('onError', error); // §2.13
     if (this.done) {
-      reportError(error); // §1.7
+      reportLateError(error, this.cancelledLive); // after our cancel dropped, else §1.7 reported
       return;
     }
     this.failAndDispose(error);
@@ -119,6 +121,7 @@ class UsingSubscriber<T, R> implements Subscriber<T>, Subscription {
   request(n: number): void {
     if (this.done) return; // §3.6
     if (!isValidRequest(n)) {
+      this.cancelledLive = true;
       this.arbiter.cancel(); // §3.9 cancel, then signal
       return this.failAndDispose(invalidRequestError(n));
     }
@@ -127,6 +130,7 @@ class UsingSubscriber<T, R> implements Subscriber<T>, Subscription {
 
   cancel(): void {
     if (this.done) return; // §3.7
+    this.cancelledLive = true;
     this.arbiter.cancel();
     this.terminate();
     const disposeError = this.disposeResource();

@@ -21,7 +21,8 @@ export class ReadableBridge<T> implements Subscriber<T> {
   private cancelled = false;
   pushed = 0;
 
-  constructor(private readonly readable: Readable) {}
+  /** `onEnd` runs once when the flow terminates (not on cancel): the owner lets go of what only a live flow needs. */
+  constructor(private readonly readable: Readable, private readonly onEnd: (() => void) | null = null) {}
 
   onSubscribe(subscription: Subscription): void {
     if (subscription == null) throw nullArgumentError('onSubscribe', subscription); // §2.13
@@ -59,6 +60,7 @@ export class ReadableBridge<T> implements Subscriber<T> {
     if (this.done) return reportError(error); // §1.7
     this.done = true;
     this.upstream = null;
+    this.onEnd?.();
     this.readable.destroy(error);
   }
 
@@ -66,6 +68,7 @@ export class ReadableBridge<T> implements Subscriber<T> {
     if (this.done) return; // §1.7
     this.done = true;
     this.upstream = null;
+    this.onEnd?.();
     this.readable.push(null);
   }
 

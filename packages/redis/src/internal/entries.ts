@@ -1,35 +1,44 @@
 /** The fields of a stream entry as Redis returns them: names and values as strings. */
 export type Fields = Record<string, string>;
 
-/** One entry as read from Redis, before it becomes an element: `fields === null` means it was deleted while pending. */
-export interface RawEntry {
-  readonly id: string;
-  readonly fields: Fields | null;
+/**
+ * A batch of entries as read from Redis, in two parallel arrays (no object per entry on the per-message path):
+ * `fields[i] === null` means entry `ids[i]` was deleted while pending.
+ */
+export interface RawBatch {
+  readonly ids: string[];
+  readonly fields: (Fields | null)[];
 }
+
+const EMPTY: RawBatch = { ids: [], fields: [] };
 
 /**
  * Parses `[[id, [f1, v1, f2, v2, …]], …]` (XREADGROUP's per-stream item list and XAUTOCLAIM's second element).
  * A field name given twice keeps its last value (Redis keeps both; an object cannot).
  */
-export function parseEntries(items: unknown): RawEntry[] {
-  if (!Array.isArray(items)) return [];
-  const entries: RawEntry[] = new Array(items.length);
-  for (let i = 0; i < items.length; i++) {
-    const [id, list] = items[i] as [string, string[] | null];
+export function parseEntries(items: unknown): RawBatch {
+  if (!Array.isArray(items) || items.length === 0) return EMPTY;
+  const n = items.length;
+  const ids: string[] = new Array(n);
+  const fields: (Fields | null)[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const item = items[i] as [string, string[] | null];
+    ids[i] = item[0];
+    const list = item[1];
     if (list === null || list === undefined) {
-      entries[i] = { id, fields: null };
+      fields[i] = null;
       continue;
     }
-    const fields: Fields = {};
-    for (let f = 0; f + 1 < list.length; f += 2) fields[list[f]!] = list[f + 1]!;
-    entries[i] = { id, fields };
+    const object: Fields = {};
+    for (let f = 0; f + 1 < list.length; f += 2) object[list[f]!] = list[f + 1]!;
+    fields[i] = object;
   }
-  return entries;
+  return { ids, fields };
 }
 
 /** XREADGROUP's reply for one stream: `null` (BLOCK timed out) or `[[key, items]]`. */
-export function parseReadReply(reply: unknown): RawEntry[] {
-  if (!Array.isArray(reply) || reply.length === 0) return [];
+export function parseReadReply(reply: unknown): RawBatch {
+  if (!Array.isArray(reply) || reply.length === 0) return EMPTY;
   const first = reply[0] as [string, unknown];
   return parseEntries(first[1]);
 }
