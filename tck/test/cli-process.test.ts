@@ -122,8 +122,9 @@ describe('sluice-tck as users install it', () => {
   it('works as `npx sluice-tck` from the packed package installed into a fresh project', async () => {
     requireDist();
     const project = temp('sluice-tck-npx-');
-    // @sluice/tck has no runtime dependencies (vitest is an optional peer), so the tarball is all it needs
-    const packed = await run('npm', ['pack', '--pack-destination', project, '--silent'], { cwd: tckDir, limitMs: 60_000 });
+    // @sluice/tck has no runtime dependencies (vitest is an optional peer), so the tarball is all it needs; packed by
+    // pnpm, as it is published (its prepack guard refuses npm, which would ship the workspace:^ ranges verbatim)
+    const packed = await run('pnpm', ['pack', '--pack-destination', project], { cwd: tckDir, limitMs: 60_000 });
     expect(packed.code).toBe(0);
     const tarball = readdirSync(project).find((f) => f.endsWith('.tgz'))!;
     expect(tarball).toMatch(/^sluice-tck-[\d.]+\.tgz$/);

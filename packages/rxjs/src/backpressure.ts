@@ -1,13 +1,16 @@
 import { OverflowBuffer, requirePositiveBound, type Publisher, type Subscriber, type Subscription } from '@sluice/core';
 import { from, Observable, type ObservableInput, type OperatorFunction, type Subscriber as RxSubscriber } from 'rxjs';
-import { DEFAULT_CAPACITY, OBSERVABLE_OVERFLOWS, requireObservableOverflow, requireOnDrop, requireOptions, type ObservableOverflow } from './internal/options';
+import { OBSERVABLE_OVERFLOWS, requireCapacity, requireObservableOverflow, requireOnDrop, requireOptions, type ObservableOverflow } from './internal/options';
 import { RxSink } from './internal/RxSink';
 import { sluiceSourceOf } from './toObservable';
 
 export interface BackpressureOptions<T> {
   /** The most inner Observables subscribed at once (default 16). */
   concurrency?: number;
-  /** The most outer values waiting for a free slot, for sources that cannot be slowed (default 256). */
+  /**
+   * The most outer values waiting for a free slot, for sources that cannot be slowed (default 256; under overflow
+   * 'latest' 1, the only capacity it takes).
+   */
   capacity?: number;
   /** What happens to an outer value that arrives when `capacity` values are waiting (default 'error'). */
   overflow?: ObservableOverflow;
@@ -45,8 +48,8 @@ export function backpressure<T, R>(
   if (typeof project !== 'function') throw new TypeError(`backpressure: project must be a function, got ${typeof project}`);
   requireOptions('backpressure', options);
   const concurrency = requirePositiveBound('backpressure: concurrency', options.concurrency ?? 16);
-  const capacity = requirePositiveBound('backpressure: capacity', options.capacity ?? DEFAULT_CAPACITY);
   const overflow = requireObservableOverflow('backpressure', options.overflow ?? 'error');
+  const capacity = requireCapacity('backpressure', options.capacity, overflow); // 'latest': capacity 1, as in core
   const onDrop = requireOnDrop<T>('backpressure', options.onDrop);
   return (source: Observable<T>): Observable<R> =>
     new Observable<R>((destination) => {

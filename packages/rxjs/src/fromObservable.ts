@@ -1,12 +1,15 @@
-import { Flow, requirePositiveBound } from '@sluice/core';
+import { Flow } from '@sluice/core';
 import { from, type ObservableInput } from 'rxjs';
 import { ObservableSubscription } from './internal/ObservableSubscription';
 import {
-  DEFAULT_CAPACITY, requireObservableOverflow, requireOnDrop, requireOptions, type ObservableOverflow,
+  requireCapacity, requireObservableOverflow, requireOnDrop, requireOptions, type ObservableOverflow,
 } from './internal/options';
 
 export interface FromObservableOptions<T> {
-  /** The most items held for downstream (default 256). */
+  /**
+   * The most items held for downstream (default 256; with overflow 'latest', 1, the only capacity it takes: it keeps
+   * the newest waiting item, and a larger capacity is a RangeError suggesting 'drop-oldest').
+   */
   capacity?: number;
   /** What happens to an item that arrives when `capacity` items are waiting (default 'error'). */
   overflow?: ObservableOverflow;
@@ -24,7 +27,7 @@ export interface FromObservableOptions<T> {
  * capacity 2, error:     a ────────── b c X   (X = OverflowError: capacity 2 full, 3 pending; obs$ unsubscribed)
  * capacity 2, drop-newest: a ──────── b c |   (d, e dropped)
  * capacity 2, drop-oldest: a ──────── d e |   (b, c dropped)
- * capacity 2, latest:    a ────────── b e |   (c, d replaced in the last slot)
+ * capacity 1, latest:    a ────────── e |     (b, c, d replaced in the one slot)
  * ```
  *
  * **Demand**: items leave the buffer only against `request(n)`; the Observable is subscribed right after
@@ -51,8 +54,8 @@ export function observableFlow<T>(
 ): Flow<T> {
   if (input == null) throw new TypeError(`${stage}: expected an Observable, got ${String(input)}`);
   requireOptions(stage, options);
-  const capacity = requirePositiveBound(`${stage}: capacity`, options.capacity ?? DEFAULT_CAPACITY);
   const overflow = requireObservableOverflow(stage, options.overflow ?? defaultOverflow);
+  const capacity = requireCapacity(stage, options.capacity, overflow); // 'latest': capacity 1, as in core
   const onDrop = requireOnDrop<T>(stage, options.onDrop);
   const source = from(input); // throws a TypeError at assembly time for inputs RxJS cannot observe
   return new Flow<T>((subscriber) => {

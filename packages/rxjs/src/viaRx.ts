@@ -4,11 +4,11 @@ import {
   type Flow, type Inspectable, type Operator, type Publisher, type StageSnapshot, type Subscriber, type Subscription,
 } from '@sluice/core';
 import { Observable, type OperatorFunction, type Subscriber as RxSubscriber } from 'rxjs';
-import { DEFAULT_CAPACITY, OBSERVABLE_OVERFLOWS, requireObservableOverflow, requireOnDrop, requireOptions, type ObservableOverflow } from './internal/options';
+import { OBSERVABLE_OVERFLOWS, requireCapacity, requireObservableOverflow, requireOnDrop, requireOptions, type ObservableOverflow } from './internal/options';
 import { RxSink } from './internal/RxSink';
 
 export interface ViaRxOptions<R> {
-  /** The most output items held for downstream (default 256). */
+  /** The most output items held for downstream (default 256; under overflow 'latest' 1, the only capacity it takes). */
   capacity?: number;
   /** What happens to an output that arrives when `capacity` items are waiting (default 'error'). */
   overflow?: ObservableOverflow;
@@ -72,8 +72,8 @@ export interface ViaRxOptions<R> {
 export function viaRx<T, R>(op: OperatorFunction<T, R>, options: ViaRxOptions<R> = {}): Operator<T, R> {
   if (typeof op !== 'function') throw new TypeError(`viaRx: expected an RxJS OperatorFunction, got ${typeof op}`);
   requireOptions('viaRx', options);
-  const capacity = requirePositiveBound('viaRx: capacity', options.capacity ?? DEFAULT_CAPACITY);
   const overflow = requireObservableOverflow('viaRx', options.overflow ?? 'error');
+  const capacity = requireCapacity('viaRx', options.capacity, overflow); // 'latest': capacity 1, as in core
   const onDrop = requireOnDrop<R>('viaRx', options.onDrop);
   // Unset: the capacity, applied only while the operator may be holding items (the 'auto' window, issue 13 item 7).
   const maxPending = options.maxPending === undefined ? null : requirePositiveBound('viaRx: maxPending', options.maxPending, true);

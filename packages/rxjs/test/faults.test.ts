@@ -116,7 +116,7 @@ describe('errors', { timeout: TEST_TIMEOUT }, () => {
         const injected = new Injected(bridge);
         const { observable, probe } = pacedObservable(rng, total, k, fault === 'observable-error' ? injected : null);
         const dropped: number[] = [];
-        const options = { capacity, overflow, onDrop: (item: number) => void dropped.push(item) } as const;
+        const options = { capacity: overflow === 'latest' ? 1 : capacity, overflow, onDrop: (item: number) => void dropped.push(item) } as const; // 'latest' takes 1
         const flow = bridge === 'fromObservable' ? fromObservable(observable, options) : controlled(observable, options);
         const consumer = new Consumer<number>(rng, fault === 'cancel' ? k + 1 : -1, (count) => {
           if (fault === 'error-in-onNext' && count === k + 1) probe.fail?.(injected); // reentrant, from inside onNext

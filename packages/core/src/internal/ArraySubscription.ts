@@ -1,4 +1,5 @@
 import type { Subscriber } from '../spec/Subscriber';
+import { withCode } from './errors';
 import { DrainSubscription } from './DrainSubscription';
 
 /**
@@ -47,5 +48,5 @@ export class ArraySubscription<T> extends DrainSubscription<T> {
 
 /** §2.13: a source met a `null`/`undefined` where an element was due. */
 export function nullItemError(source: string, index: number, value: unknown): TypeError {
-  return new TypeError(`§2.13: ${source}: item ${index} is ${String(value)}; null and undefined are not elements`);
+  return withCode(new TypeError(`§2.13: ${source}: item ${index} is ${String(value)}; null and undefined are not elements`), 'ERR_SLUICE_NULL_SIGNAL');
 }

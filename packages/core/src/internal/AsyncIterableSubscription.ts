@@ -1,6 +1,6 @@
 import { nullItemError } from './ArraySubscription';
 import { DrainSubscription } from './DrainSubscription';
-import { toError } from './errors';
+import { toError, withCode } from './errors';
 import { reportDroppedError } from './report';
 import { RingBuffer } from './RingBuffer';
 import type { SubscribeFunction } from '../Flow';
@@ -44,7 +44,7 @@ class AsyncIterableSubscription<T> extends DrainSubscription<T> {
       if (head.state === REJECTED) return this.finish(toError(head.outcome));
       const result = head.outcome as IteratorResult<T>;
       if (result === null || typeof result !== 'object') {
-        return this.finish(new TypeError(`fromAsyncIterable: next() resolved to ${String(result)}, not an iterator result`));
+        return this.finish(withCode(new TypeError(`fromAsyncIterable: next() resolved to ${String(result)}, not an iterator result`), 'ERR_SLUICE_NOT_AN_ITERATOR_RESULT'));
       }
       if (result.done) return this.finish(null);
       if (result.value == null) return this.fail(nullItemError('fromAsyncIterable', this.index, result.value)); // §2.13

@@ -1,7 +1,7 @@
 import type { Subscriber } from '../spec/Subscriber';
 import type { Subscription } from '../spec/Subscription';
 import { addDemand, isValidRequest } from './demand';
-import { invalidRequestError, OverflowError, toError } from './errors';
+import { invalidRequestError, OverflowError, toError, withCode } from './errors';
 import type { Inspectable, StageSnapshot } from './inspect';
 import type { OverflowStrategy } from './overflow';
 import { reportError } from './report';
@@ -137,7 +137,7 @@ export class BroadcastLane<T> implements Subscription, Inspectable {
         this.failure = new OverflowError(this.parent?.stage ?? 'broadcast', capacity, this.queue.size + 1);
         return this.drop(item, 'overflow');
       case 'block': // only an upstream breaking §1.1 gets a block lane past capacity + burst
-        this.failure = new Error(`§1.1: ${this.parent?.stage ?? 'broadcast'} received more than its subscribers made room for`);
+        this.failure = withCode(new Error(`§1.1: ${this.parent?.stage ?? 'broadcast'} received more than its subscribers made room for`), 'ERR_SLUICE_OVER_DELIVERY');
         return this.drop(item, 'overflow');
     }
   }

@@ -1,6 +1,6 @@
 import type { Publisher } from '../spec/Publisher';
 import { describeValue } from './demand';
-import { overDeliveryError, toError } from './errors';
+import { overDeliveryError, toError, withCode } from './errors';
 import { InnerSubscriber } from './InnerSubscriber';
 import { toFlow } from './lift';
 import { Prefetcher } from './Prefetcher';
@@ -57,7 +57,7 @@ export function projectInner<T, R>(
     return null;
   }
   if (inner == null || typeof (inner as Publisher<R>).subscribe !== 'function') {
-    parent.stop(new TypeError(`${parent.name}: the project function returned ${describeValue(inner)}, which is not a Publisher`));
+    parent.stop(withCode(new TypeError(`${parent.name}: the project function returned ${describeValue(inner)}, which is not a Publisher`), 'ERR_SLUICE_NOT_A_PUBLISHER'));
     return null;
   }
   return inner;

@@ -3,7 +3,7 @@ import type { Publisher } from '../spec/Publisher';
 import type { Subscriber } from '../spec/Subscriber';
 import type { Subscription } from '../spec/Subscription';
 import { replenishAt } from './demand';
-import { CancellationError, nullArgumentError, nullSubscriberError, overDeliveryError } from './errors';
+import { CancellationError, nullArgumentError, nullSubscriberError, overDeliveryError, withCode } from './errors';
 import type { Inspectable, StageSnapshot } from './inspect';
 import { MulticastInner } from './MulticastInner';
 import { reportError, reportLateError } from './report';
@@ -128,7 +128,7 @@ export class MulticastHub<T> implements Subscriber<T>, Publisher<T>, Inspectable
     if (this.single && this.everSubscribed) {
       inner.close(false);
       subscriber.onSubscribe(inner); // §1.9 onSubscribe first, then the rejection (§1.11 unicast)
-      subscriber.onError(new Error(`§1.11: ${this.stage} allows a single subscriber; this one was rejected`));
+      subscriber.onError(withCode(new Error(`§1.11: ${this.stage} allows a single subscriber; this one was rejected`), 'ERR_SLUICE_SINGLE_SUBSCRIBER'));
       return;
     }
     this.everSubscribed = true;
@@ -181,7 +181,7 @@ export class MulticastHub<T> implements Subscriber<T>, Publisher<T>, Inspectable
     if (this.outstanding === 0 || !this.buffer.offer(value)) {
       // §1.1 more than requested (or §1.9 before onSubscribe): contained, the upstream is cancelled
       const error = this.upstream === null
-        ? new Error(`§1.9: ${this.stage} received onNext before onSubscribe`)
+        ? withCode(new Error(`§1.9: ${this.stage} received onNext before onSubscribe`), 'ERR_SLUICE_SIGNAL_ORDER')
         : overDeliveryError(this.stage, this.outstanding);
       this.cancelUpstream();
       this.terminate(error);

@@ -1,4 +1,5 @@
 import type { Subscriber } from '../spec/Subscriber';
+import { withCode } from './errors';
 import { isValidRequest } from './demand';
 import { DrainSubscription } from './DrainSubscription';
 import { RingBuffer } from './RingBuffer';
@@ -38,7 +39,7 @@ export class Subflow<T> {
 
   subscribe(subscriber: Subscriber<T>): void {
     if (this.subscribed) {
-      return TerminalSubscription.terminate(subscriber, new Error(`${this.name} allows only one subscriber (§1.11: it is unicast)`));
+      return TerminalSubscription.terminate(subscriber, withCode(new Error(`${this.name} allows only one subscriber (§1.11: it is unicast)`), 'ERR_SLUICE_SINGLE_SUBSCRIBER'));
     }
     this.subscribed = true;
     const subscription = new SubflowSubscription<T>(subscriber, this);

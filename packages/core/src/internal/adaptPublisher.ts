@@ -3,7 +3,7 @@ import type { Publisher } from '../spec/Publisher';
 import type { Subscriber } from '../spec/Subscriber';
 import type { Subscription } from '../spec/Subscription';
 import { addDemand, isValidRequest } from './demand';
-import { invalidRequestError, nullArgumentError, overDeliveryError, toError } from './errors';
+import { invalidRequestError, nullArgumentError, overDeliveryError, toError, withCode } from './errors';
 import { reportDroppedError, reportError } from './report';
 
 /**
@@ -52,7 +52,7 @@ class StrictSubscriber<T> implements Subscriber<T>, Subscription {
 
   onNext(value: T): void {
     if (this.done) return; // §2.8 in-flight items after cancel are dropped
-    if (this.upstream === null) return this.violation(new Error('§1.9: onNext before onSubscribe'));
+    if (this.upstream === null) return this.violation(withCode(new Error('§1.9: onNext before onSubscribe'), 'ERR_SLUICE_SIGNAL_ORDER'));
     if (value == null) return this.violation(nullArgumentError('onNext', value)); // §2.13
     if (this.requested === 0) return this.violation(overDeliveryError('a foreign Publisher', 0)); // §1.1
     this.requested--;
@@ -84,7 +84,7 @@ class StrictSubscriber<T> implements Subscriber<T>, Subscription {
     try {
       upstream.request(n >= Number.MAX_SAFE_INTEGER ? Number.MAX_SAFE_INTEGER : n);
     } catch (error) {
-      this.violation(new Error('§3.16: the upstream request(n) threw', { cause: error }));
+      this.violation(withCode(new Error('§3.16: the upstream request(n) threw', { cause: error }), 'ERR_SLUICE_REQUEST_THREW'));
     }
   }
 

@@ -14,7 +14,19 @@ export type SluiceErrorCode =
   | 'ERR_SLUICE_OVERFLOW'
   | 'ERR_SLUICE_CANCELLED'
   | 'ERR_SLUICE_EMPTY'
-  | 'ERR_SLUICE_NON_ERROR_THROWN';
+  | 'ERR_SLUICE_NON_ERROR_THROWN'
+  | 'ERR_SLUICE_TIMEOUT'
+  | 'ERR_SLUICE_EXPAND_DEPTH'
+  | 'ERR_SLUICE_NO_DEMAND'
+  | 'ERR_SLUICE_LIMIT'
+  | 'ERR_SLUICE_GROUP_STALLED'
+  | 'ERR_SLUICE_ABANDONED'
+  | 'ERR_SLUICE_MISUSE'
+  | 'ERR_SLUICE_SINGLE_SUBSCRIBER'
+  | 'ERR_SLUICE_SIGNAL_ORDER'
+  | 'ERR_SLUICE_REQUEST_THREW'
+  | 'ERR_SLUICE_NOT_A_PUBLISHER'
+  | 'ERR_SLUICE_NOT_AN_ITERATOR_RESULT';
 
 /** Gives `error` its stable code (non-enumerable, like Node's own `code` on system errors is read, not listed). */
 export function withCode<E extends Error>(error: E, code: SluiceErrorCode): E & { readonly code: SluiceErrorCode } {

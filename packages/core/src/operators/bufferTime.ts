@@ -1,7 +1,7 @@
 import type { Flow, Operator } from '../Flow';
 import { requirePositiveBound } from '../internal/demand';
 import { QueueStage } from '../internal/QueueStage';
-import { overDeliveryError } from '../internal/errors';
+import { overDeliveryError, withCode } from '../internal/errors';
 import type { Inspectable, StageSnapshot } from '../internal/inspect';
 import { lift } from '../internal/lift';
 import type { Scheduler } from '../schedulers/Scheduler';
@@ -135,8 +135,8 @@ class BufferTimeSubscriber<T> extends QueueStage<T, T[]> implements Inspectable 
         this.droppedItems += outgoing.length;
       } else {
         // §1.1 a buffer without demand may not be emitted; 'error' says so rather than losing it silently
-        return this.fail(new Error(`bufferTime: a buffer of ${outgoing.length} items closed with no outstanding ` +
-          `demand; request a buffer ahead, or pass onOverflow: 'drop' to discard and count such buffers`));
+        return this.fail(withCode(new Error(`bufferTime: a buffer of ${outgoing.length} items closed with no outstanding ` +
+          `demand; request a buffer ahead, or pass onOverflow: 'drop' to discard and count such buffers`), 'ERR_SLUICE_NO_DEMAND'));
       }
     }
     if (this.done) {

@@ -29,6 +29,11 @@ export class ExpandDepthError extends Error {
     this.name = 'ExpandDepthError';
     this.maxDepth = maxDepth;
   }
+
+  /** Always `'ERR_SLUICE_EXPAND_DEPTH'`. */
+  get code(): 'ERR_SLUICE_EXPAND_DEPTH' {
+    return 'ERR_SLUICE_EXPAND_DEPTH';
+  }
 }
 
 /**

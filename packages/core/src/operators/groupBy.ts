@@ -1,7 +1,7 @@
 import { Flow, type Operator } from '../Flow';
 import { describeValue, replenishAt, requirePositiveBound } from '../internal/demand';
 import { DrainSubscription } from '../internal/DrainSubscription';
-import { nullArgumentError, overDeliveryError, toError } from '../internal/errors';
+import { nullArgumentError, overDeliveryError, toError, withCode } from '../internal/errors';
 import type { Inspectable, StageSnapshot } from '../internal/inspect';
 import { lift } from '../internal/lift';
 import { reportDroppedError, reportLateError } from '../internal/report';
@@ -130,10 +130,10 @@ class GroupBySubscriber<T, K> extends DrainSubscription<GroupedFlow<K, T>> imple
       }
       if (this.groups.size >= this.maxGroups) {
         return this.stop(
-          new RangeError(
+          withCode(new RangeError(
             `groupBy: the key ${describeKey(key)} would open group ${this.maxGroups + 1} but maxGroups is ${this.maxGroups}; ` +
               'a group stays open until the source completes or its subscriber cancels: raise maxGroups or close groups sooner',
-          ),
+          ), 'ERR_SLUICE_LIMIT'),
         );
       }
       group = new Subflow<T>(`the group ${describeKey(key)} of groupBy`, this.prefetch, this);
@@ -210,11 +210,11 @@ class GroupBySubscriber<T, K> extends DrainSubscription<GroupedFlow<K, T>> imple
       const key = describeKey(this.keys.get(stuck));
       const where = this.unemitted.has(stuck) ? 'it is waiting for the downstream to request it' : 'it was emitted but nobody subscribed to it';
       this.stop(
-        new Error(
+        withCode(new Error(
           `groupBy: stalled: the group ${key} holds ${this.prefetch} items (its prefetch) and ${where}, so no more items can be ` +
             'requested without overflowing it; subscribe to every group as it is emitted (e.g. mergeMap with a concurrency of at ' +
             'least the number of keys), cancel the groups you do not need, or raise prefetch',
-        ),
+        ), 'ERR_SLUICE_GROUP_STALLED'),
       );
     }
   }
@@ -272,7 +272,7 @@ class GroupBySubscriber<T, K> extends DrainSubscription<GroupedFlow<K, T>> imple
     // The downstream cancelled: groups it never received, or received and did not subscribe, are closed.
     this.pending.clear();
     this.unemitted.clear();
-    const closed = new Error('groupBy: the downstream cancelled before this group was subscribed');
+    const closed = withCode(new Error('groupBy: the downstream cancelled before this group was subscribed'), 'ERR_SLUICE_ABANDONED');
     for (const [key, group] of this.groups) {
       if (group.subscribed) continue;
       this.droppedItems += group.queue.size;

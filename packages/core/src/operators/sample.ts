@@ -1,4 +1,5 @@
 import type { Flow, Operator } from '../Flow';
+import { withCode } from '../internal/errors';
 import { QueueStage } from '../internal/QueueStage';
 import type { Inspectable, StageSnapshot } from '../internal/inspect';
 import { lift } from '../internal/lift';
@@ -120,8 +121,8 @@ class SampleSubscriber<T> extends QueueStage<T, T> implements Inspectable {
         this.droppedItems++;
       } else {
         // §1.1 a sample without demand may not be emitted; 'error' says so rather than losing it silently
-        return this.fail(new Error(`sample: tick ${this.ticks} (at ${this.ticks * this.ms} ms) took a sample with no ` +
-          `outstanding demand; request ahead of the ticks, sample less often, or pass onOverflow: 'drop'`));
+        return this.fail(withCode(new Error(`sample: tick ${this.ticks} (at ${this.ticks * this.ms} ms) took a sample with no ` +
+          `outstanding demand; request ahead of the ticks, sample less often, or pass onOverflow: 'drop'`), 'ERR_SLUICE_NO_DEMAND'));
       }
     }
     if (this.done) {

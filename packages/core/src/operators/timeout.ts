@@ -20,6 +20,11 @@ export class TimeoutError extends Error {
     this.name = 'TimeoutError';
     this.ms = ms;
   }
+
+  /** Always `'ERR_SLUICE_TIMEOUT'`. */
+  get code(): 'ERR_SLUICE_TIMEOUT' {
+    return 'ERR_SLUICE_TIMEOUT';
+  }
 }
 
 export interface TimeoutOptions<T> {

@@ -1,7 +1,7 @@
 import { Flow, type Operator } from '../Flow';
 import { addDemand, requirePositiveBound } from '../internal/demand';
 import { DrainSubscription } from '../internal/DrainSubscription';
-import { nullArgumentError, overDeliveryError } from '../internal/errors';
+import { nullArgumentError, overDeliveryError, withCode } from '../internal/errors';
 import type { Inspectable, StageSnapshot } from '../internal/inspect';
 import { lift } from '../internal/lift';
 import { reportDroppedError, reportLateError } from '../internal/report';
@@ -216,7 +216,7 @@ class WindowSubscriber<T> extends DrainSubscription<Flow<T>> implements Subscrib
     this.pending = null;
     if (window !== null && window.subscribed && !this.discarding) return;
     this.current = null;
-    window?.finish(new Error(`window: the downstream cancelled before ${window.name} was subscribed`));
+    window?.finish(withCode(new Error(`window: the downstream cancelled before ${window.name} was subscribed`), 'ERR_SLUICE_ABANDONED'));
     this.cancelUpstream();
   }
 

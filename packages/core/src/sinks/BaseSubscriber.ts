@@ -1,5 +1,5 @@
 import { addDemand, isValidRequest, UNBOUNDED } from '../internal/demand';
-import { nullArgumentError, toError } from '../internal/errors';
+import { nullArgumentError, toError, withCode } from '../internal/errors';
 import { reportDroppedError, reportError, reportLateError } from '../internal/report';
 import type { Subscriber } from '../spec/Subscriber';
 import type { Subscription } from '../spec/Subscription';
@@ -135,7 +135,7 @@ export abstract class BaseSubscriber<T> implements Subscriber<T> {
     try {
       subscription.request(n);
     } catch (error) {
-      this.failFromHook(new Error('§3.16: the upstream request(n) threw', { cause: error }));
+      this.failFromHook(withCode(new Error('§3.16: the upstream request(n) threw', { cause: error }), 'ERR_SLUICE_REQUEST_THREW'));
     }
   }
 

@@ -1,4 +1,5 @@
 import { requirePositiveBound, UNBOUNDED } from '../internal/demand';
+import { withCode } from '../internal/errors';
 import type { Publisher } from '../spec/Publisher';
 import { PromiseSubscriber, requireAbortSignal, requireOptions, type SinkOptions } from './PromiseSubscriber';
 
@@ -53,7 +54,7 @@ class ToArraySubscriber<T> extends PromiseSubscriber<T, T[]> {
     if (this.items.length === this.limit) {
       this.cancel();
       this.rejectWith(
-        new RangeError(`toArray: the source emitted more than ${this.limit} items; pass { limit } with a larger bound (or Infinity) to collect more`),
+        withCode(new RangeError(`toArray: the source emitted more than ${this.limit} items; pass { limit } with a larger bound (or Infinity) to collect more`), 'ERR_SLUICE_LIMIT'),
       );
       return;
     }

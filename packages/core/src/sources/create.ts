@@ -1,7 +1,7 @@
 import { Flow } from '../Flow';
 import { addDemand, isValidRequest, requirePositiveBound } from '../internal/demand';
 import { DrainSubscription } from '../internal/DrainSubscription';
-import { CancellationError, toError } from '../internal/errors';
+import { CancellationError, toError, withCode } from '../internal/errors';
 import { capacityFor, ExpiringBuffer, requireMaxAge, type DropListener } from '../internal/ExpiringBuffer';
 import type { Inspectable, StageSnapshot } from '../internal/inspect';
 import { requireOverflowStrategy, type OverflowStrategy } from '../internal/overflow';
@@ -248,7 +248,7 @@ class CreateSubscription<T> extends DrainSubscription<T> implements Inspectable 
     }
     if (this.pendingOffer !== null) {
       const message = `${this.stage}: offer() called while an earlier offer() is still pending; await each offer()`;
-      return Promise.reject(new Error(message));
+      return Promise.reject(withCode(new Error(message), 'ERR_SLUICE_MISUSE'));
     }
     if (this.buffer.push(item)) {
       this.receivedItems++;
@@ -269,7 +269,7 @@ class CreateSubscription<T> extends DrainSubscription<T> implements Inspectable 
   onRequest(listener: (n: number) => void): void {
     requireListener(this.stage, 'onRequest', listener);
     if (!this.producerOpen) return;
-    if (this.requestListener !== null) throw new Error(`${this.stage}: onRequest may be registered once per emitter`);
+    if (this.requestListener !== null) throw withCode(new Error(`${this.stage}: onRequest may be registered once per emitter`), 'ERR_SLUICE_MISUSE');
     this.requestListener = listener;
     this.unnotified = this.requested;
     if (this.unnotified > 0) this.drain();
@@ -294,7 +294,7 @@ class CreateSubscription<T> extends DrainSubscription<T> implements Inspectable 
 
   producerError(thrown: unknown): void {
     const error =
-      thrown == null ? new TypeError(`${this.stage}: error(${String(thrown)}): an error is required`) : toError(thrown);
+      thrown == null ? withCode(new TypeError(`${this.stage}: error(${String(thrown)}): an error is required`), 'ERR_SLUICE_NULL_SIGNAL') : toError(thrown);
     if (!this.producerOpen) {
       this.undeliverable(error); // §1.7 an error after the end is never delivered
       return;
@@ -462,7 +462,7 @@ function requireListener(stage: string, method: string, listener: unknown): void
 }
 
 function nullItemError(stage: string, item: unknown): TypeError {
-  return new TypeError(`§2.13: ${stage}: next(${String(item)}): null and undefined are not elements`);
+  return withCode(new TypeError(`§2.13: ${stage}: next(${String(item)}): null and undefined are not elements`), 'ERR_SLUICE_NULL_SIGNAL');
 }
 
 /** The producer's view: only the emitter operations, never the downstream's request/cancel. */

@@ -1,7 +1,7 @@
 import { Flow } from '../Flow';
 import { requirePositiveBound } from '../internal/demand';
 import { DrainSubscription } from '../internal/DrainSubscription';
-import { toError } from '../internal/errors';
+import { toError, withCode } from '../internal/errors';
 import { requireMaxAge, type DropReason } from '../internal/ExpiringBuffer';
 import type { Inspectable, StageSnapshot } from '../internal/inspect';
 import { reportError } from '../internal/report';
@@ -192,7 +192,7 @@ class Queue<T> implements IngressQueue<T> {
   error(error: unknown): void {
     if (!this.open) return reportError(error); // §1.7 an error after the end is never delivered, never swallowed
     this.open = false;
-    this.failure = error == null ? new TypeError(`${this.name}: error(${String(error)}): an error is required`) : toError(error);
+    this.failure = error == null ? withCode(new TypeError(`${this.name}: error(${String(error)}): an error is required`), 'ERR_SLUICE_NULL_SIGNAL') : toError(error);
     this.consumer?.wake();
   }
 
@@ -221,7 +221,7 @@ class Queue<T> implements IngressQueue<T> {
     if (this.consumer !== null) {
       const refused = new QueueSubscription<T>(subscriber, null);
       subscriber.onSubscribe(refused); // §1.9
-      refused.failWith(new Error(`${this.name}: one subscriber at a time (a queue hands each item to one consumer)`));
+      refused.failWith(withCode(new Error(`${this.name}: one subscriber at a time (a queue hands each item to one consumer)`), 'ERR_SLUICE_SINGLE_SUBSCRIBER'));
       return;
     }
     const subscription = new QueueSubscription<T>(subscriber, this);

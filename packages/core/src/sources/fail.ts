@@ -1,5 +1,5 @@
 import { Flow } from '../Flow';
-import { toError } from '../internal/errors';
+import { toError, withCode } from '../internal/errors';
 import { TerminalSubscription } from '../internal/TerminalSubscription';
 
 /**
@@ -37,6 +37,6 @@ function callFactory(factory: () => unknown): Error {
   } catch (thrown) {
     return toError(thrown);
   }
-  if (made == null) return new TypeError(`fail: the error factory returned ${String(made)}, not an error`);
+  if (made == null) return withCode(new TypeError(`fail: the error factory returned ${String(made)}, not an error`), 'ERR_SLUICE_NULL_RESULT');
   return toError(made);
 }

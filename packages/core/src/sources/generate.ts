@@ -1,6 +1,6 @@
 import { Flow } from '../Flow';
 import { DrainSubscription } from '../internal/DrainSubscription';
-import { toError } from '../internal/errors';
+import { toError, withCode } from '../internal/errors';
 import type { Subscriber } from '../spec/Subscriber';
 
 /** What a `generate` generator uses to signal, synchronously, during one call. */
@@ -55,7 +55,7 @@ class CallSignals<T> implements GenerateEmitter<T> {
 
   next(value: T): void {
     this.checkInCall('next');
-    if (value == null) this.misuse ??= new TypeError(`§2.13: generate: emit.next(${String(value)}) is not an element`);
+    if (value == null) this.misuse ??= withCode(new TypeError(`§2.13: generate: emit.next(${String(value)}) is not an element`), 'ERR_SLUICE_NULL_SIGNAL');
     else if (this.hasItem) this.misuse ??= contractError('§1.1', 'emit.next() was called twice in one generator call');
     else if (this.ending !== null) this.misuse ??= afterEndError('next');
     else {
@@ -73,17 +73,17 @@ class CallSignals<T> implements GenerateEmitter<T> {
   error(error: unknown): void {
     this.checkInCall('error');
     if (this.ending !== null) this.misuse ??= afterEndError('error');
-    else if (error == null) this.ending = new TypeError(`generate: emit.error(${String(error)}): an error is required`);
+    else if (error == null) this.ending = withCode(new TypeError(`generate: emit.error(${String(error)}): an error is required`), 'ERR_SLUICE_NULL_SIGNAL');
     else this.ending = toError(error);
   }
 
   private checkInCall(method: string): void {
-    if (!this.calling) throw new Error(`generate: emit.${method}() was called outside the generator call that received it`);
+    if (!this.calling) throw withCode(new Error(`generate: emit.${method}() was called outside the generator call that received it`), 'ERR_SLUICE_MISUSE');
   }
 }
 
 function contractError(rule: string, what: string): Error {
-  return new Error(`${rule}: generate: ${what}; each call answers one unit of demand: at most one item, then an optional end`);
+  return withCode(new Error(`${rule}: generate: ${what}; each call answers one unit of demand: at most one item, then an optional end`), 'ERR_SLUICE_MISUSE');
 }
 
 function afterEndError(method: string): Error {

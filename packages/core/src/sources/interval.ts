@@ -1,4 +1,5 @@
 import { Flow } from '../Flow';
+import { withCode } from '../internal/errors';
 import { DrainSubscription } from '../internal/DrainSubscription';
 import type { Inspectable, StageSnapshot } from '../internal/inspect';
 import type { CancelTask, Scheduler } from '../schedulers/Scheduler';
@@ -116,8 +117,8 @@ class IntervalSubscription extends DrainSubscription<number> implements Inspecta
         this.droppedItems++;
       } else {
         // §1.1 a tick without demand may not be emitted; 'error' says so rather than losing it silently
-        return this.fail(new Error(`interval: tick ${tick} arrived with no outstanding demand; request ahead of the ` +
-          `ticks, slow them down, or pass onOverflow: 'drop' to skip and count them`));
+        return this.fail(withCode(new Error(`interval: tick ${tick} arrived with no outstanding demand; request ahead of the ` +
+          `ticks, slow them down, or pass onOverflow: 'drop' to skip and count them`), 'ERR_SLUICE_NO_DEMAND'));
       }
     }
   }

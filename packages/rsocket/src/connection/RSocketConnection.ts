@@ -105,7 +105,9 @@ const DEFAULT_MAX_PAYLOAD = 16 * 1024 * 1024;
  *
  * Queues between the Flows and the socket, and their bounds:
  * - per outbound stream, an OutboundSender queue of at most `prefetch` items (the producer is never asked for more);
- * - per stream, at most one coalesced REQUEST_N while the transport is not writable;
+ * - per stream, at most one pending REQUEST_N: grants made during one event-loop turn are summed and sent as one
+ *   REQUEST_N at the end of the turn (ADR 0003), and while the transport is not writable they keep summing until it
+ *   drains; the map of pending grants has at most one entry per live stream;
  * - per stream, one reassembly buffer of at most `maxPayloadSize` bytes;
  * - the transport's own buffer: written to only while writable, except for control frames (REQUEST_N, CANCEL, ERROR,
  *   KEEPALIVE, LEASE, terminal PAYLOAD(C)), at most a few per stream, and the fragments of one payload being sent.
@@ -120,6 +122,9 @@ export class RSocketConnection {
   private readonly streams = new Map<number, StreamHandler>();
   private readonly reassembly = new Map<number, Reassembly>();
   private readonly waiting = new Set<StreamHandler>();
+  /** REQUEST_N owed to the peer, summed per stream until the end of the turn (ADR 0003); one entry per live stream. */
+  private readonly grants = new Map<StreamHandler, number>();
+  private grantTimer: ReturnType<typeof setImmediate> | null = null;
   private nextStreamId: number;
   private state: 'awaiting-setup' | 'open' | 'closed';
   writable = true;
@@ -198,9 +203,9 @@ export class RSocketConnection {
   // ---- the requester API ---------------------------------------------------------------------------------------
 
   /**
-   * REQUEST_STREAM. Cold: nothing is sent until the first `request(n)`, which becomes the initial request N; every
-   * later `request(n)` is one REQUEST_N(n) (capped so the total outstanding never exceeds 2^31−1). `cancel()` sends
-   * CANCEL.
+   * REQUEST_STREAM. Cold: nothing is sent until the first `request(n)`, which becomes the initial request N; later
+   * `request(n)` calls become REQUEST_N frames, those of one event-loop turn summed into one (capped so the total
+   * outstanding never exceeds 2^31−1). `cancel()` sends CANCEL.
    */
   requestStream(payload: Payload): Flow<Payload> {
     return new Flow<Payload>((subscriber) => this.subscribeRequester(subscriber, 'stream', payload, null));
@@ -341,6 +346,7 @@ export class RSocketConnection {
   removeStream(stream: StreamHandler): void {
     if (this.streams.get(stream.streamId) === stream) this.streams.delete(stream.streamId);
     this.waiting.delete(stream);
+    this.grants.delete(stream); // §3.13 and no REQUEST_N for a finished stream
   }
 
   /** @internal the stream wants `onWritable` once the transport drains. */
@@ -382,6 +388,42 @@ export class RSocketConnection {
   /** @internal */
   sendRequestN(stream: StreamHandler, n: number): void {
     this.sendFrame({ type: FrameType.REQUEST_N, streamId: stream.streamId, requestN: n }, stream);
+  }
+
+  /**
+   * @internal Credit for the peer on `stream` (already capped by the stream so that its total stays ≤ 2^31−1). The
+   * grants of one event-loop turn are summed into one REQUEST_N, sent at the end of the turn (a `setImmediate`), or
+   * once the transport drains if it is not writable then (ADR 0003). The sum is exact: the peer receives every
+   * credit granted, never more, only in fewer frames. A consumer that asks for one item per macrotask would
+   * otherwise cost one REQUEST_N frame, and one socket write, per item: `process.nextTick` batching runs between
+   * two `setImmediate` callbacks, so a per-tick window coalesces nothing for it.
+   */
+  grant(stream: StreamHandler, n: number): void {
+    if (this.state === 'closed' || n <= 0) return;
+    const pending = this.grants.get(stream);
+    this.grants.set(stream, pending === undefined ? n : Math.min(pending + n, MAX_31));
+    if (this.grantTimer === null) this.grantTimer = setImmediate(this.flushGrants);
+  }
+
+  /** @internal Drops a stream's pending grant: its inbound half ended (CANCEL sent, or the peer completed it). */
+  dropGrant(stream: StreamHandler): void {
+    this.grants.delete(stream);
+  }
+
+  /** Sends the pending REQUEST_N frames (one per stream), unless the transport is above its bound. */
+  private readonly flushGrants = (): void => {
+    this.grantTimer = null;
+    if (this.state === 'closed' || !this.writable) return; // not writable: onWritable sends them
+    this.sendGrants();
+  };
+
+  private sendGrants(): void {
+    if (this.grants.size === 0) return;
+    // control frames, at most one per live stream: written even if one of them fills the transport
+    for (const [stream, n] of this.grants) {
+      if (this.hasStream(stream)) this.sendRequestN(stream, n);
+    }
+    this.grants.clear();
   }
 
   /** @internal */
@@ -873,6 +915,7 @@ export class RSocketConnection {
   private onWritable(): void {
     if (this.state === 'closed') return;
     this.writable = true;
+    this.sendGrants(); // REQUEST_N summed while the transport was full go first
     // Every stream that stopped for writability gets a turn, in the order they stopped; one that fills the transport
     // again goes back in the set (at its end) and the rest wait for the next 'drain'.
     const waiting = [...this.waiting];
@@ -907,6 +950,9 @@ export class RSocketConnection {
     this.streams.clear();
     this.reassembly.clear();
     this.waiting.clear();
+    this.grants.clear();
+    if (this.grantTimer !== null) clearImmediate(this.grantTimer);
+    this.grantTimer = null;
     for (const stream of streams) {
       try {
         stream.onClose(streamError);

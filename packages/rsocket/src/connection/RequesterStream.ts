@@ -11,9 +11,10 @@ import type { StreamHandler, StreamKind, StreamSnapshot } from './types';
  * that `requestStream`/`requestChannel`/`requestResponseFlow` return.
  *
  * Demand crosses the wire unchanged: the first `request(n)` sends the request frame with initial request N = n,
- * every later `request(n)` one REQUEST_N(n). The credit granted to the peer accumulates exactly and is capped at
- * 2^31−1, which the protocol treats as unbounded (so `request(Infinity)` sends 2^31−1 and nothing after). While the
- * transport is not writable, REQUEST_N grants are summed into one frame sent on `writable()`.
+ * every later `request(n)` becomes REQUEST_N credit. The credit granted to the peer accumulates exactly and is capped at
+ * 2^31−1, which the protocol treats as unbounded (so `request(Infinity)` sends 2^31−1 and nothing after). Later
+ * grants of one event-loop turn are summed into one REQUEST_N sent at the end of the turn, and while the transport
+ * is not writable they are summed until it drains (`RSocketConnection.grant`, ADR 0003): exact in total, fewer frames.
  * A PAYLOAD beyond the credit granted is a peer violation: the stream is cancelled and fails with a §1.1 error.
  */
 export class RequesterStream implements Subscription, StreamHandler {
@@ -33,8 +34,6 @@ export class RequesterStream implements Subscription, StreamHandler {
   private demand = 0;
   /** Credit granted to the peer and not yet used (MAX_31 = unbounded, never counted down). */
   private granted = 0;
-  /** REQUEST_N owed to the peer while the transport was not writable. */
-  private pendingGrant = 0;
   private started = false;
   private inboundDone = false;
   private outboundDone = false;
@@ -65,12 +64,7 @@ export class RequesterStream implements Subscription, StreamHandler {
       const grant = this.granted === MAX_31 ? 0 : Math.min(n, MAX_31 - this.granted); // capped at 2^31−1
       this.granted += grant;
       if (this.started) {
-        if (grant === 0) return;
-        if (connection.writable) connection.sendRequestN(this, grant);
-        else {
-          this.pendingGrant += grant; // coalesced: one REQUEST_N once the transport drains
-          connection.awaitWritable(this);
-        }
+        if (grant !== 0) connection.grant(this, grant); // summed per turn into one REQUEST_N
         return;
       }
       this.started = true;
@@ -105,6 +99,7 @@ export class RequesterStream implements Subscription, StreamHandler {
     }
     if (complete) {
       this.inboundDone = true;
+      this.connection?.dropGrant(this); // no REQUEST_N for a finished inbound
       if (this.outboundDone) this.release();
       else this.downstream = null; // the channel's outbound half is still open
       if (payload !== null && !signal(() => downstream.onNext(payload))) return;
@@ -141,11 +136,6 @@ export class RequesterStream implements Subscription, StreamHandler {
   onWritable(): void {
     const connection = this.connection;
     if (connection === null) return;
-    if (this.pendingGrant > 0) {
-      const grant = this.pendingGrant;
-      this.pendingGrant = 0;
-      connection.sendRequestN(this, grant);
-    }
     this.sender?.resume();
   }
 

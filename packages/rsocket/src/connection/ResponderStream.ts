@@ -96,7 +96,6 @@ export class ResponderStream implements StreamHandler {
   }
 
   onWritable(): void {
-    this.inbound?.flushGrant();
     this.sender?.resume();
   }
 
@@ -177,7 +176,6 @@ class ChannelInbound implements Subscription {
   private completedEarly: boolean;
   private demand = 0;
   granted = 0;
-  private pendingGrant = 0;
 
   constructor(stream: ResponderStream, completedEarly: boolean) {
     this.stream = stream;
@@ -212,13 +210,7 @@ class ChannelInbound implements Subscription {
     const grant = this.granted === MAX_31 ? 0 : Math.min(n, MAX_31 - this.granted);
     if (grant === 0) return;
     this.granted += grant;
-    const connection = this.stream.live;
-    if (connection === null) return;
-    if (connection.writable) connection.sendRequestN(this.stream, grant);
-    else {
-      this.pendingGrant += grant;
-      connection.awaitWritable(this.stream);
-    }
+    this.stream.live?.grant(this.stream, grant); // summed per turn into one REQUEST_N (ADR 0003)
   }
 
   cancel(): void {
@@ -227,15 +219,9 @@ class ChannelInbound implements Subscription {
     this.downstream = null; // §3.13
     const connection = this.stream.live;
     // half-close: the requester stops sending; the responder's own outbound continues
+    connection?.dropGrant(this.stream); // no REQUEST_N after our CANCEL
     connection?.sendCancel(this.stream);
     this.stream.inboundFinished();
-  }
-
-  flushGrant(): void {
-    if (this.pendingGrant === 0) return;
-    const grant = this.pendingGrant;
-    this.pendingGrant = 0;
-    this.stream.live?.sendRequestN(this.stream, grant);
   }
 
   /** A payload (or completion) from the requester; false when it exceeds the credit granted. */
@@ -269,6 +255,7 @@ class ChannelInbound implements Subscription {
   private complete(): void {
     if (this.done) return;
     this.done = true;
+    this.stream.live?.dropGrant(this.stream); // no REQUEST_N for a finished inbound
     const downstream = this.downstream;
     this.downstream = null;
     this.stream.inboundFinished();

@@ -85,6 +85,8 @@ export class TcpFrameConnection implements FrameConnection {
   private batch: Uint8Array[] = [];
   private batchBytes = 0;
   private flushScheduled = false;
+  /** Set while a batch over the bound was taken by the socket and `writable()` waits for the next macrotask. */
+  private reopenTimer: ReturnType<typeof setImmediate> | null = null;
   private closedOnce = false;
   private earlyError: Error | null = null;
   writable = true;
@@ -153,10 +155,22 @@ export class TcpFrameConnection implements FrameConnection {
     const accepted = this.socket.write(out);
     if (!accepted) {
       this.writable = false; // 'drain' reopens
-    } else if (!this.writable) {
-      this.writable = true; // the batch alone was over the bound and the socket took it: writable again now
-      this.handlers?.writable();
+    } else if (!this.writable && this.reopenTimer === null) {
+      // The batch alone was over the bound and the socket took it: writable again, but on the next macrotask, not
+      // here. Reopening inside this nextTick let a synchronous producer refill the batch, whose flush is the next
+      // nextTick, and so on: while the kernel kept accepting, I/O was never polled (a CANCEL from the peer, or the
+      // other end of a loopback connection in the same process, waited seconds). One setImmediate per batch over
+      // the bound (16 KiB by default) is the price; batches under it never wait.
+      this.reopenTimer = setImmediate(this.reopen);
     }
+  };
+
+  private readonly reopen = (): void => {
+    this.reopenTimer = null;
+    if (this.closedOnce || this.writable) return; // closed, or 'drain' reopened first
+    if (this.batchBytes + this.socket.writableLength > this.socket.writableHighWaterMark) return; // 'drain' will
+    this.writable = true;
+    this.handlers?.writable();
   };
 
   close(error?: Error): void {
@@ -211,6 +225,8 @@ export class TcpFrameConnection implements FrameConnection {
     if (this.handlers === null) this.earlyError = error ?? null;
     this.writable = false;
     this.reader.clear();
+    if (this.reopenTimer !== null) clearImmediate(this.reopenTimer);
+    this.reopenTimer = null;
     const handlers = this.handlers;
     this.handlers = null; // §3.13 the connection and its streams are not kept alive by the socket
     if (!this.socket.destroyed) this.socket.destroy();

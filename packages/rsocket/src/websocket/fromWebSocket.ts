@@ -9,14 +9,18 @@ export type WebSocketMessage = string | Buffer;
 export type WebSocketOverflow = 'pause' | 'error' | 'drop-oldest' | 'drop-newest' | 'latest';
 
 export interface FromWebSocketOptions {
-  /** Messages held for the subscriber before the socket is paused (default 256). */
+  /**
+   * Messages held for the subscriber before the socket is paused (default 256; with `overflow: 'latest'` the default
+   * and the only accepted value is 1).
+   */
   capacity?: number;
   /**
    * What happens to a message that arrives while the buffer is full, i.e. one `ws` had already read from the kernel
    * when the socket was paused (default `'pause'`): `'pause'` keeps it (up to `RESIDUE_LIMIT` messages beyond
    * `capacity`, see `fromWebSocket`), so nothing is lost; `'error'` fails the flow with an OverflowError and closes
    * the socket with 1008; `'drop-oldest'` discards the oldest buffered message; `'drop-newest'` discards the arriving
-   * one; `'latest'` replaces the newest buffered one. Dropped messages are counted in `inspect().dropped`.
+   * one; `'latest'` keeps only the newest message (capacity 1: a larger capacity is refused with a RangeError, use
+   * `'drop-oldest'` to keep the newest N). Dropped messages are counted in `inspect().dropped`.
    */
   overflow?: WebSocketOverflow;
   /** Close the socket (1000) when the subscriber cancels (default `true`); `false` leaves it open and resumed. */
@@ -51,7 +55,11 @@ export const RESIDUE_LIMIT = 131_072;
  * - `'pause'` (the default) keeps them, beyond `capacity`, up to `RESIDUE_LIMIT` (131,072) messages, which is more
  *   than `ws` can hold read-but-unparsed; nothing is lost and the flow fails with an OverflowError only past that;
  * - `'error'` fails the flow with an OverflowError naming the capacity and closes the socket with 1008;
- * - `'drop-oldest'`, `'drop-newest'`, `'latest'` keep exactly `capacity` messages and drop (and count) the others.
+ * - `'drop-oldest'`, `'drop-newest'` keep exactly `capacity` messages and drop (and count) the others;
+ * - `'latest'` keeps only the newest message, so its capacity is 1 (the default with it; any other capacity is a
+ *   RangeError that points to `'drop-oldest'`, as core's `create`, `onBackpressureBuffer` and `fromEvent` do).
+ *   "Keep the newest `capacity`" is `'drop-oldest'`; a larger `'latest'` buffer used to keep the oldest
+ *   `capacity − 1` plus the newest, which nobody guesses.
  *
  * **Demand**: one message per item; messages arrive from the socket, not on request, so demand only decides how
  * quickly the buffer drains (and so when the socket is paused and resumed). Reading starts at subscribe: messages
@@ -76,13 +84,20 @@ export function fromWebSocket(socket: WebSocket, options: FromWebSocketOptions =
   if (socket == null || typeof socket.send !== 'function' || typeof socket.pause !== 'function') {
     throw new TypeError(`fromWebSocket: expected a ws WebSocket, got ${String(socket)}`);
   }
-  const capacity = options.capacity ?? 256;
-  if (!Number.isSafeInteger(capacity) || capacity < 1) {
-    throw new RangeError(`fromWebSocket: capacity must be a positive integer, got ${String(options.capacity)}`);
-  }
   const overflow = options.overflow ?? 'pause';
   if (!(OVERFLOWS as readonly unknown[]).includes(overflow)) {
     throw new TypeError(`fromWebSocket: overflow must be one of ${OVERFLOWS.map((s) => `'${s}'`).join(', ')}, got ${String(options.overflow)}`);
+  }
+  const capacity = options.capacity ?? (overflow === 'latest' ? 1 : 256);
+  if (!Number.isSafeInteger(capacity) || capacity < 1) {
+    throw new RangeError(`fromWebSocket: capacity must be a positive integer, got ${String(options.capacity)}`);
+  }
+  if (overflow === 'latest' && capacity !== 1) {
+    // the same rule as core's create, onBackpressureBuffer and fromEvent (issue #18)
+    throw new RangeError(
+      `fromWebSocket: overflow 'latest' keeps only the newest waiting message, so capacity must be 1 (got ${capacity}); ` +
+        `use 'drop-oldest' to keep the newest ${capacity}`,
+    );
   }
   const closeOnCancel = options.closeOnCancel ?? true;
   let consumed = false;

@@ -68,6 +68,80 @@ describe('requestStream', () => {
     subscriber.cancel();
   });
 
+  it('sums the request(n) calls of one event-loop turn into one REQUEST_N, exact in total (ADR 0003)', async () => {
+    const source = new TestPublisher<Payload>();
+    const { client, clientEnd, serverEnd } = await connectedPair({ responder: { requestStream: () => source } });
+    const subscriber = new TestSubscriber<Payload>(2);
+    client.requestStream(payload()).subscribe(subscriber);
+    await flush();
+    // a consumer that yields to the event loop per item: five request(1) in five setImmediate callbacks of one turn,
+    // with a nextTick between them (a per-nextTick window would have sent five frames)
+    await new Promise<void>((resolve) => {
+      for (let i = 0; i < 5; i++) setImmediate(() => {
+        subscriber.request(1);
+        process.nextTick(() => {});
+        if (i === 4) resolve();
+      });
+    });
+    expect(ofType(clientEnd.sent, FrameType.REQUEST_N)).toEqual([]); // not yet: the turn is not over
+    await flush();
+    expect(ofType(clientEnd.sent, FrameType.REQUEST_N).map((f) => f.requestN)).toEqual([5]);
+    expect(source.totalRequested).toBe(7); // the responder's publisher was asked exactly what was granted
+    subscriber.request(3); // a later turn: its own frame
+    await flush();
+    expect(ofType(clientEnd.sent, FrameType.REQUEST_N).map((f) => f.requestN)).toEqual([5, 3]);
+    expect(source.totalRequested).toBe(10);
+    source.next(...Array.from({ length: 10 }, (_, i) => payload(String(i))));
+    await flush();
+    expect(subscriber.count).toBe(10);
+    expect(ofType(serverEnd.sent, FrameType.PAYLOAD)).toHaveLength(10); // nothing beyond the credit
+    expect(subscriber.violations).toEqual([]);
+    subscriber.cancel();
+  });
+
+  it('sends no pending REQUEST_N after a CANCEL of the same turn, nor after the stream completed', async () => {
+    const source = new TestPublisher<Payload>();
+    const { client, clientEnd } = await connectedPair({ responder: { requestStream: () => source } });
+    const cancelled = new TestSubscriber<Payload>(1);
+    client.requestStream(payload()).subscribe(cancelled);
+    await flush();
+    cancelled.request(4);
+    cancelled.cancel();
+    await flush();
+    expect(ofType(clientEnd.sent, FrameType.REQUEST_N)).toEqual([]);
+    expect(ofType(clientEnd.sent, FrameType.CANCEL)).toHaveLength(1);
+
+    const { client: client2, clientEnd: clientEnd2 } = await connectedPair({ responder: { requestStream: () => numbers(2) } });
+    const completed = new TestSubscriber<Payload>(2);
+    client2.requestStream(payload()).subscribe(completed);
+    await flush();
+    expect(completed.completed).toBe(true);
+    completed.request(5); // after completion: §3.6 a no-op, and no frame
+    await flush();
+    expect(ofType(clientEnd2.sent, FrameType.REQUEST_N)).toEqual([]);
+  });
+
+  it('while the transport is not writable, sums every grant into one REQUEST_N sent when it drains', async () => {
+    const source = new TestPublisher<Payload>();
+    const { client, clientEnd, serverEnd } = await connectedPair({ responder: { requestStream: () => source }, highWaterMark: 1024 });
+    const subscriber = new TestSubscriber<Payload>(1);
+    client.requestStream(payload()).subscribe(subscriber);
+    await flush();
+    serverEnd.pause(); // the server stops reading: the client's transport fills
+    await client.fireAndForget(payload('x'.repeat(2048)));
+    expect(clientEnd.writable).toBe(false);
+    for (let turn = 0; turn < 3; turn++) {
+      subscriber.request(2);
+      await flush();
+    }
+    expect(ofType(clientEnd.sent, FrameType.REQUEST_N)).toEqual([]);
+    serverEnd.resume();
+    await flush();
+    expect(ofType(clientEnd.sent, FrameType.REQUEST_N).map((f) => f.requestN)).toEqual([6]);
+    expect(source.totalRequested).toBe(7);
+    subscriber.cancel();
+  });
+
   it('sends CANCEL when the subscriber cancels, and the responder publisher is cancelled', async () => {
     const source = new TestPublisher<Payload>();
     const { client, clientEnd, serverConnection } = await connectedPair({ responder: { requestStream: () => source } });

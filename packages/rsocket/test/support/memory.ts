@@ -121,7 +121,13 @@ export function memoryPair(highWaterMark = 1 << 20): { client: MemoryEnd; server
   return { client, server };
 }
 
-/** Lets queued microtasks (frame deliveries) run. */
+/**
+ * Lets queued frame deliveries (microtasks) run, and the end-of-turn REQUEST_N flush (a `setImmediate`, ADR 0003):
+ * microtasks, then two macrotask turns each followed by microtasks again.
+ */
 export async function flush(rounds = 20): Promise<void> {
-  for (let i = 0; i < rounds; i++) await Promise.resolve();
+  for (let turn = 0; turn < 3; turn++) {
+    if (turn > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    for (let i = 0; i < rounds; i++) await Promise.resolve();
+  }
 }

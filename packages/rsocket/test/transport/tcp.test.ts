@@ -1,13 +1,13 @@
 import * as net from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
-import { generate } from '@sluice/core';
+import { generate, map, range } from '@sluice/core';
 import {
-  ErrorCode, FrameType, LengthPrefixedReader, ProtocolError, decodeFrame, encodeFrame, serve, tcpClientTransport, tcpServerTransport,
-  type FrameConnection, type Payload,
+  ErrorCode, FrameType, LengthPrefixedReader, ProtocolError, connect, decodeFrame, encodeFrame, payload, recordingClientTransport, serve,
+  tcpClientTransport, tcpServerTransport, type FrameConnection, type Payload,
 } from '@sluice/rsocket';
 import { settle } from '../../../core/test/support/async';
-import { eventually } from '../support/eventually';
+import { eventually, minimumCredit } from '../support/eventually';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -117,7 +117,12 @@ describe('TCP transport', () => {
     socket.pause();
     socket.write(prefixed(setupBytes()));
     socket.write(prefixed(encodeFrame({ type: FrameType.REQUEST_STREAM, streamId: 1, follows: false, requestN: 2 ** 31 - 1, data: new Uint8Array(), metadata: null })));
-    await eventually(() => server.connections.size === 1 && !server.inspect()[0]!.writable, 'the server to stop writing');
+    // full: the socket refused a write (its own buffer is over the mark), not just a batch waiting for its macrotask
+    const full = () => {
+      const snapshot = server.inspect()[0];
+      return snapshot !== undefined && !snapshot.writable && snapshot.transport.bufferedBytes >= snapshot.transport.highWaterMark;
+    };
+    await eventually(() => server.connections.size === 1 && full(), 'the server to stop writing');
     await settle(20);
     const before = requested;
     await settle(20);
@@ -127,6 +132,85 @@ describe('TCP transport', () => {
     expect(snapshot.streams[0]!.upstreamRequested + snapshot.streams[0]!.bufferedFrames).toBeLessThanOrEqual(32);
     // what the kernel and the socket buffer hold is bounded too: far below the credit of 2^31−1 items
     expect(requested).toBeLessThan(20_000);
+  });
+
+  it('a consumer that yields per item: its request(1) calls leave as few REQUEST_N frames in few writes, exact on the wire', async () => {
+    const N = 2000;
+    const INITIAL = 64;
+    const server = await serve({ transport: tcpServerTransport(), handler: { requestStream: () => range(0, N).pipe(map(() => payload('0123456789abcdef'))) } });
+    cleanups.push(() => server.close());
+    const port = server.address.port;
+    const { transport, log } = recordingClientTransport(tcpClientTransport({ port }));
+    const client = await connect({ transport });
+    cleanups.push(() => client.close());
+    const write = vi.spyOn(net.Socket.prototype, 'write'); // calls through; counts the client socket's writes below
+    cleanups.push(() => write.mockRestore());
+    let received = 0;
+    let requests = 0;
+    let subscription: { request(n: number): void } | null = null;
+    const done = new Promise<void>((resolve, reject) => {
+      client.requestStream(payload()).subscribe({
+        onSubscribe: (s) => {
+          s.request(INITIAL);
+          subscription = s;
+        },
+        onNext: () => {
+          received++;
+          // one request(1) per item after a macrotask, until the total asked is exactly N
+          if (received <= N - INITIAL) setImmediate(() => (requests++, subscription!.request(1)));
+        },
+        onError: reject,
+        onComplete: resolve,
+      });
+    });
+    await done;
+    expect(received).toBe(N);
+    expect(requests).toBe(N - INITIAL);
+    const initial = log.select({ direction: 'out', type: 'REQUEST_STREAM' }).map((e) => e.requestN!);
+    const grants = log.select({ direction: 'out', type: 'REQUEST_N' }).map((e) => e.requestN!);
+    expect(initial).toEqual([INITIAL]);
+    expect(grants.reduce((a, b) => a + b, 0)).toBe(N - INITIAL); // every credit asked for, nothing more
+    expect(minimumCredit(log.entries, 'in')).toBeGreaterThanOrEqual(0); // no PAYLOAD beyond credit
+    // one REQUEST_N(1) and one socket write per item before ADR 0003; now the grants of a turn leave together
+    expect(grants.length).toBeLessThan((N - INITIAL) / 4);
+    const clientWrites = write.mock.contexts.filter((socket) => (socket as net.Socket).remotePort === port).length;
+    expect(clientWrites).toBeLessThan((N - INITIAL) / 4);
+  });
+
+  it('a synchronous unbounded producer does not starve I/O: a CANCEL from a client in the same process stops it soon', async () => {
+    let produced = 0;
+    const item: Payload = { data: new Uint8Array(16), metadata: null };
+    const server = await serve({
+      transport: tcpServerTransport(),
+      handler: { requestStream: () => range(0, Infinity).pipe(map(() => (produced++, item))) },
+    });
+    cleanups.push(() => server.close());
+    const client = await connect({ transport: tcpClientTransport({ port: server.address.port }) });
+    cleanups.push(() => client.close());
+    let received = 0;
+    let atCancel = 0;
+    let subscription: { cancel(): void } | null = null;
+    client.requestStream(payload()).subscribe({
+      onSubscribe: (s) => {
+        s.request(Number.MAX_SAFE_INTEGER);
+        subscription = s;
+      },
+      onNext: () => {
+        if (++received === 10) {
+          atCancel = produced;
+          subscription!.cancel();
+        }
+      },
+      onError() {},
+      onComplete() {},
+    });
+    await eventually(() => received >= 10 && server.inspect()[0]?.streams.length === 0, 'the server to see the CANCEL');
+    // Before the fix a batch the socket took at once reopened the transport inside the same nextTick, so the server
+    // refilled it batch after batch without polling I/O until the kernel's buffers were full: 161,408 items were
+    // produced before the client could read its 10th. Now each batch over the bound waits a macrotask, and the
+    // client reads (and its CANCEL is read) between batches: 1,344 before the 10th arrived, 640 more until the CANCEL.
+    expect(atCancel).toBeLessThan(20_000);
+    expect(produced - atCancel).toBeLessThan(20_000);
   });
 
   it('a client transport to a closed port rejects', async () => {

@@ -123,17 +123,19 @@ describe('fromWebSocket', () => {
     await watchdog(sink.finished);
   });
 
-  const overflowCases: [WebSocketOverflow, string[], number][] = [
-    ['drop-newest', ['m0', 'm1'], 48],
-    ['drop-oldest', ['m48', 'm49'], 48],
-    ['latest', ['m0', 'm49'], 48],
-    ['pause', Array.from({ length: 50 }, (_, i) => `m${i}`), 0],
+  // [overflow, capacity (undefined: the default for it), kept, dropped]
+  const overflowCases: [WebSocketOverflow, number | undefined, string[], number][] = [
+    ['drop-newest', 2, ['m0', 'm1'], 48],
+    ['drop-oldest', 2, ['m48', 'm49'], 48],
+    ['latest', undefined, ['m49'], 49], // 'latest' means one message: its default capacity is 1
+    ['latest', 1, ['m49'], 49],
+    ['pause', 2, Array.from({ length: 50 }, (_, i) => `m${i}`), 0],
   ];
-  for (const [overflow, kept, dropped] of overflowCases) {
-    it(`overflow '${overflow}': what ws had already read past the bound is handled as documented`, async () => {
+  for (const [overflow, capacity, kept, dropped] of overflowCases) {
+    it(`overflow '${overflow}', capacity ${String(capacity)}: what ws had already read past the bound is handled as documented`, async () => {
       const { server, client } = await socketPair();
       const subscriber = new TestSubscriber<WebSocketMessage>(0);
-      fromWebSocket(client, { capacity: 2, overflow }).subscribe(subscriber);
+      fromWebSocket(client, capacity === undefined ? { overflow } : { capacity, overflow }).subscribe(subscriber);
       burst(server, 50);
       await eventually(() => client.isPaused);
       await settle(5);
@@ -147,6 +149,19 @@ describe('fromWebSocket', () => {
       expect(text(subscriber.values[kept.length]!)).toBe('after');
     });
   }
+
+  it("overflow 'latest' with a capacity other than 1 is refused with a RangeError pointing to 'drop-oldest' (as in core)", async () => {
+    const { client } = await socketPair();
+    expect(() => fromWebSocket(client, { capacity: 3, overflow: 'latest' })).toThrow(RangeError);
+    expect(() => fromWebSocket(client, { capacity: 3, overflow: 'latest' }))
+      .toThrow("fromWebSocket: overflow 'latest' keeps only the newest waiting message, so capacity must be 1 (got 3); use 'drop-oldest' to keep the newest 3");
+    expect(() => fromWebSocket(client, { capacity: 256, overflow: 'latest' })).toThrow(/use 'drop-oldest'/);
+    // the socket was not touched: it can still be consumed, with the advice taken
+    const subscriber = new TestSubscriber<WebSocketMessage>(1);
+    fromWebSocket(client, { capacity: 3, overflow: 'drop-oldest' }).subscribe(subscriber);
+    expect(subscriber.error).toBeNull();
+    subscriber.cancel();
+  });
 
   it("overflow 'error' fails with an OverflowError naming the capacity and closes the socket with 1008", async () => {
     const { server, client } = await socketPair();

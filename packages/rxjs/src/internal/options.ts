@@ -1,4 +1,4 @@
-import { requireOverflowStrategy, type OverflowStrategy } from '@sluice/core';
+import { requireOverflowStrategy, requirePositiveBound, type OverflowStrategy } from '@sluice/core';
 
 /**
  * The overflow policies an Observable boundary can apply. 'block' is not among them: an Observable cannot be asked
@@ -26,3 +26,20 @@ export function requireOptions(stage: string, value: unknown): void {
 
 /** The default bound of every buffer in this package (Reactor's SMALL_BUFFER_SIZE). */
 export const DEFAULT_CAPACITY = 256;
+
+/**
+ * The buffer bound of an Observable boundary, with core's rule for 'latest' (create, onBackpressureBuffer, fromEvent):
+ * 'latest' keeps only the newest waiting item, so it takes capacity 1 (its default); a larger capacity used to keep
+ * the oldest `capacity − 1` items plus the newest, which nobody expects, and is refused with a RangeError that
+ * points to 'drop-oldest' (the newest `capacity` items).
+ */
+export function requireCapacity(stage: string, capacity: unknown, overflow: ObservableOverflow): number {
+  if (overflow !== 'latest') return requirePositiveBound(`${stage}: capacity`, capacity ?? DEFAULT_CAPACITY);
+  if (capacity !== undefined && capacity !== 1) {
+    throw new RangeError(
+      `${stage}: overflow 'latest' keeps only the newest waiting item, so capacity must be 1 (got ${String(capacity)}); ` +
+        `use 'drop-oldest' to keep the newest ${String(capacity)}`,
+    );
+  }
+  return 1;
+}
