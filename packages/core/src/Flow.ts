@@ -6,10 +6,12 @@ import { ForwardingSubscriber } from './internal/ForwardingSubscriber';
 import { reportError } from './internal/report';
 import { SubscriberBoundary } from './internal/SubscriberBoundary';
 import { BaseSubscriber } from './sinks/BaseSubscriber';
-// Cycle-safe: sources/from.ts imports this module, so `from` is referenced only inside `Flow.from`'s body.
-import { from, type FromInput } from './sources/from';
+// No module imported here imports this one back (test/importCycles.test.ts; ADR 0014, decision 9): the conversion
+// of `Flow.from` and the iterator of `[Symbol.asyncIterator]` are leaves that build subscribe functions and
+// subscribers, never Flows.
+import { subscribeFunctionOf, type FromInput } from './internal/fromInput';
+import { iterateFlow, type FlowAsyncIterator } from './sinks/AsyncIteratorSubscriber';
 import { observableKey, toInteropObservable, type InteropObservable } from './sinks/subscribeObserver';
-import { toAsyncIterable, type FlowAsyncIterator } from './sinks/toAsyncIterable';
 
 /** Runs one subscription of a source: must call `subscriber.onSubscribe` first (§1.9). */
 export type SubscribeFunction<T> = (subscriber: Subscriber<T>) => void;
@@ -89,7 +91,7 @@ export class Flow<T> implements Publisher<T> {
    * Flow.from([1, 2, 3]).pipe(map((x) => x * 2));
    */
   static from<T>(input: FromInput<T>): Flow<T> {
-    return from(input);
+    return input instanceof Flow ? input : new Flow<T>(subscribeFunctionOf(input));
   }
 
   subscribe(subscriber: Subscriber<T>): void {
@@ -148,7 +150,7 @@ export class Flow<T> implements Publisher<T> {
    * 75%); `break` cancels upstream. For another prefetch or an AbortSignal use `toAsyncIterable(flow, options)`.
    */
   [Symbol.asyncIterator](): FlowAsyncIterator<T> {
-    return toAsyncIterable(this)[Symbol.asyncIterator]();
+    return iterateFlow(this, undefined)[Symbol.asyncIterator]();
   }
 
   /**

@@ -124,10 +124,10 @@ export { sample, type SampleOperatorOptions } from './operators/sample';
 export { throttle, type ThrottleOptions } from './operators/throttle';
 
 // ---- Combinators --------------------------------------------------------------------------------------------------
-export { concat } from './operators/concat';
-export { merge } from './operators/merge';
-export { zip } from './operators/zip';
-export { combineLatest } from './operators/combineLatest';
+export { concat } from './sources/concat';
+export { merge } from './sources/merge';
+export { zip } from './sources/zip';
+export { combineLatest } from './sources/combineLatest';
 export { race } from './operators/race';
 export { forkJoin } from './operators/forkJoin';
 

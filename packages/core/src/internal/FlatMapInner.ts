@@ -1,11 +1,11 @@
 import type { Publisher } from '../spec/Publisher';
-import type { Subscriber } from '../spec/Subscriber';
-import type { Subscription } from '../spec/Subscription';
-import { describeValue, replenishAt } from './demand';
-import { nullArgumentError, overDeliveryError, toError, withCode } from './errors';
+import { describeValue } from './demand';
+import { overDeliveryError, toError, withCode } from './errors';
+import { InnerSubscriber } from './InnerSubscriber';
 import { toFlow } from './lift';
+import { Prefetcher } from './Prefetcher';
 import { promiseOf } from './PromiseFlow';
-import { reportError, reportLateError } from './report';
+import { reportError } from './report';
 import { RingBuffer } from './RingBuffer';
 
 /** What a FlatMapInner reports to: the flattening engine (FlatMapSubscriber) or the single-inner engine (switchMap, exhaustMap). */
@@ -64,20 +64,15 @@ export function projectInner<T, R>(
 }
 
 /**
- * The Subscriber of one inner publisher: a bounded queue, replenished by `limit` once 75% of it was emitted.
+ * The Subscriber of one inner publisher: a bounded queue, replenished by `limit` once 75% of it was emitted (the
+ * engine's Prefetcher). The Subscriber rules (§2.5, §2.8, §2.13, §1.7) and the one state field are InnerSubscriber's;
+ * this class writes only the first request, how an item is queued and how the end is told to the parent.
  * With `withSignal`, it owns the AbortController whose signal the project function received: aborted when the
  * inner is cancelled before it finished, released (never aborted) once it completed or failed.
  */
-export class FlatMapInner<R> implements Subscriber<R> {
-  private parent: InnerParent | null;
-  private upstream: Subscription | null = null;
+export class FlatMapInner<R> extends InnerSubscriber<R, InnerParent> {
   readonly queue: RingBuffer<R>;
-  private readonly prefetch: number;
-  private readonly limit: number;
-  private consumed = 0;
-  done = false;
-  /** The inner ended by its own terminal signal (not by a cancel): a later error breaks §1.7. */
-  private terminatedByInner = false;
+  private readonly prefetcher: Prefetcher;
   prev: FlatMapInner<R> | null = null;
   next: FlatMapInner<R> | null = null;
   private controller: AbortController | null;
@@ -86,9 +81,8 @@ export class FlatMapInner<R> implements Subscriber<R> {
   index = 0;
 
   constructor(parent: InnerParent, prefetch: number, withSignal = false) {
-    this.parent = parent;
-    this.prefetch = prefetch;
-    this.limit = replenishAt(prefetch);
+    super(parent);
+    this.prefetcher = new Prefetcher(prefetch);
     this.queue = new RingBuffer<R>(prefetch);
     this.controller = withSignal ? new AbortController() : null;
   }
@@ -97,52 +91,30 @@ export class FlatMapInner<R> implements Subscriber<R> {
     return this.controller?.signal;
   }
 
-  onSubscribe(subscription: Subscription): void {
-    if (subscription == null) throw nullArgumentError('onSubscribe', subscription); // §2.13
-    if (this.upstream !== null || this.parent === null) {
-      subscription.cancel(); // §2.5, or the stage was cancelled before this inner subscribed
-      return;
-    }
-    this.upstream = subscription;
-    subscription.request(this.prefetch);
+  override get upstreamRequested(): number {
+    return this.done ? 0 : this.prefetcher.outstanding;
   }
 
-  onNext(value: R): void {
-    if (value == null) throw nullArgumentError('onNext', value); // §2.13
-    const parent = this.parent;
-    if (parent === null || this.done) return; // §2.8 dropped after cancel
+  protected onStart(): void {
+    this.requestUpstream(this.prefetcher.start());
+  }
+
+  protected accept(parent: InnerParent, value: R): void {
     if (!this.queue.offer(value)) {
-      this.done = true;
+      this.cancel(); // a later error from this upstream is then one nobody listens to (dropped, ADR 0012)
       return parent.stop(overDeliveryError(`an inner of ${parent.name}`, 0)); // §1.1
     }
+    this.prefetcher.arrived();
     parent.countReceived();
     parent.innerSignalled();
   }
 
-  onError(error: Error): void {
-    if (error == null) throw nullArgumentError('onError', error); // §2.13
-    const parent = this.parent;
-    // §1.7 after its own terminal signal an error is a bug (reported); after the stage cancelled this inner, or
-    // stopped it for over-delivery, it is a late arrival nobody listens to (dropped, ADR 0012)
-    if (parent === null || this.done) return reportLateError(error, !this.terminatedByInner);
-    this.done = true;
-    this.terminatedByInner = true;
-    this.upstream = null;
+  protected ended(parent: InnerParent, error: Error | null): void {
     this.controller = null; // the job ended by itself: nothing to abort
     const value = this.value;
     this.value = undefined;
-    parent.jobFailed(error, this as FlatMapInner<unknown>, value, this.index);
-  }
-
-  onComplete(): void {
-    const parent = this.parent;
-    if (parent === null || this.done) return; // §1.7
-    this.done = true;
-    this.terminatedByInner = true;
-    this.upstream = null;
-    this.controller = null;
-    this.value = undefined;
-    parent.innerCompleted();
+    if (error === null) parent.innerCompleted();
+    else parent.jobFailed(error, this as FlatMapInner<unknown>, value, this.index);
   }
 
   /** Starts taking `inner`'s items: a `from(promise)` directly (decision 0010), any other publisher by subscribing. */
@@ -161,7 +133,7 @@ export class FlatMapInner<R> implements Subscriber<R> {
   private awaitPromise(promise: PromiseLike<R | null | undefined>): void {
     Promise.resolve(promise).then(
       (value) => {
-        if (this.parent === null) return;
+        if (this.done) return;
         try {
           if (value != null) this.onNext(value);
           this.onComplete(); // a no-op if the item's delivery cancelled this inner
@@ -170,28 +142,27 @@ export class FlatMapInner<R> implements Subscriber<R> {
         }
       },
       (error: unknown) => {
-        if (this.parent !== null) this.onError(toError(error));
+        if (!this.done) this.onError(toError(error));
       },
     );
   }
 
   /** One queued item was emitted downstream: replenish in batches of `limit` (75% of prefetch). */
   consumedOne(): void {
-    if (++this.consumed !== this.limit) return;
-    this.consumed = 0;
-    if (!this.done) this.upstream?.request(this.limit);
+    const n = this.prefetcher.consumedOne();
+    if (n > 0) this.requestUpstream(n); // a no-op once the inner is over
   }
 
-  cancel(): void {
-    const upstream = this.upstream;
+  /** The stage stops this inner: releases it (§3.13) and aborts the job's signal, if it has one. */
+  override cancel(): void {
     const controller = this.controller;
-    this.upstream = null;
-    this.controller = null;
-    this.parent = null; // §3.13
-    this.value = undefined;
-    this.done = true;
-    this.queue.clear();
-    upstream?.cancel();
+    super.cancel();
     controller?.abort(); // the job was cut short: real work behind it (fetch, a query) stops too
+  }
+
+  protected override onCancel(): void {
+    this.controller = null;
+    this.value = undefined;
+    this.queue.clear();
   }
 }

@@ -1,9 +1,9 @@
-import { Flow } from '../Flow';
+import type { SubscribeFunction } from '../Flow';
 import type { Subscriber } from '../spec/Subscriber';
 import { DrainSubscription } from './DrainSubscription';
 import { toError } from './errors';
 
-/** Where a Flow built by `promiseFlow` keeps its promise (a property, not a subclass: Flow and the sources import each other). */
+/** Where the subscribe function of `from(promise)` keeps its promise (a property of a function this module made). */
 const PROMISE: unique symbol = Symbol('sluice.promise');
 
 interface PromiseCarrier<T> {
@@ -11,21 +11,23 @@ interface PromiseCarrier<T> {
 }
 
 /**
- * The Flow `from(promise)` builds. It behaves like any other Flow; it also carries its promise so that a flattening
- * stage can take the outcome without a subscription (decision 0010): the same signals, one `then` instead of a Flow
- * subscription, a DrainSubscription and a request round trip per inner.
+ * The subscribe function of the Flow `from(promise)` builds. That Flow behaves like any other; its subscribe
+ * function also carries the promise so that a flattening stage can take the outcome without a subscription
+ * (decision 0010): the same signals, one `then` instead of a Flow subscription, a DrainSubscription and a request
+ * round trip per inner. A function, not a Flow, so that `Flow.from` can use it without an import cycle (ADR 0014, 9).
  */
-export function promiseFlow<T>(promise: PromiseLike<T | null | undefined>): Flow<T> {
-  const flow = new Flow<T>((subscriber) => {
+export function promiseSubscribe<T>(promise: PromiseLike<T | null | undefined>): SubscribeFunction<T> {
+  const run: SubscribeFunction<T> & PromiseCarrier<T> = (subscriber) => {
     new PromiseSubscription(subscriber, promise).begin();
-  });
-  (flow as PromiseCarrier<T>)[PROMISE] = promise;
-  return flow;
+  };
+  run[PROMISE] = promise;
+  return run;
 }
 
-/** The promise behind a Flow built by `promiseFlow`, or undefined for any other publisher. */
+/** The promise behind a Flow built by `from(promise)` (read from its subscribe function), or undefined for any other publisher. */
 export function promiseOf<T>(publisher: object): PromiseLike<T | null | undefined> | undefined {
-  return (publisher as PromiseCarrier<T>)[PROMISE];
+  const run = (publisher as { run?: unknown }).run;
+  return typeof run === 'function' ? (run as PromiseCarrier<T>)[PROMISE] : undefined;
 }
 
 /** Holds the settled outcome (at most one item: bounded) until there is demand for it. */

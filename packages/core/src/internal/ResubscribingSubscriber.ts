@@ -3,6 +3,7 @@ import type { Subscriber } from '../spec/Subscriber';
 import type { Subscription } from '../spec/Subscription';
 import { isValidRequest } from './demand';
 import { invalidRequestError, nullArgumentError } from './errors';
+import { reportLateError } from './report';
 import { SubscriptionArbiter } from './SubscriptionArbiter';
 
 /**
@@ -61,8 +62,25 @@ export abstract class ResubscribingSubscriber<T> implements Subscriber<T>, Subsc
     this.downstream!.onNext(value);
   }
 
-  abstract onError(error: Error): void;
-  abstract onComplete(): void;
+  onError(error: Error): void {
+    if (error == null) throw nullArgumentError('onError', error); // §2.13
+    // §1.7 nothing after the stage's end or between two subscriptions; after our cancel dropped (ADR 0012), else reported
+    if (this.done || !this.active) return reportLateError(error, this.cancelledLive);
+    this.endTurn();
+    this.upstreamFailed(error);
+  }
+
+  onComplete(): void {
+    if (this.done || !this.active) return; // §1.7
+    this.endTurn();
+    this.upstreamCompleted();
+  }
+
+  /** The current upstream failed (it is already released): `resubscribe` later, `subscribeNext()` now, or terminate. */
+  protected abstract upstreamFailed(error: Error): void;
+
+  /** The current upstream completed (it is already released): `subscribeNext()` again, or terminate. */
+  protected abstract upstreamCompleted(): void;
 
   request(n: number): void {
     if (this.done) return; // §3.6

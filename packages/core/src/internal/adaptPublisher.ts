@@ -1,4 +1,4 @@
-import { Flow } from '../Flow';
+import type { SubscribeFunction } from '../Flow';
 import type { Publisher } from '../spec/Publisher';
 import type { Subscriber } from '../spec/Subscriber';
 import type { Subscription } from '../spec/Subscription';
@@ -14,15 +14,16 @@ import { reportDroppedError, reportError } from './report';
  *   elements (§2.13) or a throwing `request`/`cancel` (§3.15, §3.16) cancel it and fail downstream with a rule error;
  * - ignores signals after a terminal signal or after cancel (§1.7, §2.8), reporting late errors.
  */
-export function adaptPublisher<T>(publisher: Publisher<T>): Flow<T> {
-  return new Flow<T>((downstream) => {
+export function adaptPublisher<T>(publisher: Publisher<T>): SubscribeFunction<T> {
+  // A subscribe function, not a Flow: `Flow.from` builds the Flow, so this module needs no Flow import (ADR 0014, 9).
+  return (downstream) => {
     const subscriber = new StrictSubscriber(downstream);
     try {
       publisher.subscribe(subscriber);
     } catch (error) {
       subscriber.violation(toError(error)); // §1.9 subscribe must return normally
     }
-  });
+  };
 }
 
 class StrictSubscriber<T> implements Subscriber<T>, Subscription {

@@ -16,7 +16,7 @@ export function toFlow<T>(source: Publisher<T>): Flow<T> {
   if (source == null || typeof (source as Publisher<T>).subscribe !== 'function') {
     throw new TypeError(`expected a Publisher (an object with subscribe(subscriber)), got ${String(source)}`);
   }
-  return adaptPublisher(source);
+  return new Flow<T>(adaptPublisher(source));
 }
 
 /** The arguments of a combining source (`merge`, `concat`, `zip`, `combineLatest`) as Flows, checked at assembly. */

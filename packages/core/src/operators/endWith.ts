@@ -1,7 +1,7 @@
 import type { Flow, Operator } from '../Flow';
 import { arraySource } from '../internal/arraySource';
 import type { Publisher } from '../spec/Publisher';
-import { concat } from './concat';
+import { concat } from '../sources/concat';
 import { describeValue } from '../internal/demand';
 
 /**

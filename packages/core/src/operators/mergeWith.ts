@@ -1,7 +1,7 @@
 import type { Flow, Operator } from '../Flow';
 import type { Publisher } from '../spec/Publisher';
-import { concat } from './concat';
-import { merge } from './merge';
+import { concat } from '../sources/concat';
+import { merge } from '../sources/merge';
 import { toFlows } from '../internal/lift';
 
 /**

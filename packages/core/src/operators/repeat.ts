@@ -1,7 +1,5 @@
 import { Flow, type Operator } from '../Flow';
-import { nullArgumentError } from '../internal/errors';
 import { toFlow } from '../internal/lift';
-import { reportLateError } from '../internal/report';
 import { ResubscribingSubscriber } from '../internal/ResubscribingSubscriber';
 import { TerminalSubscription } from '../internal/TerminalSubscription';
 import type { Publisher } from '../spec/Publisher';
@@ -53,18 +51,11 @@ class RepeatSubscriber<T> extends ResubscribingSubscriber<T> {
     this.remaining = count;
   }
 
-  onError(error: Error): void {
-    if (error == null) throw nullArgumentError('onError', error); // §2.13
-    if (this.done) {
-      reportLateError(error, this.cancelledLive); // after our cancel dropped, else §1.7 reported
-      return;
-    }
+  protected upstreamFailed(error: Error): void {
     this.terminate()?.onError(error);
   }
 
-  onComplete(): void {
-    if (this.done || !this.active) return; // §1.7
-    this.endTurn();
+  protected upstreamCompleted(): void {
     if (--this.remaining <= 0) {
       this.terminate()?.onComplete();
       return;

@@ -1,7 +1,6 @@
 import { Flow, type Operator } from '../Flow';
-import { nullArgumentError, toError } from '../internal/errors';
+import { toError } from '../internal/errors';
 import { toFlow } from '../internal/lift';
-import { reportLateError } from '../internal/report';
 import { ResubscribingSubscriber } from '../internal/ResubscribingSubscriber';
 import { RetryBudget } from '../internal/RetryBudget';
 import type { Scheduler } from '../schedulers/Scheduler';
@@ -193,13 +192,7 @@ class RetrySubscriber<T> extends ResubscribingSubscriber<T> {
     this.random = random;
   }
 
-  onError(error: Error): void {
-    if (error == null) throw nullArgumentError('onError', error); // §2.13
-    if (this.done || !this.active) {
-      reportLateError(error, this.cancelledLive); // after our cancel dropped, else §1.7 reported
-      return;
-    }
-    this.endTurn();
+  protected upstreamFailed(error: Error): void {
     const policy = this.policy;
     if (this.attempts >= policy.count) return this.terminate()?.onError(error);
     let wait: number | null;
@@ -234,8 +227,7 @@ class RetrySubscriber<T> extends ResubscribingSubscriber<T> {
     return wait;
   }
 
-  onComplete(): void {
-    if (this.done || !this.active) return; // §1.7
+  protected upstreamCompleted(): void {
     this.terminate()?.onComplete();
   }
 

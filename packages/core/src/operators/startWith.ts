@@ -2,7 +2,7 @@ import type { Flow, Operator } from '../Flow';
 import { arraySource } from '../internal/arraySource';
 import { describeValue } from '../internal/demand';
 import type { Publisher } from '../spec/Publisher';
-import { concat } from './concat';
+import { concat } from '../sources/concat';
 
 /**
  * Emits `items` first, then everything the source emits.

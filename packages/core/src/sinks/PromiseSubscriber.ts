@@ -2,11 +2,9 @@ import { toFlow } from '../internal/lift';
 import type { Publisher } from '../spec/Publisher';
 import { BaseSubscriber } from './BaseSubscriber';
 
-/** The options every promise sink accepts. */
-export interface SinkOptions {
-  /** Aborting cancels upstream and rejects the promise with `signal.reason`. */
-  signal?: AbortSignal;
-}
+// The option helpers live in a leaf module (Flow.ts reaches them through its async iterator, and this module imports
+// `lift`); they are re-exported here for the sinks that import them with PromiseSubscriber.
+export { requireAbortSignal, requireOptions, type SinkOptions } from './sinkOptions';
 
 /**
  * The shared base of the promise sinks (forEach, toArray, firstValue, lastValue): one promise settled exactly once,
@@ -82,21 +80,4 @@ export abstract class PromiseSubscriber<T, R> extends BaseSubscriber<T> {
     this.signal?.removeEventListener('abort', this.onAbort);
     this.signal = undefined;
   }
-}
-
-/** Validates an optional AbortSignal at call time. */
-export function requireAbortSignal(sink: string, signal: unknown): AbortSignal | undefined {
-  if (signal === undefined) return undefined;
-  const candidate = signal as AbortSignal | null;
-  if (candidate === null || typeof candidate !== 'object' || typeof candidate.addEventListener !== 'function' || typeof candidate.aborted !== 'boolean') {
-    throw new TypeError(`${sink}: signal must be an AbortSignal, got ${String(signal)}`);
-  }
-  return candidate;
-}
-
-/** Validates the options object of a sink. */
-export function requireOptions<O extends object>(sink: string, options: O | undefined): O | Record<string, never> {
-  if (options === undefined) return {};
-  if (options === null || typeof options !== 'object') throw new TypeError(`${sink}: options must be an object, got ${String(options)}`);
-  return options;
 }

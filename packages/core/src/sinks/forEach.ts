@@ -3,10 +3,10 @@ import { overDeliveryError } from '../internal/errors';
 import { RingBuffer } from '../internal/RingBuffer';
 import { followThenable } from '../internal/thenable';
 import type { Publisher } from '../spec/Publisher';
-import { PromiseSubscriber, requireAbortSignal, requireOptions, type SinkOptions } from './PromiseSubscriber';
+import { PromiseSubscriber } from './PromiseSubscriber';
+import { DEFAULT_SINK_PREFETCH, requireAbortSignal, requireOptions, type SinkOptions } from './sinkOptions';
 
-/** The default prefetch of `forEach` and `toAsyncIterable` (Reactor's small buffer size). */
-export const DEFAULT_SINK_PREFETCH = 256;
+export { DEFAULT_SINK_PREFETCH } from './sinkOptions';
 
 /** Options of `forEach`. */
 export interface ForEachOptions extends SinkOptions {

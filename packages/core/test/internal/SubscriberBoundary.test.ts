@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { concat } from '../../src/operators/concat';
+import { concat } from '../../src/sources/concat';
 import { finalize, type FinalSignal } from '../../src/operators/finalize';
 import { map } from '../../src/operators/map';
 import { mergeMap } from '../../src/operators/mergeMap';

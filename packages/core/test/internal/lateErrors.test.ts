@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Flow, flowOf } from '../../src/Flow';
 import { DrainSubscription } from '../../src/internal/DrainSubscription';
 import { reportLateError } from '../../src/internal/report';
-import { concat } from '../../src/operators/concat';
+import { concat } from '../../src/sources/concat';
 import { groupBy } from '../../src/operators/groupBy';
 import { mergeMap } from '../../src/operators/mergeMap';
 import { share } from '../../src/operators/share';

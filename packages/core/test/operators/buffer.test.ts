@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { flowOf } from '../../src/Flow';
 import { isInspectable } from '../../src/internal/inspect';
 import { buffer } from '../../src/operators/buffer';
 import { range } from '../../src/sources/range';
@@ -95,6 +96,41 @@ describe('buffer', () => {
       expect(s.error).toBeInstanceOf(RangeError);
       expect(s.error?.message).toMatch(/^§3\.9:/);
       expect(upstream.cancelled).toBe(true);
+    });
+
+    it('delivers the waiting array, then fails with §1.1 and cancels an upstream that fills a second one without demand', () => {
+      // A Flow built from a bare subscribe function is trusted (no strict adapter), so it can over-deliver here.
+      let cancelled = false;
+      let emit: (value: number) => void = () => {};
+      const upstream = flowOf<number>((subscriber) => {
+        subscriber.onSubscribe({ request: () => {}, cancel: () => (cancelled = true) });
+        emit = (value) => subscriber.onNext(value);
+      });
+      const s = new TestSubscriber<number[]>(0);
+      buffer<number>(2)(upstream).subscribe(s);
+      for (const value of [1, 2, 3, 4]) emit(value); // nothing was requested: the second full array breaks §1.1
+      expect(s.values).toEqual([]);
+      expect(cancelled).toBe(true);
+      s.request(1);
+      expect(s.values).toEqual([[1, 2]]);
+      expect(s.error?.message).toMatch(/^§1\.1: buffer received onNext beyond the requested demand/);
+    });
+
+    it('derives terminated and cancelled in inspect() from the engine lifecycle', () => {
+      const upstream = new TestPublisher<number>();
+      const s = new TestSubscriber<number[]>(1);
+      buffer<number>(2)(upstream).subscribe(s);
+      const subscription = s.subscription!;
+      upstream.next(1);
+      upstream.complete();
+      const done = isInspectable(subscription) ? subscription.inspect() : null;
+      expect(done).toMatchObject({ buffered: 0, upstreamRequested: 0, received: 1, emitted: 1, terminated: true, cancelled: false });
+      const other = new TestSubscriber<number[]>(1);
+      buffer<number>(2)(new TestPublisher<number>()).subscribe(other);
+      const live = other.subscription!;
+      other.cancel();
+      const cancelled = isInspectable(live) ? live.inspect() : null;
+      expect(cancelled).toMatchObject({ terminated: false, cancelled: true });
     });
 
     it('validates count at assembly time', () => {

@@ -1,11 +1,11 @@
 import { expectTypeOf } from 'vitest';
 import type { Flow } from '../../src/Flow';
 import { buffer } from '../../src/operators/buffer';
-import { concat } from '../../src/operators/concat';
+import { concat } from '../../src/sources/concat';
 import { concatMap } from '../../src/operators/concatMap';
-import { merge } from '../../src/operators/merge';
+import { merge } from '../../src/sources/merge';
 import { flatMap, mergeMap } from '../../src/operators/mergeMap';
-import { zip } from '../../src/operators/zip';
+import { zip } from '../../src/sources/zip';
 import { range } from '../../src/sources/range';
 import type { Publisher } from '../../src/spec/Publisher';
 

@@ -1,6 +1,6 @@
 import { expectTypeOf } from 'vitest';
 import type { Flow } from '../../src/Flow';
-import { combineLatest } from '../../src/operators/combineLatest';
+import { combineLatest } from '../../src/sources/combineLatest';
 import { exhaustMap } from '../../src/operators/exhaustMap';
 import { groupBy, type GroupedFlow } from '../../src/operators/groupBy';
 import { mergeMap } from '../../src/operators/mergeMap';

@@ -80,6 +80,30 @@ describe('repeat', () => {
   });
 
   describe('errors', () => {
+    it('reports an error an upstream sends after its own completion (§1.7) instead of failing the next round', () => {
+      // A source that breaks §1.7 inside subscribe (completes, then errors): the error is reported, never delivered
+      // (the subscriber boundary in front of the stage and the stage's own §1.7 check agree on that).
+      const broken = new Error('after complete');
+      const source = new Flow<number>((subscriber: Subscriber<number>) => {
+        subscriber.onSubscribe({ request: () => {}, cancel: () => {} });
+        subscriber.onNext(1);
+        subscriber.onComplete();
+        subscriber.onError(broken);
+      });
+      const captured = captureReportedErrors();
+      try {
+        const s = new TestSubscriber<number>('unbounded');
+        source.pipe(repeat(2)).subscribe(s);
+        expect(s.values).toEqual([1, 1]);
+        expect(s.completed).toBe(true);
+        expect(s.error).toBeNull();
+        expect(captured.errors).toEqual([broken, broken]);
+        expect(captured.dropped).toEqual([]);
+      } finally {
+        captured.restore();
+      }
+    });
+
     it('ends the whole stream on a source error, without resubscribing', () => {
       const upstream = new TestPublisher<number>();
       const s = new TestSubscriber<number>('unbounded');

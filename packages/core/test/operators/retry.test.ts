@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Flow } from '../../src/Flow';
 import { retry, retryBudget } from '../../src/operators/retry';
 import { VirtualTimeScheduler } from '../../src/schedulers/VirtualTimeScheduler';
-import { concat } from '../../src/operators/concat';
+import { concat } from '../../src/sources/concat';
 import { defer } from '../../src/sources/defer';
 import { fail } from '../../src/sources/fail';
 import { range } from '../../src/sources/range';

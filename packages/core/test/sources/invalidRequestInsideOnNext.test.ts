@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { concat } from '../../src/operators/concat';
+import { concat } from '../../src/sources/concat';
 import { map } from '../../src/operators/map';
-import { merge } from '../../src/operators/merge';
+import { merge } from '../../src/sources/merge';
 import { observeOn } from '../../src/operators/observeOn';
 import { VirtualTimeScheduler } from '../../src/schedulers/VirtualTimeScheduler';
 import { create } from '../../src/sources/create';

@@ -1,11 +1,11 @@
 // Property subjects: the combinators over several hostile upstreams (concat, merge, zip, combineLatest).
-import { combineLatest } from '../../../src/operators/combineLatest';
-import { concat } from '../../../src/operators/concat';
+import { combineLatest } from '../../../src/sources/combineLatest';
+import { concat } from '../../../src/sources/concat';
 import { map } from '../../../src/operators/map';
-import { merge } from '../../../src/operators/merge';
+import { merge } from '../../../src/sources/merge';
 import { race } from '../../../src/operators/race';
 import { forkJoin } from '../../../src/operators/forkJoin';
-import { zip } from '../../../src/operators/zip';
+import { zip } from '../../../src/sources/zip';
 import { type Subject, passThrough, prefetch, unbounded } from '../harness';
 
 export const combinatorSubjects: Subject[] = [

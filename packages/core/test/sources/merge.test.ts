@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { isInspectable } from '../../src/internal/inspect';
-import { merge } from '../../src/operators/merge';
+import { merge } from '../../src/sources/merge';
 import { range } from '../../src/sources/range';
 import { TestSubscriber } from '../../src/testing/TestSubscriber';
 import { operatorContract } from '../contract/operatorContract';
-import { asyncPublisher, isReleased, recorded, testPublishers } from './_helpers/flatten';
+import { asyncPublisher, isReleased, recorded, testPublishers } from '../operators/_helpers/flatten';
 
 describe('merge', () => {
   operatorContract('merge', {

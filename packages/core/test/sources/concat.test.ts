@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { concat } from '../../src/operators/concat';
+import { concat } from '../../src/sources/concat';
 import { range } from '../../src/sources/range';
 import { captureReportedErrors } from '../../src/testing/reportedErrors';
 import { TestSubscriber } from '../../src/testing/TestSubscriber';
 import { operatorContract } from '../contract/operatorContract';
-import { asyncPublisher, isReleased, recorded, testPublishers } from './_helpers/flatten';
+import { asyncPublisher, isReleased, recorded, testPublishers } from '../operators/_helpers/flatten';
 
 describe('concat', () => {
   operatorContract('concat', {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { isInspectable } from '../../src/internal/inspect';
-import { zip } from '../../src/operators/zip';
+import { zip } from '../../src/sources/zip';
 import { range } from '../../src/sources/range';
 import { TestSubscriber } from '../../src/testing/TestSubscriber';
 import { operatorContract } from '../contract/operatorContract';
-import { asyncPublisher, isReleased, recorded, testPublishers } from './_helpers/flatten';
+import { asyncPublisher, isReleased, recorded, testPublishers } from '../operators/_helpers/flatten';
 
 describe('zip', () => {
   operatorContract('zip', {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isInspectable } from '../../src/internal/inspect';
-import { combineLatest } from '../../src/operators/combineLatest';
+import { combineLatest } from '../../src/sources/combineLatest';
 import { of } from '../../src/sources/of';
 import { range } from '../../src/sources/range';
 import type { Publisher } from '../../src/spec/Publisher';
@@ -8,7 +8,7 @@ import { captureReportedErrors } from '../../src/testing/reportedErrors';
 import { TestPublisher } from '../../src/testing/TestPublisher';
 import { TestSubscriber } from '../../src/testing/TestSubscriber';
 import { operatorContract } from '../contract/operatorContract';
-import { isReleased, recorded, testPublishers } from './_helpers/flatten';
+import { isReleased, recorded, testPublishers } from '../operators/_helpers/flatten';
 
 const show = (s: TestSubscriber<unknown[]>): string[] => s.log.map((entry) => entry.replace(/^next\((.*)\)$/, 'next[$1]'));
 
