@@ -8,7 +8,13 @@ import fc from 'fast-check';
 import { Flow, map, range, take, type Subscriber, type Subscription } from '@sluice/core';
 import { captureReportedErrors, TestSubscriber } from '@sluice/core/testing';
 import { fromFile, toFile } from '@sluice/node';
-import { fdsOn, until } from './helpers';
+import { fdsOn, until as untilTurns } from './helpers';
+
+/**
+ * Real file I/O completes on libuv's thread pool, which a loaded machine (CI runs test files in parallel) can keep
+ * busy for many event-loop turns: a hang here is one that outlasts a million turns, not ten thousand.
+ */
+const until = (predicate: () => boolean, what: string): Promise<void> => untilTurns(predicate, what, 1_000_000);
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-file-'));
 let proto: FileHandle;
