@@ -141,7 +141,10 @@ class FileWriteSubscriber implements FileSink {
   onError(error: Error): void {
     if (error == null) throw nullArgumentError('onError', error); // §2.13
     if (this.state !== 'active' || this.completed) {
-      reportError(error); // §1.7 an error after we settled is reported, never swallowed
+      // ADR 0012: after toFile cut the flow short itself, a late error is dropped to the hook; otherwise it broke
+      // §1.7 (an error after a terminal signal) and is reported, never swallowed
+      if (this.cancelledUpstream) reportDroppedError(error);
+      else reportError(error);
       return;
     }
     this.upstream = null; // §2.4 the subscription is over

@@ -325,6 +325,38 @@ describe('toFile', () => {
     }
   });
 
+  it('drops (onErrorDropped), not reports, a flow error that arrives after an open error cancelled the flow (ADR 0012)', async () => {
+    const reported = captureReportedErrors();
+    try {
+      const up = new Upstream();
+      const sink = toFile(join(dir, 'no', 'such'));
+      sink.onSubscribe(up);
+      await expect(sink.finished).rejects.toMatchObject({ code: 'ENOENT' });
+      expect(up.cancelled).toBe(true);
+      sink.onError(new Error('late'));
+      expect(reported.dropped).toEqual([new Error('late')]);
+      expect(reported.errors).toEqual([]);
+    } finally {
+      reported.restore();
+    }
+  });
+
+  it('reports an error signalled after the flow completed (§1.7)', async () => {
+    const reported = captureReportedErrors();
+    try {
+      const up = new Upstream();
+      const sink = toFile(join(dir, 'out-late'));
+      sink.onSubscribe(up);
+      sink.onComplete();
+      await sink.finished;
+      sink.onError(new Error('late'));
+      expect(reported.errors).toEqual([new Error('late')]);
+      expect(reported.dropped).toEqual([]);
+    } finally {
+      reported.restore();
+    }
+  });
+
   it('a write error cancels upstream, closes the file, rejects', async () => {
     const path = join(dir, 'out-writefail');
     const closes = track('close');
@@ -359,7 +391,7 @@ describe('toFile', () => {
     expect(fdsOn(path)).toBe(0);
   });
 
-  it('a non-byte item cancels with a TypeError; a second onSubscribe is cancelled (§2.5); late errors are reported', async () => {
+  it('a non-byte item cancels with a TypeError; a second onSubscribe is cancelled (§2.5); a late error after that cancel is dropped (ADR 0012)', async () => {
     const path = join(dir, 'out-type');
     const reported = captureReportedErrors();
     try {
@@ -374,7 +406,8 @@ describe('toFile', () => {
       await expect(sink.finished).rejects.toThrow(TypeError);
       expect(up.cancelled).toBe(true);
       sink.onError(new Error('late'));
-      expect(reported.errors.map((e) => (e as Error).message)).toEqual(['late']);
+      expect(reported.dropped.map((e) => (e as Error).message)).toEqual(['late']);
+      expect(reported.errors).toEqual([]);
       expect(fdsOn(path)).toBe(0);
     } finally {
       reported.restore();
