@@ -62,6 +62,10 @@ export function mergeMap<T, R>(
   options: MergeMapOptions<T> = {},
 ): Operator<T, R> {
   if (typeof project !== 'function') throw new TypeError(`mergeMap: project must be a function, got ${typeof project}`);
+  if (options === null || typeof options !== 'object') {
+    // RxJS takes concurrency as a number here; sluice takes options, so say so instead of ignoring it
+    throw new TypeError(`mergeMap: options must be an object such as { concurrency: 8 }, got ${options === null ? 'null' : typeof options}`);
+  }
   const concurrency = requirePositiveBound('mergeMap: concurrency', options.concurrency ?? DEFAULT_CONCURRENCY, true);
   const prefetch = requirePositiveBound('mergeMap: prefetch', options.prefetch ?? DEFAULT_PREFETCH);
   const onJobError = options.onJobError;

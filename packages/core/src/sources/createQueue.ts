@@ -85,7 +85,7 @@ export interface IngressQueue<T> {
  *   const job = toJob(req, res);
  *   if (jobs.offer(job, { signal: job.signal }) === 'shed') res.writeHead(429, { 'retry-after': '1' }).end();
  * });
- * jobs.flow.pipe(mergeMap((job, _i, signal) => run(job, signal), 8)).subscribe(sink);
+ * jobs.flow.pipe(mergeMap((job, _i, signal) => run(job, signal), { concurrency: 8 })).subscribe(sink);
  */
 export function createQueue<T>(options: QueueOptions<T> = {}): IngressQueue<T> {
   if (options === null || typeof options !== 'object') throw new TypeError('createQueue: options must be an object');

@@ -347,6 +347,9 @@ describe('mergeMap', () => {
       expect(() => mergeMap(() => range(0, 1), { concurrency: 1.5 })).toThrow(RangeError);
       expect(() => mergeMap(() => range(0, 1), { prefetch: Infinity })).toThrow(RangeError);
       expect(() => mergeMap(() => range(0, 1), { prefetch: -1 })).toThrow(RangeError);
+      // RxJS's mergeMap(project, 8) form: refused with a message naming the options object, never silently ignored
+      expect(() => mergeMap(() => range(0, 1), 8 as never)).toThrow(/options must be an object such as \{ concurrency: 8 \}, got number/);
+      expect(() => mergeMap(() => range(0, 1), null as never)).toThrow(TypeError);
     });
   });
 
