@@ -1,5 +1,6 @@
 import { Flow, map, range } from '@sluice/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { captureReportedErrors } from '@sluice/core/testing';
 import { publishAll, toJetStream, type NatsStreamError } from '../src/index';
 import { startNats, type NatsServer } from './support/natsServer';
 import { createStream, freshStream } from './support/helpers';
@@ -20,6 +21,30 @@ async function streamData(stream: string): Promise<string[]> {
 }
 
 describe('toJetStream', () => {
+  it('drops a late error after it cancelled the flow itself, and reports one that follows completion (§1.7, ADR 0012)', async () => {
+    const reported = captureReportedErrors();
+    try {
+      const { stream, subject } = freshStream('late');
+      await createStream(server, stream, subject);
+      let cancelled = false;
+      const failing = toJetStream<string>({ nats: server.url, subject: `${subject}.a`, encode: () => { throw new Error('encode refused'); } });
+      failing.onSubscribe({ request: () => {}, cancel: () => { cancelled = true; } });
+      failing.onNext('x');
+      await expect(failing.finished).rejects.toThrow('encode refused');
+      expect(cancelled).toBe(true);
+      failing.onError(new Error('late after cancel'));
+      const completed = toJetStream<string>({ nats: server.url, subject: `${subject}.a` });
+      completed.onSubscribe({ request: () => {}, cancel: () => {} });
+      completed.onComplete();
+      await completed.finished;
+      completed.onError(new Error('late after complete'));
+      expect(reported.dropped.map((e) => (e as Error).message)).toEqual(['late after cancel']);
+      expect(reported.errors.map((e) => (e as Error).message)).toEqual(['late after complete']);
+    } finally {
+      reported.restore();
+    }
+  });
+
   it('publishes every item in order and resolves with the PubAck count', async () => {
     const { stream, subject } = freshStream('order');
     await createStream(server, stream, subject);

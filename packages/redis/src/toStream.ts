@@ -1,4 +1,4 @@
-import { reportError, type Inspectable, type StageSnapshot, type Subscriber, type Subscription } from '@sluice/core';
+import { reportDroppedError, reportError, type Inspectable, type StageSnapshot, type Subscriber, type Subscription } from '@sluice/core';
 import { close, commandConnection, requireConnection, type OwnedConnection, type RedisConnection } from './internal/connection';
 import { entryBytes, flattenFields, type Fields } from './internal/entries';
 import { RedisStreamError, requireName, requirePositiveInteger, toError } from './internal/errors';
@@ -118,6 +118,8 @@ class StreamSubscriber<T> implements StreamSink<T> {
   private demanded = 0;
   private state: 'idle' | 'running' | 'completing' | 'failing' | 'done' = 'idle';
   private failure: Error | null = null;
+  /** This sink cancelled its upstream (abort, a failed write): an error arriving after that is late, not a bug. */
+  private cancelledUpstream = false;
   private readonly onAbort = (): void => this.abort(toError(this.config.signal?.reason ?? new Error('aborted')));
 
   constructor(config: SinkConfig<T>) {
@@ -170,7 +172,13 @@ class StreamSubscriber<T> implements StreamSink<T> {
 
   onError(error: Error): void {
     if (error == null) throw new TypeError('§2.13: onError requires a non-null error');
-    if (this.state !== 'running') return;
+    if (this.state !== 'running') {
+      // ADR 0012 (core): after this sink cancelled the flow itself, a late error is dropped to onErrorDropped; one
+      // after the flow had ended (§1.7) is reported; never silently swallowed
+      if (this.cancelledUpstream) reportDroppedError(error);
+      else reportError(error);
+      return;
+    }
     this.upstream = null;
     this.state = 'failing';
     this.failure = error;
@@ -202,6 +210,7 @@ class StreamSubscriber<T> implements StreamSink<T> {
     if (this.state === 'done' || this.state === 'failing') return;
     const upstream = this.upstream;
     this.upstream = null;
+    this.cancelledUpstream = upstream !== null;
     this.state = 'failing';
     this.failure = error;
     try {

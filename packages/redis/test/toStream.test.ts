@@ -1,5 +1,6 @@
 import { concat, fail, map, range, tap } from '@sluice/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { captureReportedErrors } from '@sluice/core/testing';
 import { RedisStreamError, toStream, writeStream } from '../src/index';
 import { startRedis, type RedisServer } from './support/redisServer';
 import { eventually, freshKey } from './support/helpers';
@@ -11,6 +12,29 @@ beforeAll(async () => { server = await startRedis(); });
 afterAll(async () => { await server?.stop(); });
 
 describe('toStream', () => {
+  it('drops a late error after it cancelled the flow itself, and reports one that follows completion (§1.7, ADR 0012)', async () => {
+    const reported = captureReportedErrors();
+    try {
+      const stream = freshKey('late');
+      let cancelled = false;
+      const failing = toStream<string>({ redis: server.url, stream, encode: () => { throw new Error('encode refused'); } });
+      failing.onSubscribe({ request: () => {}, cancel: () => { cancelled = true; } });
+      failing.onNext('x');
+      await expect(failing.finished).rejects.toThrow('encode refused');
+      expect(cancelled).toBe(true);
+      failing.onError(new Error('late after cancel'));
+      const completed = toStream<string>({ redis: server.url, stream });
+      completed.onSubscribe({ request: () => {}, cancel: () => {} });
+      completed.onComplete();
+      await completed.finished;
+      completed.onError(new Error('late after complete'));
+      expect(reported.dropped.map((e) => (e as Error).message)).toEqual(['late after cancel']);
+      expect(reported.errors.map((e) => (e as Error).message)).toEqual(['late after complete']);
+    } finally {
+      reported.restore();
+    }
+  });
+
   it('appends every item in order and resolves with the count; string objects as fields, anything else as { data: JSON }', async () => {
     const stream = freshKey('sink');
     const items: unknown[] = [{ name: 'a', kind: 'x' }, { seq: 1 }, 'text', [1, 2]];
