@@ -110,7 +110,9 @@ const DEFAULT_MAX_PAYLOAD = 16 * 1024 * 1024;
  *   drains; the map of pending grants has at most one entry per live stream;
  * - per stream, one reassembly buffer of at most `maxPayloadSize` bytes;
  * - the transport's own buffer: written to only while writable, except for control frames (REQUEST_N, CANCEL, ERROR,
- *   KEEPALIVE, LEASE, terminal PAYLOAD(C)), at most a few per stream, and the fragments of one payload being sent.
+ *   KEEPALIVE, LEASE, terminal PAYLOAD(C)) and the fragments of one payload being sent. Replies to the peer's input
+ *   (a KEEPALIVE echo, an ERROR per refused request) are not bounded per stream: the transports bound them by
+ *   pausing reading while their backlog is above a read-pause bound (README, Bounds), so they are paced by the peer.
  */
 export class RSocketConnection {
   readonly role: 'client' | 'server';

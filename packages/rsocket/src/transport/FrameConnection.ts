@@ -39,6 +39,11 @@ export interface TransportSnapshot {
   /** Bytes accepted by `send` and not yet handed to the operating system. */
   readonly bufferedBytes: number;
   readonly highWaterMark: number;
+  /**
+   * `true` while the transport reads nothing from the peer because its outbound backlog is above its read-pause
+   * bound (transports that pace reading by writing report it; absent means the transport does not pause).
+   */
+  readonly readPaused?: boolean;
   readonly framesIn: number;
   readonly framesOut: number;
   readonly bytesIn: number;

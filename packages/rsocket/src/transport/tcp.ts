@@ -89,6 +89,8 @@ export class TcpFrameConnection implements FrameConnection {
   private reopenTimer: ReturnType<typeof setImmediate> | null = null;
   private closedOnce = false;
   private earlyError: Error | null = null;
+  /** Set while reading from the peer is paused because the outbound backlog is above `readPauseBytes`. */
+  private readPaused = false;
   writable = true;
   private framesIn = 0;
   private framesOut = 0;
@@ -111,6 +113,7 @@ export class TcpFrameConnection implements FrameConnection {
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('drain', () => {
       if (this.closedOnce) return;
+      this.pace();
       this.writable = true;
       this.handlers?.writable();
     });
@@ -132,7 +135,35 @@ export class TcpFrameConnection implements FrameConnection {
       process.nextTick(this.flush);
     }
     if (this.batchBytes + this.socket.writableLength > this.socket.writableHighWaterMark) this.writable = false;
+    this.pace();
     return this.writable;
+  }
+
+  /** Above this outbound backlog nothing more is read from the peer: 4 × the socket's high-water mark. */
+  get readPauseBytes(): number {
+    return 4 * this.socket.writableHighWaterMark;
+  }
+
+  /**
+   * Paces reading by writing. Replies to the peer's input (KEEPALIVE echoes, ERROR for a refused request, …) are sent
+   * whatever `writable` says, so a peer that writes and never reads could otherwise grow our buffer without bound.
+   * While the backlog (socket buffer + this tick's batch) is above `readPauseBytes` the socket is paused (the kernel
+   * then stops accepting the peer's bytes: TCP's own flow control pushes back on it); it resumes once the backlog is
+   * back at or below. A pause always has a way out: either the batch is still to be flushed (flush calls this again)
+   * or the socket's buffer is above its high-water mark, so the last write returned false and `'drain'` will come.
+   * The threshold is above the high-water mark at which our own producers stop, so data alone does not pause reading
+   * (both ends pausing at once would deadlock); only replies beyond it, or one payload larger than 3 × the mark, do.
+   */
+  private pace(): void {
+    if (this.closedOnce) return;
+    const over = this.batchBytes + this.socket.writableLength > this.readPauseBytes;
+    if (over && !this.readPaused) {
+      this.readPaused = true;
+      this.socket.pause();
+    } else if (!over && this.readPaused) {
+      this.readPaused = false;
+      this.socket.resume();
+    }
   }
 
   private readonly flush = (): void => {
@@ -153,6 +184,7 @@ export class TcpFrameConnection implements FrameConnection {
       offset += length + 3;
     }
     const accepted = this.socket.write(out);
+    this.pace();
     if (!accepted) {
       this.writable = false; // 'drain' reopens
     } else if (!this.writable && this.reopenTimer === null) {
@@ -195,6 +227,7 @@ export class TcpFrameConnection implements FrameConnection {
       writable: this.writable,
       bufferedBytes: this.socket.writableLength + this.batchBytes,
       highWaterMark: this.socket.writableHighWaterMark,
+      readPaused: this.readPaused,
       framesIn: this.framesIn,
       framesOut: this.framesOut,
       bytesIn: this.bytesIn,

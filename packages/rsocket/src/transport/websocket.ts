@@ -128,6 +128,8 @@ export class WebSocketFrameConnection implements FrameConnection {
   private earlyError: Error | undefined;
   private closeTimer: NodeJS.Timeout | null = null;
   private failure: Error | undefined;
+  /** Set while reading from the peer is paused because `bufferedAmount` is above `readPauseBytes`. */
+  private readPaused = false;
   writable = true;
   private framesIn = 0;
   private framesOut = 0;
@@ -145,6 +147,7 @@ export class WebSocketFrameConnection implements FrameConnection {
     else this.handlers.frame(frame);
   };
   private readonly onSent = (error?: Error): void => {
+    if (error == null) this.pace();
     if (error != null || this.closedOnce || this.writable) return;
     const socket = this.socket;
     if (socket !== null && socket.bufferedAmount <= this.highWaterMark) {
@@ -197,7 +200,32 @@ export class WebSocketFrameConnection implements FrameConnection {
     corkUntilNextTick(socket, this.cork); // the frames of one tick leave together (they count in bufferedAmount meanwhile)
     socket.send(frame, { binary: true }, this.onSent);
     if (socket.bufferedAmount > this.highWaterMark) this.writable = false;
+    this.pace();
     return this.writable;
+  }
+
+  /** Above this outbound backlog nothing more is read from the peer: 4 × `highWaterMark` (at least 64 KiB). */
+  get readPauseBytes(): number {
+    return Math.max(4 * this.highWaterMark, 65_536);
+  }
+
+  /**
+   * Paces reading by writing, as the TCP transport does: replies to the peer's input are sent whatever `writable`
+   * says, so while `bufferedAmount` is above `readPauseBytes` the WebSocket is paused (`ws` pauses its socket) and
+   * it resumes once back at or below. Every pause has a way out: the frames over the bound each have a send
+   * callback still to come, and each callback calls this again.
+   */
+  private pace(): void {
+    const socket = this.socket;
+    if (this.closedOnce || socket === null || this.handlers === null || socket.readyState !== WebSocket.OPEN) return;
+    const over = socket.bufferedAmount > this.readPauseBytes;
+    if (over && !this.readPaused) {
+      this.readPaused = true;
+      socket.pause();
+    } else if (!over && this.readPaused) {
+      this.readPaused = false;
+      socket.resume();
+    }
   }
 
   close(error?: Error): void {
@@ -222,6 +250,7 @@ export class WebSocketFrameConnection implements FrameConnection {
       writable: this.writable,
       bufferedBytes: this.socket?.bufferedAmount ?? 0,
       highWaterMark: this.highWaterMark,
+      readPaused: this.readPaused,
       framesIn: this.framesIn,
       framesOut: this.framesOut,
       bytesIn: this.bytesIn,
