@@ -176,11 +176,11 @@ describe('the page watch', () => {
     const page = await browser.newPage();
     try {
       const problems = watchPage(page, 'http://127.0.0.1:1');
-      await page.route('http://192.0.2.1/**', (route) => route.abort()); // seen by the watch, never sent: loopback only
-      await page.setContent('<img src="http://192.0.2.1/x.png"><script>console.error("boom"); throw new Error("thrown")</script>');
+      await page.route('http://127.0.0.1:9/**', (route) => route.abort()); // another origin (port 9) on loopback: seen by the watch, aborted before it is sent
+      await page.setContent('<img src="http://127.0.0.1:9/x.png"><script>console.error("boom"); throw new Error("thrown")</script>');
       await expect.poll(() => problems.length, { timeout: 10_000 }).toBeGreaterThanOrEqual(3);
       expect(problems).toEqual(expect.arrayContaining([
-        'console error: boom', 'page error: thrown', 'request outside the inspector: http://192.0.2.1/x.png',
+        'console error: boom', 'page error: thrown', 'request outside the inspector: http://127.0.0.1:9/x.png',
       ]));
     } finally {
       await page.close();

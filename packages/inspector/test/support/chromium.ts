@@ -23,9 +23,10 @@ export function watchPage(page: Page, origin: string): string[] {
     if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
   });
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  const own = new URL(origin).origin; // compared whole: a prefix test would take port 10 for port 1
   page.on('request', (request) => {
     const url = request.url();
-    if (!url.startsWith(origin) && !url.startsWith('data:')) problems.push(`request outside the inspector: ${url}`);
+    if (!url.startsWith('data:') && new URL(url).origin !== own) problems.push(`request outside the inspector: ${url}`);
   });
   return problems;
 }

@@ -107,38 +107,6 @@ export const sourceSubjects: Subject[] = [
     build: (env) => { const sink = createSink<number>({ overflow: 'latest' }); relay(env.upstreams[0]!, sink); return sink.flow; },
   },
   {
-    // the ingress queue under an age budget: every offered item is shed, delivered, dropped with a reason, or waiting
-    name: 'createQueue', upstreams: 1, bound: unbounded, hostile: false, cancelsUpstream: false,
-    build: (env) => {
-      const run = { queue: null as unknown as IngressQueue<number>, offered: 0, dropped: 0 };
-      run.queue = createQueue<number>({ capacity: 3, maxAge: 4, scheduler: env.scheduler, onDrop: () => run.dropped++ });
-      queueRuns.set(env, run);
-      relay(env.upstreams[0]!, { next: (v) => { run.offered++; return run.queue.offer(v); }, complete: () => run.queue.complete(), error: (e) => run.queue.error(e) });
-      return run.queue.flow;
-    },
-    verify: (env) => {
-      const run = queueRuns.get(env)!;
-      const q = run.queue.inspect();
-      const problems: string[] = [];
-      if (q.received + q.shed !== run.offered) problems.push(`offered ${run.offered} ≠ accepted ${q.received} + shed ${q.shed}`);
-      if (q.received !== q.emitted + q.dropped + q.buffered) {
-        problems.push(`accepted ${q.received} ≠ delivered ${q.emitted} + dropped ${q.dropped} + waiting ${q.buffered}`);
-      }
-      if (run.dropped !== q.dropped) problems.push(`onDrop ran ${run.dropped} times for ${q.dropped} drops`);
-      if (q.buffered > 6) problems.push(`${q.buffered} waiting items exceed 2 × capacity`);
-      return problems;
-    },
-  },
-  {
-    // events relayed through an EventEmitter: they ignore demand, the bounded buffer drops the oldest
-    name: 'fromEvent', upstreams: 1, bound: unbounded, hostile: false, cancelsUpstream: false, terminates: false, catchesErrors: true,
-    build: (env) => {
-      const emitter = new EventEmitter();
-      relay(env.upstreams[0]!, { next: (v) => emitter.emit('item', v), complete: () => {}, error: () => {} });
-      return fromEvent<number>(emitter, 'item', { capacity: 3, overflow: 'drop-oldest', maxAge: 6, scheduler: env.scheduler });
-    },
-  },
-  {
     name: 'createSink', upstreams: 1, subscribers: 3, bound: unbounded, hostile: false, cancelsUpstream: false,
     build: (env) => { const sink = createSink<number>({ capacity: 3, overflow: 'drop-oldest' }); relay(env.upstreams[0]!, sink); return sink.flow; },
   },
