@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Flow, flowOf } from '../../src/Flow';
+import { Flow } from '../../src/Flow';
 import { createMetricsRegistry } from '../../src/metrics/MetricsRegistry';
 import { name } from '../../src/metrics/name';
 import { catchError } from '../../src/operators/catchError';
@@ -20,48 +20,9 @@ import { withLatestFrom } from '../../src/operators/withLatestFrom';
 import { zip } from '../../src/sources/zip';
 import { VirtualTimeScheduler } from '../../src/schedulers/VirtualTimeScheduler';
 import { empty } from '../../src/sources/empty';
-import type { Subscriber } from '../../src/spec/Subscriber';
-import { captureReportedErrors } from '../../src/testing/reportedErrors';
 import { TestSubscriber } from '../../src/testing/TestSubscriber';
 
-/**
- * A trusted (sluice) source that keeps signalling after it was cancelled or after its own end, as §2.8/§3.12 allow
- * for signals already in flight (the boundary adapter in front of a foreign publisher drops such errors before any
- * stage sees them). The same helper as in lateErrors.test.ts; this file covers the sites left by its first pass.
- */
-class LateSource<T> {
-  subscriber: Subscriber<T> | null = null;
-  cancelled = false;
-  readonly flow: Flow<T> = flowOf<T>((subscriber) => {
-    this.subscriber = subscriber;
-    subscriber.onSubscribe({ request: () => {}, cancel: () => { this.cancelled = true; } });
-  });
-
-  next(...values: T[]): void {
-    for (const value of values) this.subscriber!.onNext(value);
-  }
-  error(error: Error): void {
-    this.subscriber!.onError(error);
-  }
-  complete(): void {
-    this.subscriber!.onComplete();
-  }
-}
-
-/** Runs `scenario`, then returns what went to each channel (ADR 0012). */
-function channels(scenario: () => void): { reported: unknown[]; dropped: unknown[] } {
-  const captured = captureReportedErrors();
-  try {
-    scenario();
-    return { reported: [...captured.errors], dropped: [...captured.dropped] };
-  } finally {
-    captured.restore();
-  }
-}
-
-const late = new Error('late');
-const DROPPED = { reported: [], dropped: [late] };
-const REPORTED = { reported: [late], dropped: [] };
+import { DROPPED, LateSource, REPORTED, channels, late } from '../support/lateErrors';
 
 // Issue 13, second pass (ADR 0012 addendum): each site asks "did this receiver cancel the subscription the error came
 // through?" Yes: dropped to onErrorDropped. No: the upstream broke §1.7 after its own end: reported.

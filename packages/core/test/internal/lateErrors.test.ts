@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Flow, flowOf } from '../../src/Flow';
+import { Flow } from '../../src/Flow';
 import { DrainSubscription } from '../../src/internal/DrainSubscription';
 import { reportLateError } from '../../src/internal/report';
 import { concat } from '../../src/sources/concat';
@@ -13,57 +13,11 @@ import { VirtualTimeScheduler } from '../../src/schedulers/VirtualTimeScheduler'
 import { BaseSubscriber } from '../../src/sinks/BaseSubscriber';
 import { forEach } from '../../src/sinks/forEach';
 import { subscribeObserver } from '../../src/sinks/subscribeObserver';
-import type { Subscriber } from '../../src/spec/Subscriber';
 import { captureReportedErrors } from '../../src/testing/reportedErrors';
 import { TestPublisher } from '../../src/testing/TestPublisher';
 import { TestSubscriber } from '../../src/testing/TestSubscriber';
 
-/**
- * A trusted (sluice) source that keeps signalling after it was cancelled, as §2.8/§3.12 allow for signals already in
- * flight: the only way an error reaches a stage's own late-error branch (the boundary adapter in front of a foreign
- * publisher drops such errors before any stage sees them).
- */
-class LateSource<T> {
-  subscriber: Subscriber<T> | null = null;
-  cancelled = false;
-  readonly requests: number[] = [];
-  readonly flow: Flow<T> = flowOf<T>((subscriber) => {
-    this.subscriber = subscriber;
-    subscriber.onSubscribe({
-      request: (n) => {
-        this.requests.push(n);
-      },
-      cancel: () => {
-        this.cancelled = true;
-      },
-    });
-  });
-
-  next(...values: T[]): void {
-    for (const value of values) this.subscriber!.onNext(value);
-  }
-  error(error: Error): void {
-    this.subscriber!.onError(error);
-  }
-  complete(): void {
-    this.subscriber!.onComplete();
-  }
-}
-
-/** Runs `scenario`, then returns what went to each channel (ADR 0012). */
-function channels(scenario: () => void): { reported: unknown[]; dropped: unknown[] } {
-  const captured = captureReportedErrors();
-  try {
-    scenario();
-    return { reported: [...captured.errors], dropped: [...captured.dropped] };
-  } finally {
-    captured.restore();
-  }
-}
-
-const late = new Error('late');
-const DROPPED = { reported: [], dropped: [late] };
-const REPORTED = { reported: [late], dropped: [] };
+import { DROPPED, LateSource, REPORTED, channels, late } from '../support/lateErrors';
 
 // Issue 13: every branch that receives an error after its stream is over asks one question (ADR 0012): did this
 // receiver cancel the subscription the error came through? Yes: dropped to onErrorDropped. No: the upstream broke
