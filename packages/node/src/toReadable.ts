@@ -27,8 +27,8 @@ export interface ToReadableOptions {
  *
  * **Errors**: a flow error destroys the Readable with that error (`'error'`, then `'close'`).
  *
- * **Cancellation**: `destroy()` (by the consumer, `pipeline`, or `signal`) cancels the flow. Once the flow
- * terminated the signal no longer holds the Readable; an abort after that destroys it on the next `read()`.
+ * **Cancellation**: `destroy()` (by the consumer, `pipeline`, or `signal`) cancels the flow. The signal holds the
+ * Readable only weakly, so one abandoned with unread data can be collected; an abort before `'end'` destroys it.
  *
  * @example
  * stream.pipeline(toReadable(range(0, 1e6).pipe(map(String)), { objectMode: false }), process.stdout, done);
@@ -40,22 +40,33 @@ export function toReadable<T>(flow: Publisher<T>, options: ToReadableOptions = {
   return new FlowReadable<T>(source, options.objectMode ?? true, options.highWaterMark, signal);
 }
 
+/** Built outside the class so that the closure's scope holds the WeakRef alone, never the Readable. */
+function weakAbortListener(target: WeakRef<{ onAbort(): void }>): () => void {
+  return () => target.deref()?.onAbort();
+}
+
 class FlowReadable<T> extends Readable implements Inspectable {
   private source: Publisher<T> | null;
   private readonly bridge: ReadableBridge<T>;
   private signal: AbortSignal | undefined;
-  private readonly onAbort = (): void => {
-    this.destroy(abortReason(this.signal!));
-  };
+  /**
+   * The signal's listener holds this Readable only weakly (issue 13, as `toAsyncIterable`): one abandoned with unread
+   * data is not kept alive by a long-lived signal, while an abort before the Readable ended still destroys it.
+   */
+  private readonly abortListener: () => void;
 
   constructor(source: Publisher<T>, objectMode: boolean, highWaterMark: number | undefined, signal: AbortSignal | undefined) {
     super(highWaterMark === undefined ? { objectMode } : { objectMode, highWaterMark });
     this.source = source;
-    this.bridge = new ReadableBridge<T>(this, () => this.flowEnded());
+    this.bridge = new ReadableBridge<T>(this);
     this.signal = signal;
+    this.abortListener = weakAbortListener(new WeakRef<{ onAbort(): void }>(this));
     if (signal !== undefined) {
       if (signal.aborted) this.onAbort();
-      else signal.addEventListener('abort', this.onAbort, { once: true });
+      else {
+        signal.addEventListener('abort', this.abortListener, { once: true });
+        this.once('end', () => this.releaseSignal());
+      }
     }
   }
 
@@ -70,27 +81,19 @@ class FlowReadable<T> extends Readable implements Inspectable {
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     this.source = null;
-    this.signal?.removeEventListener('abort', this.onAbort);
-    this.signal = undefined;
+    this.releaseSignal();
     this.bridge.cancel();
     callback(error);
   }
 
-  /**
-   * The flow terminated: the signal no longer holds this Readable, so one abandoned with unread data is not kept
-   * alive by a long-lived signal (issue 13, as `toAsyncIterable`). The signal itself is kept: an abort since then
-   * is seen by the next `read()` (every way of consuming a Readable goes through it) with the listener's outcome.
-   */
-  private flowEnded(): void {
-    this.signal?.removeEventListener('abort', this.onAbort);
+  /** @internal the signal's listener (weakAbortListener) calls it */
+  onAbort(): void {
+    if (!this.destroyed) this.destroy(abortReason(this.signal!));
   }
 
-  override read(size?: number): unknown {
-    if (this.signal?.aborted === true && !this.destroyed) {
-      this.onAbort();
-      return null;
-    }
-    return super.read(size);
+  private releaseSignal(): void {
+    this.signal?.removeEventListener('abort', this.abortListener);
+    this.signal = undefined;
   }
 
   inspect(): StageSnapshot {
